@@ -1,0 +1,538 @@
+/*
+ * drydock-agent: the guest half of the engine channel, and the guest's PID 1.
+ *
+ * It speaks a framed protocol on /dev/hvc1 (virtio-console port 1) with the engine in the
+ * host worker: run a command (argv, env, cwd), stream its stdin/stdout/stderr, deliver signals,
+ * report the exit status; resize the learner's terminal (ttyS0). The protocol's TypeScript half
+ * is web/src/engine/protocol/frame.ts; keep the two in step (PROTOCOL_VERSION).
+ *
+ * Frame: u8 magic 0xD7, u8 type, u16 flags (0), u32 id, u32 payload length, payload.
+ * Integers are little-endian (the guest is i686, so they are written natively).
+ *
+ * Host->guest data must not overrun v86's 16 receive buffers of 4 KiB (extra data is dropped
+ * silently), so the host sends at most 4 KiB per chunk and keeps a window; this agent
+ * acknowledges every byte it reads (ACK frames) so the host knows buffers are free again.
+ *
+ * As PID 1 it also reaps orphans and keeps a login shell running on the serial console.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROTOCOL_VERSION "drydock-agent/1"
+#define MAGIC 0xD7
+
+enum {
+	/* host -> guest */
+	T_EXEC = 0x10, T_STDIN = 0x11, T_SIGNAL = 0x12, T_RESIZE = 0x13, T_PING = 0x14,
+	/* guest -> host */
+	T_HELLO = 0x80, T_STDOUT = 0x81, T_STDERR = 0x82, T_EXIT = 0x83, T_ERROR = 0x84,
+	T_ACK = 0x85, T_PONG = 0x86,
+};
+
+#define EXEC_STDIN 1u /* keep stdin open for T_STDIN frames (else /dev/null) */
+
+#define MAX_PROCS 64
+#define HDR 12
+#define MAX_IN_PAYLOAD (1u << 20)
+
+struct proc {
+	int used;
+	uint32_t id;
+	pid_t pid;
+	int out, err, in;      /* pipe ends held by the agent, -1 when closed */
+	char *pending;         /* stdin bytes the child's pipe could not take yet */
+	size_t pending_len;
+	int close_in_after;    /* EOF was requested while bytes were still pending */
+};
+
+static struct proc procs[MAX_PROCS];
+static int chan = -1;
+static int sigpipe_fds[2];
+static pid_t console_pid = -1;
+static const char *console_dev = "/dev/ttyS0";
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				struct pollfd w = { fd, POLLOUT, 0 };
+				poll(&w, 1, 100);
+				continue;
+			}
+			return; /* the host side is gone; nothing useful left to do with this frame */
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+static void send_frame(uint8_t type, uint32_t id, const void *payload, uint32_t len)
+{
+	uint8_t hdr[HDR] = { MAGIC, type, 0, 0 };
+	memcpy(hdr + 4, &id, 4);
+	memcpy(hdr + 8, &len, 4);
+	write_all(chan, hdr, HDR);
+	if (len)
+		write_all(chan, payload, len);
+}
+
+static void send_error(uint32_t id, const char *msg)
+{
+	send_frame(T_ERROR, id, msg, (uint32_t)strlen(msg));
+}
+
+static struct proc *find_proc(uint32_t id)
+{
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (procs[i].used && procs[i].id == id)
+			return &procs[i];
+	return NULL;
+}
+
+static void set_nonblock(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Reads what a pipe has now; returns 0 at EOF, 1 otherwise. */
+static int pump_output(struct proc *p, int *fd, uint8_t type)
+{
+	static char buf[65536];
+	for (;;) {
+		ssize_t n = read(*fd, buf, sizeof buf);
+		if (n > 0) {
+			send_frame(type, p->id, buf, (uint32_t)n);
+			continue;
+		}
+		if (n == 0) {
+			close_fd(fd);
+			return 0;
+		}
+		if (errno == EINTR)
+			continue;
+		return 1; /* EAGAIN */
+	}
+}
+
+static void flush_stdin(struct proc *p)
+{
+	while (p->in >= 0 && p->pending_len) {
+		ssize_t n = write(p->in, p->pending, p->pending_len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return;
+			/* EPIPE: the child closed its stdin; drop what it will never read. */
+			p->pending_len = 0;
+			break;
+		}
+		memmove(p->pending, p->pending + n, p->pending_len - (size_t)n);
+		p->pending_len -= (size_t)n;
+	}
+	if (!p->pending_len && p->close_in_after)
+		close_fd(&p->in);
+}
+
+static void finish_proc(struct proc *p, int status)
+{
+	/* What the child wrote before it exited is still in the pipes: send all of it first. */
+	if (p->out >= 0)
+		pump_output(p, &p->out, T_STDOUT);
+	if (p->err >= 0)
+		pump_output(p, &p->err, T_STDERR);
+	close_fd(&p->out);
+	close_fd(&p->err);
+	close_fd(&p->in);
+	int32_t payload[2];
+	if (WIFSIGNALED(status)) {
+		payload[0] = 128 + WTERMSIG(status);
+		payload[1] = WTERMSIG(status);
+	} else {
+		payload[0] = WEXITSTATUS(status);
+		payload[1] = 0;
+	}
+	send_frame(T_EXIT, p->id, payload, sizeof payload);
+	free(p->pending);
+	memset(p, 0, sizeof *p);
+}
+
+static int get_u32(const uint8_t **cur, const uint8_t *end, uint32_t *out)
+{
+	if (end - *cur < 4)
+		return -1;
+	memcpy(out, *cur, 4);
+	*cur += 4;
+	return 0;
+}
+
+/* Reads `count` length-prefixed strings into a NULL-terminated vector. */
+static char **get_strings(const uint8_t **cur, const uint8_t *end, uint32_t count)
+{
+	if (count > 4096)
+		return NULL;
+	char **v = calloc(count + 1, sizeof *v);
+	for (uint32_t i = 0; v && i < count; i++) {
+		uint32_t len;
+		if (get_u32(cur, end, &len) || (uint32_t)(end - *cur) < len) {
+			free(v);
+			return NULL;
+		}
+		v[i] = strndup((const char *)*cur, len);
+		*cur += len;
+	}
+	return v;
+}
+
+static void start_exec(uint32_t id, const uint8_t *payload, uint32_t len)
+{
+	const uint8_t *cur = payload, *end = payload + len;
+	uint32_t flags, argc, envc, cwdlen;
+	char **argv = NULL, **envp = NULL, *cwd = NULL;
+	if (find_proc(id)) {
+		send_error(id, "request id already in use");
+		return;
+	}
+	if (get_u32(&cur, end, &flags) || get_u32(&cur, end, &argc) || argc == 0 ||
+	    !(argv = get_strings(&cur, end, argc)) || get_u32(&cur, end, &envc) ||
+	    !(envp = get_strings(&cur, end, envc)) || get_u32(&cur, end, &cwdlen) ||
+	    (uint32_t)(end - cur) < cwdlen) {
+		send_error(id, "malformed exec request");
+		goto out;
+	}
+	cwd = strndup((const char *)cur, cwdlen);
+	struct proc *p = NULL;
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (!procs[i].used) {
+			p = &procs[i];
+			break;
+		}
+	if (!p) {
+		send_error(id, "too many running commands");
+		goto out;
+	}
+	int o[2], e[2], in[2] = { -1, -1 };
+	if (pipe2(o, O_CLOEXEC) || pipe2(e, O_CLOEXEC) ||
+	    ((flags & EXEC_STDIN) && pipe2(in, O_CLOEXEC))) {
+		send_error(id, "pipe failed");
+		goto out;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		send_error(id, "fork failed");
+		close(o[0]); close(o[1]); close(e[0]); close(e[1]);
+		if (in[0] >= 0) { close(in[0]); close(in[1]); }
+		goto out;
+	}
+	if (pid == 0) {
+		setsid(); /* its own process group, so a signal reaches the whole pipeline */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		int fd0 = in[0] >= 0 ? in[0] : open("/dev/null", O_RDONLY);
+		dup2(fd0, 0);
+		dup2(o[1], 1);
+		dup2(e[1], 2);
+		if (cwdlen && chdir(cwd) != 0) {
+			dprintf(2, "chdir %s: %s\n", cwd, strerror(errno));
+			_exit(126);
+		}
+		environ = envc ? envp : environ;
+		execvp(argv[0], argv);
+		int code = errno == ENOENT ? 127 : 126;
+		dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(code);
+	}
+	close(o[1]);
+	close(e[1]);
+	if (in[0] >= 0)
+		close(in[0]);
+	memset(p, 0, sizeof *p);
+	p->used = 1;
+	p->id = id;
+	p->pid = pid;
+	p->out = o[0];
+	p->err = e[0];
+	p->in = in[1];
+	set_nonblock(p->out);
+	set_nonblock(p->err);
+	if (p->in >= 0)
+		set_nonblock(p->in);
+out:
+	for (uint32_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	for (uint32_t i = 0; envp && envp[i]; i++)
+		free(envp[i]);
+	free(argv);
+	free(envp);
+	free(cwd);
+}
+
+static void handle_frame(uint8_t type, uint32_t id, const uint8_t *payload, uint32_t len)
+{
+	struct proc *p;
+	switch (type) {
+	case T_EXEC:
+		start_exec(id, payload, len);
+		break;
+	case T_STDIN:
+		p = find_proc(id);
+		if (!p || p->in < 0)
+			break; /* the command is gone or has no stdin: nothing to feed */
+		if (len == 0) {
+			p->close_in_after = 1;
+		} else {
+			char *grown = realloc(p->pending, p->pending_len + len);
+			if (!grown)
+				break;
+			p->pending = grown;
+			memcpy(p->pending + p->pending_len, payload, len);
+			p->pending_len += len;
+		}
+		flush_stdin(p);
+		break;
+	case T_SIGNAL: {
+		uint32_t sig = 0;
+		if (len >= 4)
+			memcpy(&sig, payload, 4);
+		p = find_proc(id);
+		if (p && sig > 0 && sig < 65) {
+			if (kill(-p->pid, (int)sig) != 0)
+				kill(p->pid, (int)sig);
+		}
+		break;
+	}
+	case T_RESIZE: {
+		uint16_t rc[2];
+		if (len < 4)
+			break;
+		memcpy(rc, payload, 4);
+		struct winsize ws = { .ws_row = rc[0], .ws_col = rc[1] };
+		int fd = open(console_dev, O_RDWR | O_NOCTTY | O_NONBLOCK);
+		if (fd >= 0) {
+			ioctl(fd, TIOCSWINSZ, &ws); /* the kernel sends SIGWINCH to the foreground job */
+			close(fd);
+		}
+		break;
+	}
+	case T_PING:
+		send_frame(T_PONG, id, payload, len);
+		break;
+	default:
+		send_error(id, "unknown request type");
+	}
+}
+
+/* Host->guest byte stream parser. */
+static uint8_t *inbuf;
+static size_t in_len, in_cap;
+static uint32_t acked;
+
+static void consume_input(void)
+{
+	size_t pos = 0;
+	while (in_len - pos >= HDR) {
+		uint8_t *h = inbuf + pos;
+		if (h[0] != MAGIC) {
+			/* Lost sync (should not happen with flow control): skip to the next magic byte. */
+			send_error(0, "protocol: bad magic, resynchronising");
+			pos++;
+			while (pos < in_len && inbuf[pos] != MAGIC)
+				pos++;
+			continue;
+		}
+		uint32_t id, len;
+		memcpy(&id, h + 4, 4);
+		memcpy(&len, h + 8, 4);
+		if (len > MAX_IN_PAYLOAD) {
+			send_error(id, "protocol: frame too large");
+			pos++;
+			continue;
+		}
+		if (in_len - pos < HDR + len)
+			break;
+		handle_frame(h[1], id, h + HDR, len);
+		pos += HDR + len;
+	}
+	memmove(inbuf, inbuf + pos, in_len - pos);
+	in_len -= pos;
+}
+
+static void read_channel(void)
+{
+	if (in_cap - in_len < 8192) {
+		in_cap = in_cap ? in_cap * 2 : 65536;
+		inbuf = realloc(inbuf, in_cap);
+	}
+	ssize_t n = read(chan, inbuf + in_len, in_cap - in_len);
+	if (n <= 0)
+		return;
+	in_len += (size_t)n;
+	acked += (uint32_t)n;
+	send_frame(T_ACK, 0, &acked, 4);
+	consume_input();
+}
+
+static void on_sigchld(int sig)
+{
+	(void)sig;
+	int saved = errno;
+	char c = 0;
+	(void)!write(sigpipe_fds[1], &c, 1);
+	errno = saved;
+}
+
+static void start_console(void)
+{
+	pid_t pid = fork();
+	if (pid != 0) {
+		console_pid = pid;
+		return;
+	}
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	setsid();
+	int fd = open(console_dev, O_RDWR);
+	if (fd < 0)
+		_exit(1);
+	ioctl(fd, TIOCSCTTY, 1);
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+	if (chdir("/root") != 0)
+		(void)!chdir("/");
+	execl("/bin/sh", "-sh", (char *)NULL);
+	_exit(127);
+}
+
+static void reap(void)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == console_pid) {
+			/* The learner typed `exit`: give them a fresh shell, as a login would. */
+			console_pid = -1;
+			struct timespec ts = { 0, 200 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+			start_console();
+			continue;
+		}
+		for (int i = 0; i < MAX_PROCS; i++)
+			if (procs[i].used && procs[i].pid == pid) {
+				finish_proc(&procs[i], status);
+				break;
+			}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *chan_dev = argc > 1 ? argv[1] : "/dev/hvc1";
+	if (argc > 2)
+		console_dev = argv[2];
+	if (pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK))
+		return 1;
+	struct sigaction sa = { .sa_handler = on_sigchld, .sa_flags = SA_RESTART | SA_NOCLDSTOP };
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	chan = open(chan_dev, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (chan < 0) {
+		dprintf(2, "drydock-agent: open %s: %s\n", chan_dev, strerror(errno));
+	} else {
+		/* hvc is a tty: make it a clean byte pipe. The settings last while we keep it open. */
+		struct termios t;
+		if (tcgetattr(chan, &t) == 0) {
+			cfmakeraw(&t);
+			tcsetattr(chan, TCSANOW, &t);
+		}
+		send_frame(T_HELLO, 0, PROTOCOL_VERSION, sizeof PROTOCOL_VERSION - 1);
+	}
+	start_console();
+
+	struct pollfd fds[2 + 3 * MAX_PROCS];
+	struct { struct proc *p; int which; } owner[2 + 3 * MAX_PROCS];
+	for (;;) {
+		int n = 0;
+		fds[n] = (struct pollfd){ sigpipe_fds[0], POLLIN, 0 };
+		owner[n++].p = NULL;
+		if (chan >= 0) {
+			fds[n] = (struct pollfd){ chan, POLLIN, 0 };
+			owner[n++].p = NULL;
+		}
+		for (int i = 0; i < MAX_PROCS; i++) {
+			struct proc *p = &procs[i];
+			if (!p->used)
+				continue;
+			if (p->out >= 0) { fds[n] = (struct pollfd){ p->out, POLLIN, 0 }; owner[n].p = p; owner[n++].which = 1; }
+			if (p->err >= 0) { fds[n] = (struct pollfd){ p->err, POLLIN, 0 }; owner[n].p = p; owner[n++].which = 2; }
+			if (p->in >= 0 && p->pending_len) { fds[n] = (struct pollfd){ p->in, POLLOUT, 0 }; owner[n].p = p; owner[n++].which = 0; }
+		}
+		if (poll(fds, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 1;
+		}
+		for (int i = 0; i < n; i++) {
+			if (!fds[i].revents)
+				continue;
+			struct proc *p = owner[i].p;
+			if (!p) {
+				if (fds[i].fd == chan) {
+					read_channel();
+				} else {
+					char drain[64];
+					while (read(sigpipe_fds[0], drain, sizeof drain) > 0) {}
+				}
+				continue;
+			}
+			if (!p->used)
+				continue; /* finished earlier in this round */
+			if (owner[i].which == 1 && p->out == fds[i].fd)
+				pump_output(p, &p->out, T_STDOUT);
+			else if (owner[i].which == 2 && p->err == fds[i].fd)
+				pump_output(p, &p->err, T_STDERR);
+			else if (owner[i].which == 0 && p->in == fds[i].fd) {
+				if (fds[i].revents & (POLLERR | POLLHUP)) {
+					p->pending_len = 0;
+					close_fd(&p->in);
+				} else {
+					flush_stdin(p);
+				}
+			}
+		}
+		reap();
+	}
+}

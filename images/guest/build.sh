@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds the Drydock guest from Debian packages into public/guest/ and writes its manifest.
+#   npm run images            everything (the kernel compile takes ~7 min on 2 cores)
+#   npm run images -- --reuse-kernel   keep public/guest/bzImage when its recipe is unchanged
+# Outputs are committed, so a fresh clone runs without any of these tools.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out="$repo/public/guest"
+build="${DRYDOCK_BUILD_DIR:-$repo/.build/guest}"
+reuse_kernel=0
+for arg in "$@"; do
+  case "$arg" in
+    --reuse-kernel) reuse_kernel=1 ;;
+    *) echo "usage: build.sh [--reuse-kernel]" >&2; exit 2 ;;
+  esac
+done
+
+# --- Debian packages (root on the project's machines; see README).
+packages=(linux-source-6.1 seabios flex bison cpio bc libelf-dev libssl-dev
+          gcc-i686-linux-gnu libc6-dev-i386-cross gzip xz-utils)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ! dpkg --print-foreign-architectures | grep -qx i386; then dpkg --add-architecture i386; missing+=(apt-update); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+mkdir -p "$build" "$out"
+stage="$build/stage"; rm -rf "$stage"; mkdir -p "$stage"
+
+# --- busybox: Debian's static i386 build, unpacked (not installed over the host's).
+( cd "$build" && rm -f busybox-static_*.deb && apt-get download -q busybox-static:i386 >/dev/null )
+dpkg-deb -x "$build"/busybox-static_*_i386.deb "$stage/bb"
+cp "$stage/bb/bin/busybox" "$stage/busybox"
+
+# --- kernel
+kernel_hash=$(cd "$here" && cat build-kernel.sh kernel/drydock.config | sha256sum | cut -c1-64)
+if [ "$reuse_kernel" = 1 ] && [ -f "$out/bzImage" ] && [ -f "$build/kernel.hash" ] \
+   && [ "$(cat "$build/kernel.hash")" = "$kernel_hash" ]; then
+  echo "kernel: recipe unchanged, keeping public/guest/bzImage"
+else
+  echo "kernel: building (about 7 minutes on 2 cores)"
+  "$here/build-kernel.sh" "$build" "$out/bzImage"
+  echo "$kernel_hash" > "$build/kernel.hash"
+fi
+
+# --- agent: static i686, no dependencies in the guest.
+i686-linux-gnu-gcc -static -Os -s -Wall -Wextra -Werror -o "$stage/drydock-agent" "$here/agent/drydock-agent.c"
+
+# --- initramfs, reproducibly: fixed timestamps, no gzip name/time.
+sed -e "s#@STAGE@#$stage#g" -e "s#@ROOTFS@#$here/rootfs#g" "$here/initramfs.list" > "$stage/initramfs.list"
+"$build/linux-source-6.1/usr/gen_init_cpio" -t 1767225600 "$stage/initramfs.list" | gzip -9 -n > "$out/initrd.img"
+
+# --- BIOS: v86 needs one even for a direct kernel boot; SeaBIOS is LGPL (see NOTICE).
+cp /usr/share/seabios/bios.bin "$out/seabios.bin"
+
+# --- manifest: sizes, sha256s, recipe hash and the Debian versions used.
+versions=$(dpkg-query -W -f '${Package}:${Architecture}=${Version}\n' linux-source-6.1 seabios gcc-i686-linux-gnu libc6-dev-i386-cross)
+bbver=$(dpkg-deb -f "$build"/busybox-static_*_i386.deb Version)
+cd "$repo"
+DRYDOCK_DEBIAN_VERSIONS="$versions
+busybox-static:i386=$bbver" npx --no-install tsx tools/guest-manifest.ts write
+echo "guest image written to public/guest/"

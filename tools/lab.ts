@@ -1,0 +1,60 @@
+// Headless lab runner: boots the Drydock guest in Node, types each command into the learner's
+// shell, prints what the terminal shows, and exits with the last command's exit status.
+//   npm run lab -- 'uname -m' 'unshare -p -f -m -u sh -c "echo \$\$"'
+// Option: --timeout SECONDS per command (default 300).
+import { ShellDriver } from '../web/src/engine/console/shell-driver';
+import { bootGuest, withTimeout } from './node-host';
+
+async function main(argv: string[]): Promise<number> {
+  let timeoutSeconds = 300;
+  const commands: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--timeout') timeoutSeconds = Number(argv[++i]);
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write("usage: npm run lab -- [--timeout SECONDS] '<command>' ['<command>' ...]\n");
+      return 0;
+    } else commands.push(arg);
+  }
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    process.stderr.write('lab: --timeout takes a number of seconds\n');
+    return 2;
+  }
+  let machine: Awaited<ReturnType<typeof bootGuest>> | null = null;
+  const driver = new ShellDriver((text) => machine?.writeConsole(text));
+  machine = await bootGuest({
+    onConsoleOutput: (bytes) => driver.feed(bytes),
+    onCrash: (reason) => process.stderr.write(`\nlab: ${reason}\n`),
+  }).catch((error: Error) => {
+    process.stderr.write(`lab: ${error.message}\n`);
+    return null;
+  });
+  if (!machine) return 125;
+  // The transcript starts at the first prompt; boot messages and the welcome text are skipped.
+  let printed = driver.promptAt;
+  const flush = () => {
+    process.stdout.write(driver.text.slice(printed));
+    printed = driver.text.length;
+  };
+  let exitCode = 0;
+  try {
+    const ticker = setInterval(flush, 50);
+    for (const command of commands) {
+      const result = await withTimeout(driver.run(command), timeoutSeconds * 1000, `'${command}' did not finish within ${timeoutSeconds} s`);
+      exitCode = result.exitCode;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    clearInterval(ticker);
+    flush();
+    process.stdout.write('\n');
+  } catch (error) {
+    flush();
+    process.stderr.write(`\nlab: ${(error as Error).message}\n`);
+    exitCode = 124;
+  } finally {
+    await machine.destroy();
+  }
+  return exitCode;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,45 @@
+// The Node host adapter: boots the guest from the files on disk (public/guest, v86's wasm).
+// Used by the lab runner, the guest integration tests and the benchmarks.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { GuestMachine, type GuestAssets, type GuestMachineOptions } from '../web/src/engine/guest/guest-machine';
+import { guestDir } from './guest-manifest';
+
+const require = createRequire(import.meta.url);
+const v86Build = dirname(require.resolve('v86'));
+
+async function bytes(path: string): Promise<ArrayBuffer> {
+  const data = await readFile(path);
+  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+}
+
+export async function loadGuestAssets(): Promise<GuestAssets> {
+  const [wasm, bios, bzimage, initrd] = await Promise.all([
+    bytes(join(v86Build, 'v86.wasm')),
+    bytes(join(guestDir, 'seabios.bin')),
+    bytes(join(guestDir, 'bzImage')),
+    bytes(join(guestDir, 'initrd.img')),
+  ]);
+  return { wasm, bios, bzimage, initrd };
+}
+
+/** Boots a guest and waits for its first shell prompt. */
+export async function bootGuest(options: GuestMachineOptions = {}): Promise<GuestMachine> {
+  const machine = new GuestMachine(await loadGuestAssets(), options);
+  try {
+    await withTimeout(machine.ready, 60_000, 'the guest did not reach a shell prompt within 60 s');
+  } catch (error) {
+    await machine.destroy();
+    throw error;
+  }
+  return machine;
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+  ]);
+}

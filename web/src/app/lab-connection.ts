@@ -1,0 +1,104 @@
+// The page's handle on the lab: starts the worker, relays console bytes and status, watches
+// that the worker itself stays alive, and restarts everything on request. It speaks to the
+// guest only through the engine's typed API (engine/api.ts).
+import * as Comlink from 'comlink';
+import type { LabStatus, LabWorkerApi } from '../engine/api';
+
+export interface LabConnectionEvents {
+  console(bytes: Uint8Array): void;
+  status(status: LabStatus): void;
+}
+
+const WORKER_PING_EVERY_MS = 2000;
+const WORKER_PING_TIMEOUT_MS = 8000;
+
+export class LabConnection {
+  private worker: Worker | null = null;
+  private api: Comlink.Remote<LabWorkerApi> | null = null;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  private size: { cols: number; rows: number } | null = null;
+  private stage: LabStatus['stage'] = 'idle';
+  private generation = 0;
+
+  constructor(private readonly events: LabConnectionEvents) {}
+
+  start(): void {
+    const generation = ++this.generation;
+    const worker = new Worker(new URL('../worker/lab-worker.ts', import.meta.url), { type: 'module', name: 'drydock-lab' });
+    this.worker = worker;
+    const api = Comlink.wrap<LabWorkerApi>(worker);
+    this.api = api;
+    const current = () => generation === this.generation;
+    worker.addEventListener('error', (event) => {
+      if (current()) this.fail(`the lab worker failed: ${event.message || 'unknown error'}`);
+    });
+    const guestBaseUrl = new URL('guest/', document.baseURI).href;
+    const events = Comlink.proxy({
+      console: (bytes: Uint8Array) => {
+        if (current()) this.events.console(bytes);
+      },
+      status: (status: LabStatus) => {
+        if (!current()) return;
+        this.stage = status.stage;
+        this.events.status(status);
+        if (status.stage === 'ready' && this.size) void api.resizeConsole(this.size.cols, this.size.rows);
+      },
+    });
+    api.boot({ guestBaseUrl }, events).catch((error: Error) => {
+      if (current() && this.stage !== 'crashed') this.fail(error.message);
+    });
+    this.startWatchdog(api, current);
+  }
+
+  /** Throws the whole machine away and boots a new one. */
+  restart(): void {
+    this.stop();
+    this.start();
+  }
+
+  stop(): void {
+    this.generation++;
+    clearInterval(this.watchdog);
+    this.worker?.terminate();
+    this.worker = null;
+    this.api = null;
+    this.stage = 'idle';
+  }
+
+  writeConsole(data: string | Uint8Array): void {
+    void this.api?.writeConsole(data);
+  }
+
+  resizeConsole(cols: number, rows: number): void {
+    this.size = { cols, rows };
+    if (this.stage === 'ready') void this.api?.resizeConsole(cols, rows);
+  }
+
+  get remote(): Comlink.Remote<LabWorkerApi> | null {
+    return this.api;
+  }
+
+  private startWatchdog(api: Comlink.Remote<LabWorkerApi>, current: () => boolean): void {
+    clearInterval(this.watchdog);
+    let waiting = false;
+    this.watchdog = setInterval(() => {
+      if (waiting || !current()) return;
+      waiting = true;
+      const timer = setTimeout(() => {
+        if (current()) this.fail(`the lab stopped responding (no answer in ${WORKER_PING_TIMEOUT_MS / 1000} s)`);
+      }, WORKER_PING_TIMEOUT_MS);
+      api.ping().then(() => {
+        clearTimeout(timer);
+        waiting = false;
+      }, () => {});
+    }, WORKER_PING_EVERY_MS);
+  }
+
+  private fail(reason: string): void {
+    clearInterval(this.watchdog);
+    this.stage = 'crashed';
+    this.events.status({ stage: 'crashed', atMs: 0, reason });
+    // A worker that stopped answering cannot be trusted to stop by itself.
+    this.worker?.terminate();
+  }
+}

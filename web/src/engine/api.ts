@@ -1,0 +1,68 @@
+// The typed API between the page and the lab worker (carried by comlink). The page imports
+// only this file from the engine: everything it knows about the guest comes through here.
+
+export type LabStage =
+  | 'idle'
+  | 'downloading' // fetching the guest image
+  | 'starting' // the emulator is being created
+  | 'firmware' // SeaBIOS
+  | 'kernel' // Linux is booting (first bytes on the serial console)
+  | 'userland' // /init ran and the guest agent answered
+  | 'ready' // the learner's shell printed its first prompt
+  | 'crashed';
+
+export interface DownloadProgress {
+  /** Bytes fetched so far, over every guest file. */
+  loaded: number;
+  /** Bytes expected in all (from the manifest), 0 if not known yet. */
+  total: number;
+  file: string;
+}
+
+export interface LabStatus {
+  stage: LabStage;
+  /** Milliseconds since boot() was called. */
+  atMs: number;
+  progress?: DownloadProgress;
+  /** Why the guest crashed, in words for the learner. */
+  reason?: string;
+}
+
+export interface ExecRequestOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  stdin?: string;
+  timeoutMs?: number;
+}
+
+export interface ExecResponse {
+  exitCode: number;
+  signal: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Events the worker sends to the page (the page passes them as a comlink proxy). */
+export interface LabEvents {
+  console(bytes: Uint8Array): void;
+  status(status: LabStatus): void;
+}
+
+export interface BootOptions {
+  /** Where the guest files are served (public/guest/ in the build), relative to the worker. */
+  guestBaseUrl: string;
+  memoryMiB?: number;
+}
+
+/** What the lab worker offers the page. */
+export interface LabWorkerApi {
+  boot(options: BootOptions, events: LabEvents): Promise<void>;
+  writeConsole(data: Uint8Array | string): void;
+  resizeConsole(cols: number, rows: number): void;
+  /** Runs a command in the guest (outside the learner's shell), e.g. for lesson checks. */
+  exec(argv: string[], options?: ExecRequestOptions): Promise<ExecResponse>;
+  /** Answers at once; the page uses it to notice a frozen worker. */
+  ping(): Promise<number>;
+  shutdown(): Promise<void>;
+}

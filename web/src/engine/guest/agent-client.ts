@@ -1,0 +1,311 @@
+// The host half of the engine channel: runs commands in the guest through drydock-agent.
+// It knows nothing of v86: it talks to a ByteChannel (a virtio-console port in practice).
+import {
+  FrameDecoder,
+  concatBytes,
+  FrameType,
+  decodeExit,
+  decodeU32,
+  encodeExecRequest,
+  encodeFrame,
+  encodeResize,
+  encodeU32,
+  type Frame,
+} from '../protocol/frame';
+
+export interface ByteChannel {
+  send(bytes: Uint8Array): void;
+  /** Returns a function that stops the listener. */
+  onData(listener: (bytes: Uint8Array) => void): () => void;
+}
+
+export interface ExecOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Bytes for the command's stdin; it is closed after them. Without it stdin is /dev/null. */
+  stdin?: Uint8Array | string;
+  /** Keep stdin open for writeStdin() (only with start()). */
+  interactive?: boolean;
+  /** Kill the command (SIGKILL to its process group) after this long. */
+  timeoutMs?: number;
+  /** Aborting kills the command (SIGKILL) and the result says `cancelled`. */
+  signal?: AbortSignal;
+  onStdout?: (bytes: Uint8Array) => void;
+  onStderr?: (bytes: Uint8Array) => void;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  /** The signal that ended it, or 0. */
+  signal: number;
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+  timedOut: boolean;
+  cancelled: boolean;
+}
+
+export interface GuestProcess {
+  readonly id: number;
+  writeStdin(data: Uint8Array | string): void;
+  closeStdin(): void;
+  kill(signal?: number): void;
+  readonly exited: Promise<ExecResult>;
+}
+
+/** The agent stopped answering or the guest went away; the command's fate is unknown. */
+export class GuestUnavailableError extends Error {
+  override name = 'GuestUnavailableError';
+}
+
+export class AgentRequestError extends Error {
+  override name = 'AgentRequestError';
+}
+
+export const SIGINT = 2;
+export const SIGKILL = 9;
+export const SIGTERM = 15;
+
+const DEFAULT_ENV: Record<string, string> = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: '/root',
+  TERM: 'xterm-256color',
+};
+
+/**
+ * Host->guest flow control. v86 gives each send one 4 KiB guest buffer and drops what arrives
+ * with none free (16 per port), so the stream goes out in chunks of at most `chunkSize` with at
+ * most `window` chunks not yet acknowledged by the agent (which acks every byte it reads).
+ */
+export class WindowedSender {
+  private queue: Uint8Array[] = [];
+  private inFlight: number[] = []; // cumulative end offsets of unacknowledged chunks
+  private sent = 0;
+
+  constructor(
+    private readonly transmit: (chunk: Uint8Array) => void,
+    readonly chunkSize = 4096,
+    readonly window = 8,
+  ) {}
+
+  write(bytes: Uint8Array): void {
+    for (let at = 0; at < bytes.length; at += this.chunkSize) {
+      this.queue.push(bytes.subarray(at, at + this.chunkSize));
+    }
+    this.pump();
+  }
+
+  /** `total` is the agent's running count of bytes read, modulo 2^32. */
+  ack(total: number): void {
+    while (this.inFlight.length && ((total - this.inFlight[0]!) | 0) >= 0) this.inFlight.shift();
+    this.pump();
+  }
+
+  get pendingChunks(): number {
+    return this.queue.length + this.inFlight.length;
+  }
+
+  private pump(): void {
+    while (this.queue.length && this.inFlight.length < this.window) {
+      const chunk = this.queue.shift()!;
+      this.sent = (this.sent + chunk.length) >>> 0;
+      this.inFlight.push(this.sent);
+      this.transmit(chunk);
+    }
+  }
+}
+
+interface Pending {
+  stdout: Uint8Array[];
+  stderr: Uint8Array[];
+  options: ExecOptions;
+  timedOut: boolean;
+  cancelled: boolean;
+  resolve(result: ExecResult): void;
+  reject(error: Error): void;
+  cleanup(): void;
+}
+
+const encoder = new TextEncoder();
+const toBytes = (data: Uint8Array | string) => (typeof data === 'string' ? encoder.encode(data) : data);
+
+export class AgentClient {
+  private readonly decoder = new FrameDecoder();
+  private readonly sender: WindowedSender;
+  private readonly pending = new Map<number, Pending>();
+  private readonly pings = new Map<number, () => void>();
+  private nextId = 1;
+  private closedWith: Error | null = null;
+  private readonly stopListening: () => void;
+  private helloResolve!: (version: string) => void;
+  /** Resolves with the agent's protocol version once it has said hello. */
+  readonly ready: Promise<string>;
+  /** Errors the agent reports outside any request (e.g. a corrupted stream). */
+  onAgentError: (message: string) => void = () => {};
+
+  constructor(channel: ByteChannel, options: { chunkSize?: number; window?: number } = {}) {
+    this.sender = new WindowedSender((chunk) => channel.send(chunk), options.chunkSize, options.window);
+    this.ready = new Promise((resolve) => (this.helloResolve = resolve));
+    this.stopListening = channel.onData((bytes) => {
+      for (const frame of this.decoder.push(bytes)) this.dispatch(frame);
+    });
+  }
+
+  /** Runs a command to completion and collects its output. */
+  exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const proc = this.start(argv, { ...options, interactive: options.stdin !== undefined });
+    if (options.stdin !== undefined) {
+      proc.writeStdin(options.stdin);
+      proc.closeStdin();
+    }
+    return proc.exited;
+  }
+
+  /** Starts a command and returns a handle for its stdin, signals and exit. */
+  start(argv: string[], options: ExecOptions = {}): GuestProcess {
+    const id = this.nextId++;
+    let pending!: Pending;
+    const exited = new Promise<ExecResult>((resolve, reject) => {
+      pending = { stdout: [], stderr: [], options, timedOut: false, cancelled: false, resolve, reject, cleanup: () => {} };
+    });
+    const kill = (signal = SIGKILL) => {
+      if (this.pending.has(id)) this.send(FrameType.Signal, id, encodeU32(signal));
+    };
+    if (this.closedWith) {
+      pending.reject(this.closedWith);
+    } else {
+      this.pending.set(id, pending);
+      const timers: ReturnType<typeof setTimeout>[] = [];
+      if (options.timeoutMs !== undefined) {
+        timers.push(setTimeout(() => {
+          pending.timedOut = true;
+          kill(SIGKILL);
+        }, options.timeoutMs));
+      }
+      const onAbort = () => {
+        pending.cancelled = true;
+        kill(SIGKILL);
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      pending.cleanup = () => {
+        timers.forEach(clearTimeout);
+        options.signal?.removeEventListener('abort', onAbort);
+      };
+      const env = Object.entries({ ...DEFAULT_ENV, ...options.env }).map(([k, v]) => `${k}=${v}`);
+      this.send(FrameType.Exec, id, encodeExecRequest({ argv, env, cwd: options.cwd ?? '/root', stdin: !!options.interactive }));
+      if (options.signal?.aborted) onAbort();
+    }
+    return {
+      id,
+      exited,
+      kill,
+      writeStdin: (data) => {
+        if (this.pending.has(id)) this.send(FrameType.Stdin, id, toBytes(data));
+      },
+      closeStdin: () => {
+        if (this.pending.has(id)) this.send(FrameType.Stdin, id);
+      },
+    };
+  }
+
+  /** Sets the learner's terminal size; the foreground program gets SIGWINCH. */
+  resizeConsole(rows: number, cols: number): void {
+    this.send(FrameType.Resize, 0, encodeResize(rows, cols));
+  }
+
+  /** Resolves with the round-trip time in ms; rejects if the agent does not answer in time. */
+  ping(timeoutMs: number): Promise<number> {
+    const id = this.nextId++;
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      if (this.closedWith) return reject(this.closedWith);
+      const timer = setTimeout(() => {
+        this.pings.delete(id);
+        reject(new GuestUnavailableError(`the guest agent did not answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pings.set(id, () => {
+        clearTimeout(timer);
+        resolve(performance.now() - started);
+      });
+      this.send(FrameType.Ping, id);
+    });
+  }
+
+  get running(): number {
+    return this.pending.size;
+  }
+
+  /** Fails every command in flight (the guest crashed or is being restarted). */
+  close(error: Error = new GuestUnavailableError('the guest stopped')): void {
+    if (this.closedWith) return;
+    this.closedWith = error;
+    this.stopListening();
+    for (const p of this.pending.values()) {
+      p.cleanup();
+      p.reject(error);
+    }
+    this.pending.clear();
+    this.pings.clear();
+  }
+
+  private send(type: FrameType, id: number, payload?: Uint8Array): void {
+    if (this.closedWith) return;
+    // Payloads above a frame's limit (large stdin) are split into several frames.
+    const limit = 64 * 1024;
+    if (type === FrameType.Stdin && payload && payload.length > limit) {
+      for (let at = 0; at < payload.length; at += limit) this.sender.write(encodeFrame(type, id, payload.subarray(at, at + limit)));
+      return;
+    }
+    this.sender.write(encodeFrame(type, id, payload));
+  }
+
+  private dispatch(frame: Frame): void {
+    switch (frame.type) {
+      case FrameType.Hello:
+        this.helloResolve(new TextDecoder().decode(frame.payload));
+        return;
+      case FrameType.Ack:
+        this.sender.ack(decodeU32(frame.payload));
+        return;
+      case FrameType.Pong:
+        this.pings.get(frame.id)?.();
+        this.pings.delete(frame.id);
+        return;
+    }
+    const p = this.pending.get(frame.id);
+    if (frame.type === FrameType.Error && !p) {
+      this.onAgentError(new TextDecoder().decode(frame.payload));
+      return;
+    }
+    if (!p) return;
+    switch (frame.type) {
+      case FrameType.Stdout:
+        p.stdout.push(frame.payload);
+        p.options.onStdout?.(frame.payload);
+        break;
+      case FrameType.Stderr:
+        p.stderr.push(frame.payload);
+        p.options.onStderr?.(frame.payload);
+        break;
+      case FrameType.Exit: {
+        const status = decodeExit(frame.payload);
+        this.pending.delete(frame.id);
+        p.cleanup();
+        p.resolve({
+          exitCode: status.code,
+          signal: status.signal,
+          stdout: concatBytes(p.stdout),
+          stderr: concatBytes(p.stderr),
+          timedOut: p.timedOut,
+          cancelled: p.cancelled,
+        });
+        break;
+      }
+      case FrameType.Error:
+        this.pending.delete(frame.id);
+        p.cleanup();
+        p.reject(new AgentRequestError(new TextDecoder().decode(frame.payload)));
+        break;
+    }
+  }
+}
+

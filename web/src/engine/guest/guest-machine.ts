@@ -1,0 +1,211 @@
+// GuestMachine: one v86 emulator running the Drydock guest, with its two channels — the
+// learner's serial console (ttyS0) and the engine channel (virtio-console port 1, spoken by
+// AgentClient) — plus the stages of boot and the watchdog that notices a dead guest.
+// It runs wherever v86 runs (a Web Worker, or Node for tests and the lab runner) and never
+// touches the DOM; hosts hand it the asset bytes (see GuestAssets).
+import { V86 } from 'v86';
+import { AgentClient, GuestUnavailableError, type ByteChannel } from './agent-client';
+import { PromptMarkParser, type PromptMark } from '../console/prompt-marks';
+
+export interface GuestAssets {
+  wasm: ArrayBuffer;
+  bios: ArrayBuffer;
+  bzimage: ArrayBuffer;
+  initrd: ArrayBuffer;
+}
+
+export type BootStage = 'starting' | 'firmware' | 'kernel' | 'userland' | 'ready';
+
+export interface GuestMachineOptions {
+  memoryMiB?: number;
+  /** How often the agent is pinged once the guest is up, and how long it may take to answer. */
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
+  onConsoleOutput?: (bytes: Uint8Array) => void;
+  onStage?: (stage: BootStage, atMs: number) => void;
+  onPromptMark?: (mark: PromptMark) => void;
+  onCrash?: (reason: string) => void;
+}
+
+/** The part of v86's API this class uses (its typings miss the bus and ports 1-3). */
+interface Emulator {
+  add_listener(event: string, listener: (value: never) => void): void;
+  remove_listener(event: string, listener: (value: never) => void): void;
+  serial_send_bytes(port: number, data: Uint8Array): void;
+  bus: { send(event: string, value: unknown): void };
+  destroy(): Promise<void>;
+}
+
+export const KERNEL_CMDLINE =
+  'console=ttyS0 tsc=reliable mitigations=off random.trust_cpu=on quiet init_on_free=1 panic=0';
+
+const ENGINE_PORT = 1;
+const SERIAL_PACE_BYTES = 512;
+const SERIAL_PACE_MS = 20;
+
+export class GuestMachine {
+  readonly agent: AgentClient;
+  private readonly emulator: Emulator;
+  private readonly started = performance.now();
+  private stage: BootStage = 'starting';
+  private crashed: string | null = null;
+  private destroyed = false;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private readonly marks = new PromptMarkParser();
+  private consoleTail = '';
+  private outBytes: number[] = [];
+  private outTimer: ReturnType<typeof setTimeout> | undefined;
+  private inQueue: Uint8Array[] = [];
+  private inTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastInputAt = 0;
+  private readyResolve!: () => void;
+  private readyReject!: (error: Error) => void;
+  /** Resolves at the first shell prompt; rejects if the guest dies first. */
+  readonly ready: Promise<void>;
+
+  constructor(assets: GuestAssets, private readonly options: GuestMachineOptions = {}) {
+    this.ready = new Promise((resolve, reject) => {
+      this.readyResolve = resolve;
+      this.readyReject = reject;
+    });
+    this.ready.catch(() => {}); // a crash before anyone waits is reported through onCrash too
+    const wasm = assets.wasm;
+    this.emulator = new V86({
+      wasm_fn: async (imports: WebAssembly.Imports) => (await WebAssembly.instantiate(wasm, imports)).instance.exports,
+      memory_size: (options.memoryMiB ?? 256) * 1024 * 1024,
+      vga_memory_size: 2 * 1024 * 1024,
+      bios: { buffer: assets.bios },
+      bzimage: { buffer: assets.bzimage },
+      initrd: { buffer: assets.initrd },
+      cmdline: KERNEL_CMDLINE,
+      filesystem: {},
+      virtio_console: true,
+      acpi: false,
+      autostart: true,
+      disable_keyboard: true,
+      disable_mouse: true,
+      disable_speaker: true,
+      screen: { container: null },
+      log_level: 0,
+    } as unknown as ConstructorParameters<typeof V86>[0]) as unknown as Emulator;
+
+    this.emulator.add_listener('emulator-started', () => this.advance('firmware'));
+    this.emulator.add_listener('serial0-output-byte', ((byte: number) => this.onSerialByte(byte)) as (v: never) => void);
+
+    const channel: ByteChannel = {
+      send: (bytes) => this.emulator.bus.send(`virtio-console${ENGINE_PORT}-input-bytes`, bytes),
+      onData: (listener) => {
+        const event = `virtio-console${ENGINE_PORT}-output-bytes`;
+        const l = listener as (v: never) => void;
+        this.emulator.add_listener(event, l);
+        return () => this.emulator.remove_listener(event, l);
+      },
+    };
+    this.agent = new AgentClient(channel);
+    this.agent.onAgentError = (message) => console.warn(`drydock-agent: ${message}`);
+    void this.agent.ready.then(() => this.advance('userland'));
+  }
+
+  get bootStage(): BootStage {
+    return this.stage;
+  }
+
+  get crashReason(): string | null {
+    return this.crashed;
+  }
+
+  /** Types into the learner's console. Paced: the emulated UART loses bytes when flooded. */
+  writeConsole(data: Uint8Array | string): void {
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    for (let at = 0; at < bytes.length; at += SERIAL_PACE_BYTES) this.inQueue.push(bytes.slice(at, at + SERIAL_PACE_BYTES));
+    this.pumpInput();
+  }
+
+  resizeConsole(cols: number, rows: number): void {
+    if (this.stage === 'ready' || this.stage === 'userland') this.agent.resizeConsole(rows, cols);
+  }
+
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    clearInterval(this.heartbeat);
+    clearTimeout(this.outTimer);
+    clearTimeout(this.inTimer);
+    this.agent.close(new GuestUnavailableError('the guest was shut down'));
+    this.readyReject(new GuestUnavailableError('the guest was shut down before it was ready'));
+    await this.emulator.destroy();
+  }
+
+  private pumpInput(): void {
+    if (this.inTimer !== undefined || this.destroyed) return;
+    const wait = this.lastInputAt + SERIAL_PACE_MS - performance.now();
+    if (wait > 0 && this.lastInputAt) {
+      this.inTimer = setTimeout(() => {
+        this.inTimer = undefined;
+        this.pumpInput();
+      }, wait);
+      return;
+    }
+    const chunk = this.inQueue.shift();
+    if (!chunk) return;
+    this.lastInputAt = performance.now();
+    this.emulator.serial_send_bytes(0, chunk);
+    if (this.inQueue.length) this.pumpInput();
+  }
+
+  private onSerialByte(byte: number): void {
+    if (this.stage === 'firmware' || this.stage === 'starting') this.advance('kernel');
+    this.outBytes.push(byte);
+    // v86 reports the UART byte by byte; hand them on in batches.
+    this.outTimer ??= setTimeout(() => this.flushOutput(), 0);
+  }
+
+  private flushOutput(): void {
+    this.outTimer = undefined;
+    const bytes = Uint8Array.from(this.outBytes);
+    this.outBytes = [];
+    this.options.onConsoleOutput?.(bytes);
+    const { marks } = this.marks.push(bytes);
+    for (const mark of marks) {
+      if (mark.kind === 'prompt' && this.stage !== 'ready') this.becomeReady();
+      this.options.onPromptMark?.(mark);
+    }
+    // A kernel panic is the one death the serial line announces by itself.
+    this.consoleTail = (this.consoleTail + new TextDecoder().decode(bytes)).slice(-4096);
+    const panic = /Kernel panic - not syncing:[^\r\n]*/.exec(this.consoleTail);
+    if (panic) this.crash(panic[0]);
+  }
+
+  private becomeReady(): void {
+    this.advance('ready');
+    this.readyResolve();
+    const every = this.options.heartbeatMs ?? 5000;
+    const timeout = this.options.heartbeatTimeoutMs ?? 15000;
+    let inFlight = false;
+    this.heartbeat = setInterval(() => {
+      if (inFlight) return;
+      inFlight = true;
+      this.agent.ping(timeout).then(
+        () => (inFlight = false),
+        () => this.crash(`the guest stopped responding (no answer from its agent in ${timeout / 1000} s)`),
+      );
+    }, every);
+  }
+
+  private advance(stage: BootStage): void {
+    const order: BootStage[] = ['starting', 'firmware', 'kernel', 'userland', 'ready'];
+    if (order.indexOf(stage) <= order.indexOf(this.stage)) return;
+    this.stage = stage;
+    this.options.onStage?.(stage, performance.now() - this.started);
+  }
+
+  private crash(reason: string): void {
+    if (this.crashed || this.destroyed) return;
+    this.crashed = reason;
+    clearInterval(this.heartbeat);
+    const error = new GuestUnavailableError(`the guest crashed: ${reason}`);
+    this.agent.close(error);
+    this.readyReject(error);
+    this.options.onCrash?.(reason);
+  }
+}
