@@ -22,10 +22,13 @@ async function main(argv: string[]): Promise<number> {
   }
   let machine: Awaited<ReturnType<typeof bootGuest>> | null = null;
   const driver = new ShellDriver((text) => machine?.writeConsole(text));
-  machine = await bootGuest({
-    onConsoleOutput: (bytes) => driver.feed(bytes),
-    onCrash: (reason) => process.stderr.write(`\nlab: ${reason}\n`),
-  }).catch((error: Error) => {
+  machine = await bootGuest(
+    {
+      onConsoleOutput: (bytes) => driver.feed(bytes),
+      onCrash: (reason) => process.stderr.write(`\nlab: ${reason}\n`),
+    },
+    (created) => (machine = created),
+  ).catch((error: Error) => {
     process.stderr.write(`lab: ${error.message}\n`);
     return null;
   });

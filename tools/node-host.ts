@@ -24,9 +24,16 @@ export async function loadGuestAssets(): Promise<GuestAssets> {
   return { wasm, bios, bzimage, initrd };
 }
 
-/** Boots a guest and waits for its first shell prompt. */
-export async function bootGuest(options: GuestMachineOptions = {}): Promise<GuestMachine> {
+/**
+ * Boots a guest and waits for its first shell prompt. `onCreated` gets the machine before it is
+ * ready, for whatever must answer the console during boot (a ShellDriver does).
+ */
+export async function bootGuest(
+  options: GuestMachineOptions = {},
+  onCreated?: (machine: GuestMachine) => void,
+): Promise<GuestMachine> {
   const machine = new GuestMachine(await loadGuestAssets(), options);
+  onCreated?.(machine);
   try {
     await withTimeout(machine.ready, 60_000, 'the guest did not reach a shell prompt within 60 s');
   } catch (error) {

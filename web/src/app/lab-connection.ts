@@ -2,6 +2,7 @@
 // that the worker itself stays alive, and restarts everything on request. It speaks to the
 // guest only through the engine's typed API (engine/api.ts).
 import * as Comlink from 'comlink';
+import labWorkerUrl from '../worker/lab-worker.ts?worker&url';
 import type { LabStatus, LabWorkerApi } from '../engine/api';
 
 export interface LabConnectionEvents {
@@ -9,6 +10,7 @@ export interface LabConnectionEvents {
   status(status: LabStatus): void;
 }
 
+const SCHEDULING = new URLSearchParams(location.search).get('v86yield') === 'worker' ? '' : '#use-scheduling-api';
 const WORKER_PING_EVERY_MS = 2000;
 const WORKER_PING_TIMEOUT_MS = 8000;
 
@@ -24,7 +26,9 @@ export class LabConnection {
 
   start(): void {
     const generation = ++this.generation;
-    const worker = new Worker(new URL('../worker/lab-worker.ts', import.meta.url), { type: 'module', name: 'drydock-lab' });
+    // v86 reads its own location for "use-scheduling-api": then it yields between slices of
+    // emulation with scheduler.postTask instead of a round trip through a nested worker.
+    const worker = new Worker(`${labWorkerUrl}${SCHEDULING}`, { type: 'module', name: 'drydock-lab' });
     this.worker = worker;
     const api = Comlink.wrap<LabWorkerApi>(worker);
     this.api = api;

@@ -3,6 +3,8 @@
 // so can anything in the page that "types for" the learner.
 import { PromptMarkParser } from './prompt-marks';
 
+const DSR = '\x1b[6n';
+
 export interface TypedCommandResult {
   /** What the terminal showed from the end of the command line to the next prompt. */
   output: string;
@@ -26,7 +28,7 @@ export class ShellDriver {
     const { text, marks } = this.parser.push(bytes);
     let consumed = 0;
     for (const mark of marks) {
-      this.transcript += this.decoder.decode(text.subarray(consumed, mark.offset), { stream: true });
+      this.append(text.subarray(consumed, mark.offset));
       consumed = mark.offset;
       if (mark.kind === 'done' && this.waiter) {
         const { from, resolve } = this.waiter;
@@ -38,7 +40,23 @@ export class ShellDriver {
         this.promptWaiters.splice(0).forEach((wake) => wake());
       }
     }
-    this.transcript += this.decoder.decode(text.subarray(consumed), { stream: true });
+    this.append(text.subarray(consumed));
+  }
+
+  /**
+   * Adds output to the transcript, answering what a terminal answers: busybox's line editor
+   * asks where the cursor is (ESC [ 6 n) before each prompt and waits for the reply.
+   */
+  private append(bytes: Uint8Array): void {
+    const from = Math.max(0, this.transcript.length - 3);
+    this.transcript += this.decoder.decode(bytes, { stream: true });
+    let query = this.transcript.indexOf(DSR, from);
+    while (query >= 0) {
+      this.transcript = this.transcript.slice(0, query) + this.transcript.slice(query + DSR.length);
+      const column = query - Math.max(this.transcript.lastIndexOf('\n', query - 1), this.transcript.lastIndexOf('\r', query - 1));
+      this.type(`\x1b[1;${column}R`);
+      query = this.transcript.indexOf(DSR, query);
+    }
   }
 
   /** Everything the console printed, marks removed. */
@@ -61,8 +79,23 @@ export class ShellDriver {
     this.prompts = 0;
     this.type(`${command}\n`);
     const result = await echoed;
-    // Drop the echoed command line: the output starts after its line break.
-    const lineEnd = result.output.indexOf('\n');
-    return { ...result, output: lineEnd >= 0 ? result.output.slice(lineEnd + 1) : '' };
+    return { ...result, output: afterEcho(result.output, command) };
   }
+}
+
+/**
+ * Drops the shell's echo of a typed command from what followed it. The line editor may wrap,
+ * redraw or prefix continuation prompts, so the echo is found as the command's characters in
+ * order (anything else in between skipped); the output starts on the next line.
+ */
+function afterEcho(transcript: string, command: string): string {
+  let at = 0;
+  for (const ch of command) {
+    if (ch === '\n') continue;
+    const found = transcript.indexOf(ch, at);
+    if (found < 0) return transcript;
+    at = found + 1;
+  }
+  const lineEnd = transcript.indexOf('\n', at);
+  return lineEnd >= 0 ? transcript.slice(lineEnd + 1) : '';
 }

@@ -18,6 +18,8 @@ export type BootStage = 'starting' | 'firmware' | 'kernel' | 'userland' | 'ready
 
 export interface GuestMachineOptions {
   memoryMiB?: number;
+  /** Replaces the kernel command line (for diagnosing boot; the default suits the product). */
+  cmdline?: string;
   /** How often the agent is pinged once the guest is up, and how long it may take to answer. */
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
@@ -77,7 +79,7 @@ export class GuestMachine {
       bios: { buffer: assets.bios },
       bzimage: { buffer: assets.bzimage },
       initrd: { buffer: assets.initrd },
-      cmdline: KERNEL_CMDLINE,
+      cmdline: options.cmdline ?? KERNEL_CMDLINE,
       filesystem: {},
       virtio_console: true,
       acpi: false,
@@ -164,15 +166,15 @@ export class GuestMachine {
     this.outTimer = undefined;
     const bytes = Uint8Array.from(this.outBytes);
     this.outBytes = [];
-    this.options.onConsoleOutput?.(bytes);
+    // The machine's own state first, so that a listener that throws cannot derail it.
     const { marks } = this.marks.push(bytes);
-    for (const mark of marks) {
-      if (mark.kind === 'prompt' && this.stage !== 'ready') this.becomeReady();
-      this.options.onPromptMark?.(mark);
-    }
+    const becameReady = this.stage !== 'ready' && marks.some((m) => m.kind === 'prompt');
     // A kernel panic is the one death the serial line announces by itself.
     this.consoleTail = (this.consoleTail + new TextDecoder().decode(bytes)).slice(-4096);
     const panic = /Kernel panic - not syncing:[^\r\n]*/.exec(this.consoleTail);
+    safely(() => this.options.onConsoleOutput?.(bytes));
+    for (const mark of marks) safely(() => this.options.onPromptMark?.(mark));
+    if (becameReady) this.becomeReady();
     if (panic) this.crash(panic[0]);
   }
 
@@ -196,7 +198,7 @@ export class GuestMachine {
     const order: BootStage[] = ['starting', 'firmware', 'kernel', 'userland', 'ready'];
     if (order.indexOf(stage) <= order.indexOf(this.stage)) return;
     this.stage = stage;
-    this.options.onStage?.(stage, performance.now() - this.started);
+    safely(() => this.options.onStage?.(stage, performance.now() - this.started));
   }
 
   private crash(reason: string): void {
@@ -206,6 +208,15 @@ export class GuestMachine {
     const error = new GuestUnavailableError(`the guest crashed: ${reason}`);
     this.agent.close(error);
     this.readyReject(error);
-    this.options.onCrash?.(reason);
+    safely(() => this.options.onCrash?.(reason));
+  }
+}
+
+/** Listeners are the host's code; an exception in one is reported, not allowed to stop the guest. */
+function safely(listener: () => void): void {
+  try {
+    listener();
+  } catch (error) {
+    console.error('drydock: a guest event listener failed:', error);
   }
 }

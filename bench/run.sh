@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the benchmarks (not tests: nothing here asserts a time). See bench/RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-chromium.sh
+npx vite build --logLevel warn
+npx tsx bench/boot.ts

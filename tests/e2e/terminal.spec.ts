@@ -1,0 +1,68 @@
+import { expect, test, type Page } from '@playwright/test';
+
+const rows = (page: Page) => page.locator('.xterm-rows');
+
+async function waitForLab(page: Page) {
+  await expect(page.getByTestId('lab-state')).toHaveAttribute('data-stage', 'ready', { timeout: 90_000 });
+}
+
+/** Types a line into the terminal the way a learner does: focus, keys, Enter. */
+async function typeLine(page: Page, line: string) {
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.type(line, { delay: 5 });
+  await page.keyboard.press('Enter');
+}
+
+test('a learner opens the page and runs a command in a real i686 shell', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('boot-progress')).toBeVisible();
+  await waitForLab(page);
+  await expect(rows(page)).toContainText('root@drydock:~#');
+  await typeLine(page, 'uname -m');
+  // `i686` alone on a line: the command's output, not its echo.
+  await expect(rows(page).locator('div', { hasText: /^i686\s*$/ })).toHaveCount(1);
+});
+
+test('Ctrl-C interrupts a running command and the shell reports 130', async ({ page }) => {
+  await page.goto('/');
+  await waitForLab(page);
+  await typeLine(page, 'sleep 600');
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Control+C');
+  await typeLine(page, 'echo "status=$?"');
+  await expect(rows(page)).toContainText('status=130');
+});
+
+test('the guest tty follows the terminal size', async ({ page }) => {
+  await page.setViewportSize({ width: 1000, height: 700 });
+  await page.goto('/');
+  await waitForLab(page);
+  const size = async () => {
+    const el = page.getByTestId('terminal');
+    return `${await el.getAttribute('data-rows')} ${await el.getAttribute('data-cols')}`;
+  };
+  const before = await size();
+  await typeLine(page, 'echo "size=$(stty size)"');
+  await expect(rows(page)).toContainText(`size=${before}`);
+  await page.setViewportSize({ width: 700, height: 500 });
+  await expect.poll(size).not.toBe(before);
+  const after = await size();
+  await typeLine(page, 'clear; echo "size=$(stty size)"');
+  await expect(rows(page)).toContainText(`size=${after}`);
+});
+
+test('a guest that dies is reported, and Restart brings a fresh machine', async ({ page }) => {
+  await page.goto('/');
+  await waitForLab(page);
+  await typeLine(page, 'echo c > /proc/sysrq-trigger');
+  const banner = page.getByTestId('crash-banner');
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText('Kernel panic');
+  // The page is still alive and answering while the guest is dead.
+  const restart = banner.getByRole('button', { name: 'Restart the lab' });
+  await expect(restart).toBeFocused();
+  await restart.click();
+  await waitForLab(page);
+  await typeLine(page, 'echo "answer=$((6*7))"');
+  await expect(rows(page)).toContainText('answer=42');
+});
