@@ -1,0 +1,68 @@
+// The lab service: the implementation of the page's typed API (engine/api.ts) around one
+// GuestMachine. lab-worker.ts exposes it over comlink in the browser; tests drive the same class
+// over a MessageChannel in Node. How the guest files are obtained is the host's business.
+import type {
+  BootOptions,
+  DownloadProgress,
+  ExecRequestOptions,
+  ExecResponse,
+  LabEvents,
+  LabStatus,
+  LabWorkerApi,
+} from '../engine/api';
+import { GuestMachine, type GuestAssets } from '../engine/guest/guest-machine';
+
+export type AssetLoader = (options: BootOptions, onProgress: (progress: DownloadProgress) => void) => Promise<GuestAssets>;
+
+const decoder = new TextDecoder();
+
+export class LabService implements LabWorkerApi {
+  private machine: GuestMachine | null = null;
+
+  constructor(private readonly loadAssets: AssetLoader) {}
+
+  async boot(options: BootOptions, events: LabEvents): Promise<void> {
+    if (this.machine) throw new Error('the lab is already running');
+    const started = performance.now();
+    const status = (s: Omit<LabStatus, 'atMs'>) => events.status({ ...s, atMs: performance.now() - started });
+    status({ stage: 'downloading', progress: { loaded: 0, total: 0, file: '' } });
+    const assets = await this.loadAssets(options, (progress) => status({ stage: 'downloading', progress }));
+    status({ stage: 'starting' });
+    this.machine = new GuestMachine(assets, {
+      ...(options.memoryMiB ? { memoryMiB: options.memoryMiB } : {}),
+      onConsoleOutput: (bytes) => events.console(bytes),
+      onStage: (stage) => status({ stage }),
+      onCrash: (reason) => status({ stage: 'crashed', reason }),
+    });
+    await this.machine.ready;
+  }
+
+  writeConsole(data: Uint8Array | string): void {
+    this.machine?.writeConsole(data);
+  }
+
+  resizeConsole(cols: number, rows: number): void {
+    this.machine?.resizeConsole(cols, rows);
+  }
+
+  async exec(argv: string[], options: ExecRequestOptions = {}): Promise<ExecResponse> {
+    if (!this.machine) throw new Error('the lab is not running');
+    const result = await this.machine.agent.exec(argv, options);
+    return {
+      exitCode: result.exitCode,
+      signal: result.signal,
+      stdout: decoder.decode(result.stdout),
+      stderr: decoder.decode(result.stderr),
+      timedOut: result.timedOut,
+    };
+  }
+
+  async ping(): Promise<number> {
+    return performance.now();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.machine?.destroy();
+    this.machine = null;
+  }
+}
