@@ -3,7 +3,7 @@
 //   npm run lab -- 'uname -m' 'unshare -p -f -m -u sh -c "echo \$\$"'
 // Option: --timeout SECONDS per command (default 300).
 import { ShellDriver } from '../web/src/engine/console/shell-driver';
-import { bootGuest, withTimeout } from './node-host';
+import { attachEngine, bootGuest, withTimeout } from './node-host';
 
 async function main(argv: string[]): Promise<number> {
   let timeoutSeconds = 300;
@@ -21,13 +21,19 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   let machine: Awaited<ReturnType<typeof bootGuest>> | null = null;
+  let crashed!: (reason: string) => void;
+  const crash = new Promise<never>((_, reject) => (crashed = (reason) => reject(new Error(reason))));
+  crash.catch(() => {});
   const driver = new ShellDriver((text) => machine?.writeConsole(text));
   machine = await bootGuest(
     {
       onConsoleOutput: (bytes) => driver.feed(bytes),
-      onCrash: (reason) => process.stderr.write(`\nlab: ${reason}\n`),
+      onCrash: (reason) => crashed(reason),
     },
-    (created) => (machine = created),
+    (created) => {
+      machine = created;
+      attachEngine(created);
+    },
   ).catch((error: Error) => {
     process.stderr.write(`lab: ${error.message}\n`);
     return null;
@@ -43,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const ticker = setInterval(flush, 50);
     for (const command of commands) {
-      const result = await withTimeout(driver.run(command), timeoutSeconds * 1000, `'${command}' did not finish within ${timeoutSeconds} s`);
+      const result = await withTimeout(Promise.race([driver.run(command), crash]), timeoutSeconds * 1000, `'${command}' did not finish within ${timeoutSeconds} s`);
       exitCode = result.exitCode;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -30,7 +30,8 @@ describe('learner console (real guest)', () => {
 
   it('interrupts the foreground job on Ctrl-C', async () => {
     const running = shell.run('sleep 600');
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Wait until the job really is in the foreground before pressing Ctrl-C.
+    await expect.poll(async () => (await guest.agent.exec(['sh', '-c', 'ps -o comm | grep -qx sleep'])).exitCode, { timeout: 20_000 }).toBe(0);
     guest.writeConsole('\x03');
     expect((await running).exitCode).toBe(130);
   });

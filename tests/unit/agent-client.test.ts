@@ -24,14 +24,19 @@ describe('WindowedSender', () => {
 
   it('keeps counting across the 32-bit wrap of the agent byte counter', () => {
     const sent: Uint8Array[] = [];
-    const sender = new WindowedSender((c) => sent.push(c), 4096, 1);
-    // Push the running total close to 2^32, then across it.
-    const big = 0xffffffff - 100;
-    (sender as unknown as { sent: number }).sent = big;
-    sender.write(new Uint8Array(4096 * 2));
-    expect(sent).toHaveLength(1);
-    sender.ack((big + 4096) >>> 0);
+    const sender = new WindowedSender((c) => sent.push(c), 4096, 2);
+    // The running total starts 5000 bytes short of 2^32: the second chunk ends past the wrap.
+    const start = 2 ** 32 - 5000;
+    (sender as unknown as { sent: number }).sent = start;
+    sender.write(new Uint8Array(4096 * 4));
     expect(sent).toHaveLength(2);
+    // The agent's counter wraps too: acknowledging the first chunk frees exactly one slot.
+    sender.ack((start + 4096) >>> 0);
+    expect(sent).toHaveLength(3);
+    // An ack past the wrap (a small number) still covers the in-flight chunk before it.
+    sender.ack((start + 4096 * 2) >>> 0);
+    expect(sent).toHaveLength(4);
+    expect(sender.pendingChunks).toBe(2);
   });
 });
 
@@ -75,6 +80,7 @@ describe('AgentClient', () => {
     let at = 0;
     for (const f of got) (joined.set(f.payload, at), (at += f.payload.length));
     expect(Buffer.from(joined).equals(Buffer.from(input))).toBe(true);
+    expect(got.every((f) => f.payload.length <= 64 * 1024)).toBe(true);
     expect(got.at(-1)!.payload.length).toBe(0); // the EOF marker
     ctx!.exit(0);
     expect((await proc.exited).exitCode).toBe(0);
@@ -117,6 +123,21 @@ describe('AgentClient', () => {
     client.close(new GuestUnavailableError('crashed'));
     await expect(running).rejects.toThrow('crashed');
     await expect(client.exec(['sleep', '1'])).rejects.toBeInstanceOf(GuestUnavailableError);
+  });
+
+  it('treats an empty stdin write as nothing (an empty frame would mean EOF)', async () => {
+    const agent = new FakeAgent({ cat: () => {} });
+    const client = new AgentClient(agent.channel);
+    const proc = client.start(['cat'], { interactive: true });
+    proc.writeStdin('');
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(agent.received.filter((f) => f.type === FrameType.Stdin)).toHaveLength(0);
+  });
+
+  it('rejects a request too large to send, and keeps no record of it', async () => {
+    const client = new AgentClient(new FakeAgent().channel);
+    await expect(client.exec(['echo', 'x'.repeat(2 * 1024 * 1024)])).rejects.toThrow(RangeError);
+    expect(client.running).toBe(0);
   });
 
   it('answers pings, and a ping to a silent agent times out', async () => {

@@ -32,8 +32,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <stdint.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,7 +48,17 @@ enum {
 	/* guest -> host */
 	T_HELLO = 0x80, T_STDOUT = 0x81, T_STDERR = 0x82, T_EXIT = 0x83, T_ERROR = 0x84,
 	T_ACK = 0x85, T_PONG = 0x86,
+	/* client sessions: a `docker` process in the guest talking to the engine through us.
+	 * guest -> host: open (argv, env, cwd, tty flags), stdin, signal, close (the client went away).
+	 * host -> guest: output (u8 stream 1|2, data), exit (i32 code). */
+	T_CLIENT_OPEN = 0x90, T_CLIENT_STDIN = 0x91, T_CLIENT_SIGNAL = 0x92, T_CLIENT_CLOSE = 0x93,
+	T_CLIENT_OUTPUT = 0xA0, T_CLIENT_EXIT = 0xA1,
 };
+
+/* Client session ids have the top bit set, so they never meet the host's request ids. */
+#define CLIENT_ID_BASE 0x80000000u
+#define MAX_CLIENTS 16
+#define CLIENT_SOCKET "/run/docker.sock"
 
 #define EXEC_STDIN 1u /* keep stdin open for T_STDIN frames (else /dev/null) */
 
@@ -65,6 +77,17 @@ struct proc {
 };
 
 static struct proc procs[MAX_PROCS];
+
+/* A client connection on the unix socket; its frames go to the host under `id`. */
+struct client {
+	int fd; /* -1 when free */
+	uint32_t id;
+	uint8_t *buf;
+	size_t len, cap;
+};
+static struct client clients[MAX_CLIENTS];
+static int listen_fd = -1;
+static uint32_t next_client = 1;
 static int chan = -1;
 static int sigpipe_fds[2];
 static pid_t console_pid = -1;
@@ -125,15 +148,19 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* Reads what a pipe has now; returns 0 at EOF, 1 otherwise. */
-static int pump_output(struct proc *p, int *fd, uint8_t type)
+/*
+ * Reads one buffer from a pipe (at most `limit` bytes); returns 0 at EOF, 1 otherwise. One read
+ * per poll round: a command that never stops writing must not keep PID 1 from serving the
+ * channel (signals, pings) and the other commands.
+ */
+static int pump_output(struct proc *p, int *fd, uint8_t type, size_t limit)
 {
 	static char buf[65536];
 	for (;;) {
-		ssize_t n = read(*fd, buf, sizeof buf);
+		ssize_t n = read(*fd, buf, limit < sizeof buf ? limit : sizeof buf);
 		if (n > 0) {
 			send_frame(type, p->id, buf, (uint32_t)n);
-			continue;
+			return 1;
 		}
 		if (n == 0) {
 			close_fd(fd);
@@ -167,11 +194,18 @@ static void flush_stdin(struct proc *p)
 
 static void finish_proc(struct proc *p, int status)
 {
-	/* What the child wrote before it exited is still in the pipes: send all of it first. */
-	if (p->out >= 0)
-		pump_output(p, &p->out, T_STDOUT);
-	if (p->err >= 0)
-		pump_output(p, &p->err, T_STDERR);
+	/* What the child wrote before it exited is still in the pipes: send that first — only
+	 * that, as a background grandchild may hold the pipe open and keep writing. */
+	int fds[2] = { p->out, p->err };
+	for (int i = 0; i < 2; i++) {
+		int avail = 0;
+		while (fds[i] >= 0 && ioctl(fds[i], FIONREAD, &avail) == 0 && avail > 0) {
+			int *fd = i ? &p->err : &p->out;
+			if (!pump_output(p, fd, i ? T_STDERR : T_STDOUT, (size_t)avail))
+				break;
+			fds[i] = *fd;
+		}
+	}
 	close_fd(&p->out);
 	close_fd(&p->err);
 	close_fd(&p->in);
@@ -206,6 +240,8 @@ static char **get_strings(const uint8_t **cur, const uint8_t *end, uint32_t coun
 	for (uint32_t i = 0; v && i < count; i++) {
 		uint32_t len;
 		if (get_u32(cur, end, &len) || (uint32_t)(end - *cur) < len) {
+			for (uint32_t k = 0; k < i; k++)
+				free(v[k]);
 			free(v);
 			return NULL;
 		}
@@ -242,9 +278,13 @@ static void start_exec(uint32_t id, const uint8_t *payload, uint32_t len)
 		send_error(id, "too many running commands");
 		goto out;
 	}
-	int o[2], e[2], in[2] = { -1, -1 };
+	int o[2] = { -1, -1 }, e[2] = { -1, -1 }, in[2] = { -1, -1 };
 	if (pipe2(o, O_CLOEXEC) || pipe2(e, O_CLOEXEC) ||
 	    ((flags & EXEC_STDIN) && pipe2(in, O_CLOEXEC))) {
+		int all[] = { o[0], o[1], e[0], e[1], in[0], in[1] };
+		for (int k = 0; k < 6; k++)
+			if (all[k] >= 0)
+				close(all[k]);
 		send_error(id, "pipe failed");
 		goto out;
 	}
@@ -355,54 +395,197 @@ static void handle_frame(uint8_t type, uint32_t id, const uint8_t *payload, uint
 	}
 }
 
-/* Host->guest byte stream parser. */
-static uint8_t *inbuf;
-static size_t in_len, in_cap;
-static uint32_t acked;
+typedef void frame_handler(void *ctx, uint8_t type, uint32_t id, const uint8_t *payload, uint32_t len);
 
-static void consume_input(void)
+/* Splits a byte stream into frames; returns how many bytes it used. */
+static size_t parse_frames(uint8_t *buf, size_t len, frame_handler *on, void *ctx)
 {
 	size_t pos = 0;
-	while (in_len - pos >= HDR) {
-		uint8_t *h = inbuf + pos;
+	while (len - pos >= HDR) {
+		uint8_t *h = buf + pos;
 		if (h[0] != MAGIC) {
 			/* Lost sync (should not happen with flow control): skip to the next magic byte. */
 			send_error(0, "protocol: bad magic, resynchronising");
 			pos++;
-			while (pos < in_len && inbuf[pos] != MAGIC)
+			while (pos < len && buf[pos] != MAGIC)
 				pos++;
 			continue;
 		}
-		uint32_t id, len;
+		uint32_t id, plen;
 		memcpy(&id, h + 4, 4);
-		memcpy(&len, h + 8, 4);
-		if (len > MAX_IN_PAYLOAD) {
+		memcpy(&plen, h + 8, 4);
+		if (plen > MAX_IN_PAYLOAD) {
 			send_error(id, "protocol: frame too large");
 			pos++;
 			continue;
 		}
-		if (in_len - pos < HDR + len)
+		if (len - pos < HDR + plen)
 			break;
-		handle_frame(h[1], id, h + HDR, len);
-		pos += HDR + len;
+		on(ctx, h[1], id, h + HDR, plen);
+		pos += HDR + plen;
 	}
-	memmove(inbuf, inbuf + pos, in_len - pos);
-	in_len -= pos;
+	return pos;
+}
+
+static void grow(uint8_t **buf, size_t len, size_t *cap, size_t room)
+{
+	if (*cap - len >= room)
+		return;
+	while (*cap - len < room)
+		*cap = *cap ? *cap * 2 : 65536;
+	*buf = realloc(*buf, *cap);
+	if (!*buf)
+		abort();
+}
+
+/* ---- client sessions (the guest's `docker` command) ---- */
+
+static struct client *find_client(uint32_t id)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].fd >= 0 && clients[i].id == id)
+			return &clients[i];
+	return NULL;
+}
+
+static void drop_client(struct client *c, int tell_host)
+{
+	if (tell_host)
+		send_frame(T_CLIENT_CLOSE, c->id, NULL, 0);
+	close(c->fd);
+	free(c->buf);
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+}
+
+/* Writes to a client, giving up on one that stops reading (PID 1 must never block for long). */
+static int write_client(struct client *c, const void *data, size_t len)
+{
+	const char *p = data;
+	int waited = 0;
+	while (len) {
+		ssize_t n = write(c->fd, p, len);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN && waited < 5000) {
+			struct pollfd w = { c->fd, POLLOUT, 0 };
+			poll(&w, 1, 100);
+			waited += 100;
+			continue;
+		}
+		return -1;
+	}
+	return 0;
+}
+
+static void relay_to_client(uint8_t type, uint32_t id, const uint8_t *payload, uint32_t len)
+{
+	struct client *c = find_client(id);
+	if (!c)
+		return;
+	uint8_t hdr[HDR] = { MAGIC, type, 0, 0 };
+	memcpy(hdr + 4, &id, 4);
+	memcpy(hdr + 8, &len, 4);
+	if (write_client(c, hdr, HDR) || (len && write_client(c, payload, len)))
+		drop_client(c, 1);
+}
+
+static void from_client(void *ctx, uint8_t type, uint32_t id, const uint8_t *payload, uint32_t len)
+{
+	struct client *c = ctx;
+	(void)id; /* a client cannot choose its id: the session's is used */
+	if (type == T_CLIENT_OPEN || type == T_CLIENT_STDIN || type == T_CLIENT_SIGNAL)
+		send_frame(type, c->id, payload, len);
+}
+
+static void setup_client_socket(void)
+{
+	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	strcpy(addr.sun_path, CLIENT_SOCKET);
+	unlink(CLIENT_SOCKET);
+	if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&addr, sizeof addr) ||
+	    listen(listen_fd, 16)) {
+		dprintf(2, "drydock-agent: %s: %s\n", CLIENT_SOCKET, strerror(errno));
+		if (listen_fd >= 0)
+			close(listen_fd);
+		listen_fd = -1;
+		return;
+	}
+	chmod(CLIENT_SOCKET, 0660);
+}
+
+static void accept_client(void)
+{
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		if (clients[i].fd < 0) {
+			clients[i].fd = fd;
+			clients[i].id = CLIENT_ID_BASE | next_client++;
+			return;
+		}
+	}
+	static const char busy[] = "drydock: too many docker commands running at once\n";
+	(void)!write(fd, busy, sizeof busy - 1);
+	close(fd);
+}
+
+static void read_client(struct client *c)
+{
+	grow(&c->buf, c->len, &c->cap, 8192);
+	ssize_t n = read(c->fd, c->buf + c->len, c->cap - c->len);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		drop_client(c, 1);
+		return;
+	}
+	if (n < 0)
+		return;
+	c->len += (size_t)n;
+	size_t used = parse_frames(c->buf, c->len, from_client, c);
+	memmove(c->buf, c->buf + used, c->len - used);
+	c->len -= used;
+}
+
+/* ---- the engine channel ---- */
+
+static uint8_t *inbuf;
+static size_t in_len, in_cap;
+static uint32_t acked;
+
+static void from_host(void *ctx, uint8_t type, uint32_t id, const uint8_t *payload, uint32_t len)
+{
+	(void)ctx;
+	if (type == T_CLIENT_OUTPUT || type == T_CLIENT_EXIT)
+		relay_to_client(type, id, payload, len);
+	else
+		handle_frame(type, id, payload, len);
 }
 
 static void read_channel(void)
 {
-	if (in_cap - in_len < 8192) {
-		in_cap = in_cap ? in_cap * 2 : 65536;
-		inbuf = realloc(inbuf, in_cap);
-	}
+	grow(&inbuf, in_len, &in_cap, 8192);
 	ssize_t n = read(chan, inbuf + in_len, in_cap - in_len);
-	if (n <= 0)
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
+	if (n <= 0) {
+		/* A hung-up port would poll ready forever: back off, the host will reconnect it. */
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		return;
+	}
 	in_len += (size_t)n;
 	acked += (uint32_t)n;
 	send_frame(T_ACK, 0, &acked, 4);
-	consume_input();
+	size_t used = parse_frames(inbuf, in_len, from_host, NULL);
+	memmove(inbuf, inbuf + used, in_len - used);
+	in_len -= used;
 }
 
 static void on_sigchld(int sig)
@@ -495,6 +678,8 @@ static void init_system(void)
 	mount_or_warn("cgroup2", "/sys/fs/cgroup", "cgroup2", nsd | MS_NOEXEC, NULL);
 	mount_or_warn("tmpfs", "/run", "tmpfs", nsd, "mode=755");
 	mount_or_warn("tmpfs", "/tmp", "tmpfs", nsd, "mode=1777");
+	/* The engine's layers and containers: overlay upper dirs need a filesystem with xattrs. */
+	mount_or_warn("tmpfs", "/var/lib/drydock", "tmpfs", 0, "mode=700");
 	/* The 9p share carries bulk files between the engine and the guest. */
 	mount_or_warn("host9p", "/mnt/host", "9p", 0, "trans=virtio,version=9p2000.L,msize=512000");
 	sethostname("drydock", 7);
@@ -513,6 +698,13 @@ static void init_system(void)
 	/* Applet links are made here rather than shipped: each cpio entry costs ~1 ms to unpack. */
 	char *install[] = { "/bin/busybox", "--install", "-s", "/bin", NULL };
 	run_and_wait(install);
+	/* The boot banner has been shown; from now on only emergencies (a panic) reach the
+	 * learner's terminal, not the kernel's notes about containers (an OOM kill, say). */
+	int printk = open("/proc/sys/kernel/printk", O_WRONLY | O_CLOEXEC);
+	if (printk >= 0) {
+		(void)!write(printk, "1", 1);
+		close(printk);
+	}
 }
 
 int main(int argc, char **argv)
@@ -540,17 +732,35 @@ int main(int argc, char **argv)
 		}
 		send_frame(T_HELLO, 0, PROTOCOL_VERSION, sizeof PROTOCOL_VERSION - 1);
 	}
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		clients[i].fd = -1;
+	if (chan >= 0)
+		setup_client_socket();
 	start_console();
 
-	struct pollfd fds[2 + 3 * MAX_PROCS];
-	struct { struct proc *p; int which; } owner[2 + 3 * MAX_PROCS];
+	struct pollfd fds[3 + MAX_CLIENTS + 3 * MAX_PROCS];
+	struct { struct proc *p; int which; } owner[3 + MAX_CLIENTS + 3 * MAX_PROCS];
 	for (;;) {
 		int n = 0;
 		fds[n] = (struct pollfd){ sigpipe_fds[0], POLLIN, 0 };
-		owner[n++].p = NULL;
+		owner[n].p = NULL;
+		owner[n++].which = 0;
 		if (chan >= 0) {
 			fds[n] = (struct pollfd){ chan, POLLIN, 0 };
-			owner[n++].p = NULL;
+			owner[n].p = NULL;
+			owner[n++].which = 0;
+		}
+		if (listen_fd >= 0) {
+			fds[n] = (struct pollfd){ listen_fd, POLLIN, 0 };
+			owner[n].p = NULL;
+			owner[n++].which = 0;
+		}
+		for (int i = 0; i < MAX_CLIENTS; i++) {
+			if (clients[i].fd >= 0) {
+				fds[n] = (struct pollfd){ clients[i].fd, POLLIN, 0 };
+				owner[n].p = NULL;
+				owner[n++].which = 100 + i;
+			}
 		}
 		for (int i = 0; i < MAX_PROCS; i++) {
 			struct proc *p = &procs[i];
@@ -570,8 +780,14 @@ int main(int argc, char **argv)
 				continue;
 			struct proc *p = owner[i].p;
 			if (!p) {
-				if (fds[i].fd == chan) {
+				if (owner[i].which >= 100) {
+					struct client *c = &clients[owner[i].which - 100];
+					if (c->fd == fds[i].fd)
+						read_client(c);
+				} else if (fds[i].fd == chan) {
 					read_channel();
+				} else if (fds[i].fd == listen_fd) {
+					accept_client();
 				} else {
 					char drain[64];
 					while (read(sigpipe_fds[0], drain, sizeof drain) > 0) {}
@@ -581,9 +797,9 @@ int main(int argc, char **argv)
 			if (!p->used)
 				continue; /* finished earlier in this round */
 			if (owner[i].which == 1 && p->out == fds[i].fd)
-				pump_output(p, &p->out, T_STDOUT);
+				pump_output(p, &p->out, T_STDOUT, SIZE_MAX);
 			else if (owner[i].which == 2 && p->err == fds[i].fd)
-				pump_output(p, &p->err, T_STDERR);
+				pump_output(p, &p->err, T_STDERR, SIZE_MAX);
 			else if (owner[i].which == 0 && p->in == fds[i].fd) {
 				if (fds[i].revents & (POLLERR | POLLHUP)) {
 					p->pending_len = 0;

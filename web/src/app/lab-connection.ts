@@ -37,21 +37,23 @@ export class LabConnection {
       if (current()) this.fail(`the lab worker failed: ${event.message || 'unknown error'}`);
     });
     const guestBaseUrl = new URL('guest/', document.baseURI).href;
+    const registryBaseUrl = new URL('registry/', document.baseURI).href;
     const events = Comlink.proxy({
       console: (bytes: Uint8Array) => {
         if (current()) this.events.console(bytes);
       },
       status: (status: LabStatus) => {
         if (!current()) return;
+        // The worker is up and answering: from now on, silence means it is stuck.
+        if (this.stage === 'idle') this.startWatchdog(api, current);
         this.stage = status.stage;
         this.events.status(status);
         if (status.stage === 'ready' && this.size) void api.resizeConsole(this.size.cols, this.size.rows);
       },
     });
-    api.boot({ guestBaseUrl }, events).catch((error: Error) => {
+    api.boot({ guestBaseUrl, registryBaseUrl }, events).catch((error: Error) => {
       if (current() && this.stage !== 'crashed') this.fail(error.message);
     });
-    this.startWatchdog(api, current);
   }
 
   /** Throws the whole machine away and boots a new one. */
@@ -99,6 +101,7 @@ export class LabConnection {
   }
 
   private fail(reason: string): void {
+    if (this.stage === 'crashed') return; // keep the first reason
     clearInterval(this.watchdog);
     this.stage = 'crashed';
     this.events.status({ stage: 'crashed', atMs: 0, reason });

@@ -3,6 +3,8 @@
 import {
   FrameDecoder,
   concatBytes,
+  decodeClientOpen,
+  type ClientOpenRequest,
   FrameType,
   decodeExit,
   decodeU32,
@@ -114,6 +116,62 @@ export class WindowedSender {
   }
 }
 
+/**
+ * One run of the guest's `docker` command: what it asked, and the way to answer it. Output and
+ * the exit status go back to the client process, which prints them and exits.
+ */
+export class ClientSession {
+  private finished = false;
+  onSignal: (signal: number) => void = () => {};
+  onStdin: (bytes: Uint8Array) => void = () => {};
+  /** The client process went away (or the session ended). */
+  onClosed: () => void = () => {};
+  private closeListeners: Array<() => void> = [];
+
+  constructor(
+    readonly id: number,
+    readonly request: ClientOpenRequest,
+    private readonly send: (type: FrameType, payload: Uint8Array) => void,
+  ) {}
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  write(stream: 1 | 2, data: Uint8Array | string): void {
+    const bytes = toBytes(data);
+    if (this.finished || bytes.length === 0) return;
+    for (let at = 0; at < bytes.length; at += 60_000) {
+      const piece = bytes.subarray(at, at + 60_000);
+      const payload = new Uint8Array(piece.length + 1);
+      payload[0] = stream;
+      payload.set(piece, 1);
+      this.send(FrameType.ClientOutput, payload);
+    }
+  }
+
+  exit(code: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    const payload = new Uint8Array(4);
+    new DataView(payload.buffer).setInt32(0, code, true);
+    this.send(FrameType.ClientExit, payload);
+    this.close();
+  }
+
+  /** Calls `listener` when the client goes away (Ctrl-C'd, killed) or the session ends. */
+  whenClosed(listener: () => void): void {
+    if (this.finished) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  close(): void {
+    this.finished = true;
+    this.onClosed();
+    this.closeListeners.splice(0).forEach((l) => l());
+  }
+}
+
 interface Pending {
   stdout: Uint8Array[];
   stderr: Uint8Array[];
@@ -141,6 +199,9 @@ export class AgentClient {
   readonly ready: Promise<string>;
   /** Errors the agent reports outside any request (e.g. a corrupted stream). */
   onAgentError: (message: string) => void = () => {};
+  /** A `docker` client in the guest connected; the engine answers it. */
+  onClientOpen: (session: ClientSession) => void = (session) => session.exit(1);
+  private readonly clients = new Map<number, ClientSession>();
 
   constructor(channel: ByteChannel, options: { chunkSize?: number; window?: number } = {}) {
     this.sender = new WindowedSender((chunk) => channel.send(chunk), options.chunkSize, options.window);
@@ -170,9 +231,17 @@ export class AgentClient {
     const kill = (signal = SIGKILL) => {
       if (this.pending.has(id)) this.send(FrameType.Signal, id, encodeU32(signal));
     };
+    const env = Object.entries({ ...DEFAULT_ENV, ...options.env }).map(([k, v]) => `${k}=${v}`);
+    let request: Uint8Array | null = null;
+    try {
+      // Encoded before anything is registered: a request too large to send leaves no trace.
+      request = encodeFrame(FrameType.Exec, id, encodeExecRequest({ argv, env, cwd: options.cwd ?? '/root', stdin: !!options.interactive }));
+    } catch (error) {
+      pending.reject(error as Error);
+    }
     if (this.closedWith) {
       pending.reject(this.closedWith);
-    } else {
+    } else if (request) {
       this.pending.set(id, pending);
       const timers: ReturnType<typeof setTimeout>[] = [];
       if (options.timeoutMs !== undefined) {
@@ -190,8 +259,7 @@ export class AgentClient {
         timers.forEach(clearTimeout);
         options.signal?.removeEventListener('abort', onAbort);
       };
-      const env = Object.entries({ ...DEFAULT_ENV, ...options.env }).map(([k, v]) => `${k}=${v}`);
-      this.send(FrameType.Exec, id, encodeExecRequest({ argv, env, cwd: options.cwd ?? '/root', stdin: !!options.interactive }));
+      this.sender.write(request);
       if (options.signal?.aborted) onAbort();
     }
     return {
@@ -199,7 +267,9 @@ export class AgentClient {
       exited,
       kill,
       writeStdin: (data) => {
-        if (this.pending.has(id)) this.send(FrameType.Stdin, id, toBytes(data));
+        // An empty Stdin frame means EOF to the agent: empty writes are no-ops.
+        const bytes = toBytes(data);
+        if (bytes.length && this.pending.has(id)) this.send(FrameType.Stdin, id, bytes);
       },
       closeStdin: () => {
         if (this.pending.has(id)) this.send(FrameType.Stdin, id);
@@ -260,6 +330,22 @@ export class AgentClient {
 
   private dispatch(frame: Frame): void {
     switch (frame.type) {
+      case FrameType.ClientOpen: {
+        const session = new ClientSession(frame.id, decodeClientOpen(frame.payload), (type, payload) => this.send(type, frame.id, payload));
+        this.clients.set(frame.id, session);
+        session.onClosed = () => this.clients.delete(frame.id);
+        this.onClientOpen(session);
+        return;
+      }
+      case FrameType.ClientSignal:
+        this.clients.get(frame.id)?.onSignal(decodeU32(frame.payload));
+        return;
+      case FrameType.ClientStdin:
+        this.clients.get(frame.id)?.onStdin(frame.payload);
+        return;
+      case FrameType.ClientClose:
+        this.clients.get(frame.id)?.close();
+        return;
       case FrameType.Hello:
         this.helloResolve(new TextDecoder().decode(frame.payload));
         return;

@@ -23,6 +23,8 @@ export interface GuestMachineOptions {
   /** How often the agent is pinged once the guest is up, and how long it may take to answer. */
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
+  /** How long the guest may take to reach its first prompt before it counts as crashed. */
+  bootTimeoutMs?: number;
   onConsoleOutput?: (bytes: Uint8Array) => void;
   onStage?: (stage: BootStage, atMs: number) => void;
   onPromptMark?: (mark: PromptMark) => void;
@@ -34,6 +36,8 @@ interface Emulator {
   add_listener(event: string, listener: (value: never) => void): void;
   remove_listener(event: string, listener: (value: never) => void): void;
   serial_send_bytes(port: number, data: Uint8Array): void;
+  create_file(path: string, data: Uint8Array): Promise<void>;
+  read_file(path: string): Promise<Uint8Array>;
   bus: { send(event: string, value: unknown): void };
   destroy(): Promise<void>;
 }
@@ -107,7 +111,14 @@ export class GuestMachine {
     this.agent = new AgentClient(channel);
     this.agent.onAgentError = (message) => console.warn(`drydock-agent: ${message}`);
     void this.agent.ready.then(() => this.advance('userland'));
+    // A guest that never reaches its prompt is as dead as one that panics.
+    const bootLimit = options.bootTimeoutMs ?? 90_000;
+    this.bootTimer = setTimeout(() => {
+      if (this.stage !== 'ready') this.crash(`the guest did not finish booting within ${bootLimit / 1000} s (last stage: ${this.stage})`);
+    }, bootLimit);
   }
+
+  private bootTimer: ReturnType<typeof setTimeout> | undefined;
 
   get bootStage(): BootStage {
     return this.stage;
@@ -124,6 +135,13 @@ export class GuestMachine {
     this.pumpInput();
   }
 
+  /** Puts a file on the 9p share, where the guest sees it as /mnt/host/<name>. */
+  async writeSharedFile(name: string, data: Uint8Array): Promise<string> {
+    if (name.includes('/')) throw new Error('shared files live at the top of the share');
+    await this.emulator.create_file(`/${name}`, data);
+    return `/mnt/host/${name}`;
+  }
+
   resizeConsole(cols: number, rows: number): void {
     if (this.stage === 'ready' || this.stage === 'userland') this.agent.resizeConsole(rows, cols);
   }
@@ -132,6 +150,7 @@ export class GuestMachine {
     if (this.destroyed) return;
     this.destroyed = true;
     clearInterval(this.heartbeat);
+    clearTimeout(this.bootTimer);
     clearTimeout(this.outTimer);
     clearTimeout(this.inTimer);
     this.agent.close(new GuestUnavailableError('the guest was shut down'));
@@ -157,6 +176,7 @@ export class GuestMachine {
   }
 
   private onSerialByte(byte: number): void {
+    if (this.destroyed) return;
     if (this.stage === 'firmware' || this.stage === 'starting') this.advance('kernel');
     this.outBytes.push(byte);
     // v86 reports the UART byte by byte; hand them on in batches.
@@ -165,21 +185,33 @@ export class GuestMachine {
 
   private flushOutput(): void {
     this.outTimer = undefined;
+    if (this.destroyed) return;
     const bytes = Uint8Array.from(this.outBytes);
     this.outBytes = [];
     // The machine's own state first, so that a listener that throws cannot derail it.
     const { marks } = this.marks.push(bytes);
     const becameReady = this.stage !== 'ready' && marks.some((m) => m.kind === 'prompt');
-    // A kernel panic is the one death the serial line announces by itself.
-    this.consoleTail = (this.consoleTail + new TextDecoder().decode(bytes)).slice(-4096);
-    const panic = /Kernel panic - not syncing:[^\r\n]*/.exec(this.consoleTail);
+    // A kernel panic is the one death the serial line announces by itself: the kernel's line and
+    // its end marker. Anyone can print that text, so the agent is asked before we believe it.
+    this.consoleTail = (this.consoleTail + new TextDecoder().decode(bytes)).slice(-8192);
+    const panic = /Kernel panic - not syncing:[^\r\n]*(?=[\s\S]*---\[ end Kernel panic)/.exec(this.consoleTail);
     safely(() => this.options.onConsoleOutput?.(bytes));
     for (const mark of marks) safely(() => this.options.onPromptMark?.(mark));
     if (becameReady) this.becomeReady();
-    if (panic) this.crash(panic[0]);
+    if (panic && !this.checkingPanic) {
+      this.checkingPanic = true;
+      this.consoleTail = '';
+      this.agent.ping(2000).then(
+        () => (this.checkingPanic = false),
+        () => this.crash(panic[0]),
+      );
+    }
   }
 
+  private checkingPanic = false;
+
   private becomeReady(): void {
+    clearTimeout(this.bootTimer);
     this.advance('ready');
     this.readyResolve();
     const every = this.options.heartbeatMs ?? 5000;
@@ -206,6 +238,7 @@ export class GuestMachine {
     if (this.crashed || this.destroyed) return;
     this.crashed = reason;
     clearInterval(this.heartbeat);
+    clearTimeout(this.bootTimer);
     const error = new GuestUnavailableError(`the guest crashed: ${reason}`);
     this.agent.close(error);
     this.readyReject(error);
