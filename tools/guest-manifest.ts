@@ -1,5 +1,5 @@
-// The guest image manifest: what `npm run images` produced (public/guest/*) and from which
-// recipe (every file under images/guest/). A test recomputes both, so a changed recipe with
+// The guest image manifest: what `npm run images` produced (public/guest/*, public/registry/)
+// and from which recipe (every file under images/). A test recomputes both, so a changed recipe with
 // stale outputs, or an output edited by hand, fails CI.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-export const recipeDir = join(repoRoot, 'images', 'guest');
+export const recipeDir = join(repoRoot, 'images');
 export const guestDir = join(repoRoot, 'public', 'guest');
 export const GUEST_OUTPUTS = ['bzImage', 'initrd.img', 'seabios.bin'] as const;
 

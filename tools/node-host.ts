@@ -4,7 +4,27 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { GuestMachine, type GuestAssets, type GuestMachineOptions } from '../web/src/engine/guest/guest-machine';
-import { guestDir } from './guest-manifest';
+import { guestDir, repoRoot } from './guest-manifest';
+import { Engine } from '../web/src/engine/engine';
+import type { RegistryIndex, RegistrySource } from '../web/src/engine/daemon/registry-source';
+
+/** The built-in registry (public/registry/) read from disk. */
+export class FsRegistrySource implements RegistrySource {
+  constructor(private readonly dir = join(repoRoot, 'public', 'registry')) {}
+
+  async index(): Promise<RegistryIndex> {
+    return JSON.parse(await readFile(join(this.dir, 'index.json'), 'utf8')) as RegistryIndex;
+  }
+
+  async blob(digest: string): Promise<Uint8Array> {
+    return new Uint8Array(await readFile(join(this.dir, 'blobs', 'sha256', digest.replace(/^sha256:/, ''))));
+  }
+}
+
+/** The container engine over a booted (or booting) guest, with the built-in registry. */
+export function attachEngine(machine: GuestMachine): Engine {
+  return new Engine(machine, new FsRegistrySource());
+}
 
 const require = createRequire(import.meta.url);
 const v86Build = dirname(require.resolve('v86'));

@@ -45,9 +45,12 @@ else
   echo "$kernel_hash" > "$build/kernel.hash"
 fi
 
-# --- agent: static i686 against musl (58 KB; glibc made it 690 KB, all of it unpacked at boot).
-REALGCC=i686-linux-gnu-gcc i386-linux-musl-gcc -static -Os -s -Wall -Wextra -Werror \
-  -o "$stage/drydock-agent" "$here/agent/drydock-agent.c"
+# --- agent, runtime and docker client: static i686 against musl (the agent was 690 KB with
+# glibc, 58 KB with musl; all of it is unpacked at every boot).
+for prog in drydock-agent drydock-run docker-client; do
+  REALGCC=i686-linux-gnu-gcc i386-linux-musl-gcc -static -Os -s -Wall -Wextra -Werror \
+    -o "$stage/$prog" "$here/agent/$prog.c"
+done
 
 # --- initramfs, reproducibly (fixed timestamps). LZ4 (legacy format, as the kernel reads it):
 # the emulated CPU unpacks it several times faster than gzip.
@@ -57,6 +60,11 @@ lz4 -l -9 -f -q "$stage/initramfs.cpio" "$out/initrd.img"
 
 # --- BIOS: v86 needs one even for a direct kernel boot; SeaBIOS is LGPL (see NOTICE).
 cp /usr/share/seabios/bios.bin "$out/seabios.bin"
+
+# --- built-in container images (public/registry/): busybox and hello-world.
+REALGCC=i686-linux-gnu-gcc i386-linux-musl-gcc -static -Os -s -Wall -Wextra -Werror \
+  -o "$stage/hello" "$here/../containers/hello.c"
+( cd "$repo" && npx --no-install tsx images/containers/build-images.ts "$stage" )
 
 # --- manifest: sizes, sha256s, recipe hash and the Debian versions used.
 versions=$(dpkg-query -W -f '${Package}:${Architecture}=${Version}\n' linux-source-6.1 seabios gcc-i686-linux-gnu musl-dev:i386 lz4)

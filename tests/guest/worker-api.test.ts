@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
 import type { LabStatus, LabWorkerApi } from '../../web/src/engine/api';
 import { LabService } from '../../web/src/worker/lab-service';
-import { loadGuestAssets } from '../../tools/node-host';
+import { FsRegistrySource, loadGuestAssets } from '../../tools/node-host';
 
 const statuses: LabStatus[] = [];
 let consoleText = '';
@@ -15,11 +15,11 @@ let channel: MessageChannel;
 
 beforeAll(async () => {
   channel = new MessageChannel();
-  Comlink.expose(new LabService(() => loadGuestAssets()), nodeEndpoint(channel.port1));
+  Comlink.expose(new LabService(() => loadGuestAssets(), () => new FsRegistrySource()), nodeEndpoint(channel.port1));
   remote = Comlink.wrap<LabWorkerApi>(nodeEndpoint(channel.port2));
   const decoder = new TextDecoder();
   await remote.boot(
-    { guestBaseUrl: 'unused-in-node' },
+    { guestBaseUrl: 'unused-in-node', registryBaseUrl: 'unused-in-node' },
     Comlink.proxy({
       console: (bytes: Uint8Array) => (consoleText += decoder.decode(bytes, { stream: true })),
       status: (status: LabStatus) => statuses.push(status),
@@ -58,6 +58,6 @@ describe('lab worker API over comlink (real guest)', () => {
   });
 
   it('refuses a second boot of a running lab', async () => {
-    await expect(remote.boot({ guestBaseUrl: 'x' }, Comlink.proxy({ console() {}, status() {} }))).rejects.toThrow('already running');
+    await expect(remote.boot({ guestBaseUrl: 'x', registryBaseUrl: 'x' }, Comlink.proxy({ console() {}, status() {} }))).rejects.toThrow('already running');
   });
 });

@@ -52,6 +52,8 @@ export interface LabEvents {
 export interface BootOptions {
   /** Where the guest files are served (public/guest/ in the build), relative to the worker. */
   guestBaseUrl: string;
+  /** The built-in image registry (public/registry/ in the build). */
+  registryBaseUrl: string;
   memoryMiB?: number;
 }
 

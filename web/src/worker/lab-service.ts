@@ -11,15 +11,21 @@ import type {
   LabWorkerApi,
 } from '../engine/api';
 import { GuestMachine, type GuestAssets } from '../engine/guest/guest-machine';
+import { Engine } from '../engine/engine';
+import type { RegistrySource } from '../engine/daemon/registry-source';
 
 export type AssetLoader = (options: BootOptions, onProgress: (progress: DownloadProgress) => void) => Promise<GuestAssets>;
+export type RegistryFactory = (options: BootOptions) => RegistrySource;
 
 const decoder = new TextDecoder();
 
 export class LabService implements LabWorkerApi {
   private machine: GuestMachine | null = null;
 
-  constructor(private readonly loadAssets: AssetLoader) {}
+  constructor(
+    private readonly loadAssets: AssetLoader,
+    private readonly registry: RegistryFactory,
+  ) {}
 
   async boot(options: BootOptions, events: LabEvents): Promise<void> {
     if (this.machine) throw new Error('the lab is already running');
@@ -34,6 +40,7 @@ export class LabService implements LabWorkerApi {
       onStage: (stage) => status({ stage }),
       onCrash: (reason) => status({ stage: 'crashed', reason }),
     });
+    new Engine(this.machine, this.registry(options));
     await this.machine.ready;
   }
 

@@ -4,5 +4,11 @@ import * as Comlink from 'comlink';
 import wasmUrl from 'v86/build/v86.wasm?url';
 import { fetchGuestAssets } from './fetch-assets';
 import { LabService } from './lab-service';
+import { HttpRegistrySource } from '../engine/daemon/registry-source';
 
-Comlink.expose(new LabService((options, onProgress) => fetchGuestAssets(options.guestBaseUrl, wasmUrl, onProgress)));
+Comlink.expose(
+  new LabService(
+    (options, onProgress) => fetchGuestAssets(options.guestBaseUrl, wasmUrl, onProgress),
+    (options) => new HttpRegistrySource(options.registryBaseUrl),
+  ),
+);

@@ -25,6 +25,53 @@ export enum FrameType {
   Error = 0x84,
   Ack = 0x85,
   Pong = 0x86,
+  // client sessions: a `docker` process in the guest, relayed by the agent
+  ClientOpen = 0x90, // guest -> host: tty flags, size, argv, env, cwd
+  ClientStdin = 0x91,
+  ClientSignal = 0x92,
+  ClientClose = 0x93, // the client went away
+  ClientOutput = 0xa0, // host -> guest: u8 stream (1 stdout, 2 stderr), data
+  ClientExit = 0xa1, // host -> guest: i32 status
+}
+
+export interface ClientOpenRequest {
+  stdinTty: boolean;
+  stdoutTty: boolean;
+  stderrTty: boolean;
+  rows: number;
+  cols: number;
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export function decodeClientOpen(payload: Uint8Array): ClientOpenRequest {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const decoder = new TextDecoder();
+  let at = 0;
+  const u32 = () => {
+    const v = view.getUint32(at, true);
+    at += 4;
+    return v;
+  };
+  const str = () => {
+    const len = u32();
+    const s = decoder.decode(payload.subarray(at, at + len));
+    at += len;
+    return s;
+  };
+  const flags = u32();
+  const rows = view.getUint16(at, true);
+  const cols = view.getUint16(at + 2, true);
+  at += 4;
+  const argv = Array.from({ length: u32() }, str);
+  const env: Record<string, string> = {};
+  for (const entry of Array.from({ length: u32() }, str)) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  const cwd = str();
+  return { stdinTty: !!(flags & 1), stdoutTty: !!(flags & 2), stderrTty: !!(flags & 4), rows, cols, argv, env, cwd };
 }
 
 export interface Frame {

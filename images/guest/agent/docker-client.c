@@ -1,0 +1,168 @@
+/*
+ * docker: the client half of Drydock's docker, inside the guest.
+ *
+ * Like the real CLI it is a thin client: it sends its arguments, working directory, a few
+ * environment variables and what its stdio are (terminals or not) to the daemon, then plays
+ * back the daemon's output and exits with the status the daemon gives. It reaches the daemon
+ * (the engine, in the host worker) through the guest agent's socket, /run/docker.sock, using
+ * the agent's frame format (see drydock-agent.c). Signals it receives (Ctrl-C) go to the
+ * daemon, which passes them to the container, as `docker run` does by default.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define MAGIC 0xD7
+#define HDR 12
+enum { T_CLIENT_OPEN = 0x90, T_CLIENT_STDIN = 0x91, T_CLIENT_SIGNAL = 0x92, T_CLIENT_OUTPUT = 0xA0, T_CLIENT_EXIT = 0xA1 };
+
+static int sock = -1;
+static int sigpipe_fds[2];
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void send_frame(uint8_t type, const void *payload, uint32_t len)
+{
+	uint8_t hdr[HDR] = { MAGIC, type, 0, 0, 0, 0, 0, 0 };
+	memcpy(hdr + 8, &len, 4);
+	if (write_all(sock, hdr, HDR) || (len && write_all(sock, payload, len)))
+		exit(1);
+}
+
+/* A growable buffer for the open request. */
+static uint8_t *req;
+static size_t req_len, req_cap;
+static void put(const void *data, size_t len)
+{
+	if (req_len + len > req_cap) {
+		req_cap = (req_len + len) * 2 + 256;
+		req = realloc(req, req_cap);
+		if (!req)
+			exit(1);
+	}
+	memcpy(req + req_len, data, len);
+	req_len += len;
+}
+static void put_u32(uint32_t v) { put(&v, 4); }
+static void put_str(const char *s) { put_u32((uint32_t)strlen(s)); put(s, strlen(s)); }
+
+static void on_signal(int sig)
+{
+	uint8_t b = (uint8_t)sig;
+	(void)!write(sigpipe_fds[1], &b, 1);
+}
+
+int main(int argc, char **argv)
+{
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	strcpy(addr.sun_path, "/run/docker.sock");
+	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) != 0) {
+		fprintf(stderr, "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n");
+		return 1;
+	}
+	if (pipe(sigpipe_fds))
+		return 1;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* open: u32 tty flags, u16 rows, u16 cols, argv, env, cwd */
+	struct winsize ws = { 0 };
+	ioctl(1, TIOCGWINSZ, &ws);
+	put_u32((isatty(0) ? 1u : 0) | (isatty(1) ? 2u : 0) | (isatty(2) ? 4u : 0));
+	uint16_t size[2] = { ws.ws_row, ws.ws_col };
+	put(size, 4);
+	put_u32((uint32_t)argc - 1);
+	for (int i = 1; i < argc; i++)
+		put_str(argv[i]);
+	extern char **environ;
+	uint32_t envc = 0;
+	for (char **e = environ; *e; e++)
+		if (!strncmp(*e, "DOCKER_", 7) || !strncmp(*e, "TERM=", 5) || !strncmp(*e, "HOME=", 5))
+			envc++;
+	put_u32(envc);
+	for (char **e = environ; *e; e++)
+		if (!strncmp(*e, "DOCKER_", 7) || !strncmp(*e, "TERM=", 5) || !strncmp(*e, "HOME=", 5))
+			put_str(*e);
+	char cwd[4096];
+	put_str(getcwd(cwd, sizeof cwd) ? cwd : "/");
+	send_frame(T_CLIENT_OPEN, req, (uint32_t)req_len);
+
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		struct pollfd fds[2] = { { sock, POLLIN, 0 }, { sigpipe_fds[0], POLLIN, 0 } };
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 1;
+		}
+		if (fds[1].revents) {
+			uint8_t sig;
+			if (read(sigpipe_fds[0], &sig, 1) == 1) {
+				uint32_t s = sig;
+				send_frame(T_CLIENT_SIGNAL, &s, 4);
+			}
+		}
+		if (!fds[0].revents)
+			continue;
+		if (cap - len < 65536) {
+			cap = cap ? cap * 2 : 131072;
+			buf = realloc(buf, cap);
+			if (!buf)
+				return 1;
+		}
+		ssize_t n = read(sock, buf + len, cap - len);
+		if (n <= 0) {
+			fprintf(stderr, "error during connect: the Docker daemon closed the connection\n");
+			return 1;
+		}
+		len += (size_t)n;
+		size_t pos = 0;
+		while (len - pos >= HDR) {
+			uint32_t plen;
+			memcpy(&plen, buf + pos + 8, 4);
+			if (len - pos < HDR + plen)
+				break;
+			uint8_t type = buf[pos + 1];
+			uint8_t *p = buf + pos + HDR;
+			if (type == T_CLIENT_OUTPUT && plen >= 1)
+				write_all(p[0] == 2 ? 2 : 1, p + 1, plen - 1);
+			else if (type == T_CLIENT_EXIT && plen >= 4) {
+				int32_t code;
+				memcpy(&code, p, 4);
+				return code;
+			}
+			pos += HDR + plen;
+		}
+		memmove(buf, buf + pos, len - pos);
+		len -= pos;
+	}
+}

@@ -1,0 +1,296 @@
+/*
+ * drydock-run: starts one container process, the job runc does for Docker.
+ *
+ *   drydock-run --rootfs DIR [--lower A:B:...] [--upper DIR --work DIR] [--hostname NAME]
+ *               [--cgroup DIR] [--memory BYTES] [--pids N] [--cpus-quota US]
+ *               [--bind SRC:DST[:ro]]... [--env K=V]... [--workdir DIR] [--user UID[:GID]]
+ *               [--net host|none] -- COMMAND [ARG...]
+ *
+ * With --lower, the container's root is an overlay mounted at --rootfs (in the guest's own
+ * mount namespace, so the engine can read the container's changes after it stops). Then the
+ * process gets new PID, mount, UTS, IPC and (unless --net host) network namespaces, its own
+ * /proc, /dev, /dev/pts, /dev/shm and /sys, joins the cgroup, and execs COMMAND as PID 1.
+ * The root is entered with MS_MOVE + chroot: the guest runs from its initramfs, where
+ * pivot_root is not allowed.
+ *
+ * drydock-run waits and exits with the container's status (128+N for signal N). Errors before
+ * the exec are written to stderr prefixed "drydock-run: " and exit 125 (setup), 126 (command
+ * not executable) or 127 (command not found), which the engine turns into Docker's messages.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <grp.h>
+
+#define MAX_LIST 128
+
+/* One write: the engine recognises the runtime's own errors by their first bytes. */
+static void fail(int code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = snprintf(msg, sizeof msg, "drydock-run: ");
+	n += vsnprintf(msg + n, sizeof msg - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof msg - 2)
+		n = (int)sizeof msg - 2;
+	msg[n++] = '\n';
+	(void)!write(2, msg, (size_t)n);
+	exit(code);
+}
+
+static void mkdirs(const char *path, mode_t mode)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = 0;
+			mkdir(tmp, mode);
+			*p = '/';
+		}
+	}
+	mkdir(tmp, mode);
+}
+
+static void write_file(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, value, strlen(value)) < 0)
+		fail(125, "write %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+static void must_mount(const char *src, const char *dst, const char *type, unsigned long flags, const char *data)
+{
+	if (mount(src, dst, type, flags, data) != 0)
+		fail(125, "mount %s on %s: %s", type ? type : src, dst, strerror(errno));
+}
+
+static void make_dev(const char *root)
+{
+	char path[4096];
+	static const struct { const char *name; unsigned major, minor; } nodes[] = {
+		{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+		{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+	};
+	snprintf(path, sizeof path, "%s/dev", root);
+	mkdirs(path, 0755);
+	must_mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+	for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+		snprintf(path, sizeof path, "%s/dev/%s", root, nodes[i].name);
+		if (mknod(path, S_IFCHR | 0666, makedev(nodes[i].major, nodes[i].minor)) != 0)
+			fail(125, "mknod %s: %s", path, strerror(errno));
+		chmod(path, 0666);
+	}
+	snprintf(path, sizeof path, "%s/dev/pts", root);
+	mkdir(path, 0755);
+	must_mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5");
+	snprintf(path, sizeof path, "%s/dev/shm", root);
+	mkdir(path, 01777);
+	must_mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+	static const char *links[][2] = {
+		{ "pts/ptmx", "ptmx" }, { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+	};
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+		snprintf(path, sizeof path, "%s/dev/%s", root, links[i][1]);
+		(void)!symlink(links[i][0], path);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *rootfs = NULL, *lower = NULL, *upper = NULL, *work = NULL, *hostname = NULL;
+	const char *cgroup = NULL, *memory = NULL, *pids = NULL, *cpus = NULL, *workdir = "/", *user = NULL;
+	const char *net = "none";
+	char *envs[MAX_LIST + 1] = { 0 }, *binds[MAX_LIST + 1] = { 0 };
+	int nenv = 0, nbind = 0, i;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (i + 1 >= argc)
+			fail(125, "%s needs a value", a);
+		const char *v = argv[++i];
+		if (!strcmp(a, "--rootfs")) rootfs = v;
+		else if (!strcmp(a, "--lower")) lower = v;
+		else if (!strcmp(a, "--upper")) upper = v;
+		else if (!strcmp(a, "--work")) work = v;
+		else if (!strcmp(a, "--hostname")) hostname = v;
+		else if (!strcmp(a, "--cgroup")) cgroup = v;
+		else if (!strcmp(a, "--memory")) memory = v;
+		else if (!strcmp(a, "--pids")) pids = v;
+		else if (!strcmp(a, "--cpus-quota")) cpus = v;
+		else if (!strcmp(a, "--workdir")) workdir = v;
+		else if (!strcmp(a, "--user")) user = v;
+		else if (!strcmp(a, "--net")) net = v;
+		else if (!strcmp(a, "--env") && nenv < MAX_LIST) envs[nenv++] = (char *)v;
+		else if (!strcmp(a, "--bind") && nbind < MAX_LIST) binds[nbind++] = (char *)v;
+		else fail(125, "unknown option %s", a);
+	}
+	if (!rootfs || i >= argc)
+		fail(125, "usage: drydock-run --rootfs DIR [options] -- COMMAND [ARG...]");
+	char **cmd = argv + i;
+
+	if (lower) {
+		char opts[8192];
+		mkdirs(rootfs, 0755);
+		if (upper && work) {
+			mkdirs(upper, 0755);
+			mkdirs(work, 0755);
+			snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+		} else {
+			snprintf(opts, sizeof opts, "lowerdir=%s", lower);
+		}
+		struct stat st;
+		/* A restarted container reuses its mount. */
+		char probe[4096];
+		snprintf(probe, sizeof probe, "%s/.", rootfs);
+		struct stat parent;
+		char up[4096];
+		snprintf(up, sizeof up, "%s/..", rootfs);
+		if (stat(probe, &st) || stat(up, &parent) || st.st_dev == parent.st_dev)
+			must_mount("overlay", rootfs, "overlay", 0, opts);
+	}
+	if (cgroup) {
+		char path[4096];
+		mkdirs(cgroup, 0755);
+		if (memory) {
+			snprintf(path, sizeof path, "%s/memory.max", cgroup);
+			write_file(path, memory);
+			snprintf(path, sizeof path, "%s/memory.swap.max", cgroup);
+			int fd = open(path, O_WRONLY); /* no swap in the guest; absent files are fine */
+			if (fd >= 0) { (void)!write(fd, "0", 1); close(fd); }
+		}
+		if (pids) {
+			snprintf(path, sizeof path, "%s/pids.max", cgroup);
+			write_file(path, pids);
+		}
+		if (cpus) {
+			char quota[64];
+			snprintf(quota, sizeof quota, "%s 100000", cpus);
+			snprintf(path, sizeof path, "%s/cpu.max", cgroup);
+			write_file(path, quota);
+		}
+	}
+
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID;
+	if (strcmp(net, "host") != 0)
+		flags |= CLONE_NEWNET;
+	if (unshare(flags) != 0)
+		fail(125, "unshare: %s", strerror(errno));
+
+	/* The container's status is the child's; the runtime itself shrugs off job-control signals
+	 * so that `docker stop` reaches only the container (which, as PID 1, may ignore SIGTERM). */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	pid_t child = fork();
+	if (child < 0)
+		fail(125, "fork: %s", strerror(errno));
+	if (child > 0) {
+		int status;
+		while (waitpid(child, &status, 0) < 0)
+			if (errno != EINTR)
+				fail(125, "wait: %s", strerror(errno));
+		return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	}
+
+	/* PID 1 of the container from here on. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (cgroup) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/cgroup.procs", cgroup);
+		write_file(path, "0");
+	}
+	must_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	if (hostname && sethostname(hostname, strlen(hostname)) != 0)
+		fail(125, "sethostname: %s", strerror(errno));
+	char path[4096];
+	snprintf(path, sizeof path, "%s/proc", rootfs);
+	mkdirs(path, 0555);
+	must_mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	snprintf(path, sizeof path, "%s/sys", rootfs);
+	mkdirs(path, 0555);
+	if (flags & CLONE_NEWNET)
+		must_mount("sysfs", path, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL);
+	make_dev(rootfs);
+	for (int b = 0; b < nbind; b++) {
+		char spec[4096], *src = spec, *dst, *mode;
+		snprintf(spec, sizeof spec, "%s", binds[b]);
+		dst = strchr(spec, ':');
+		if (!dst)
+			fail(125, "bad bind %s", binds[b]);
+		*dst++ = 0;
+		mode = strchr(dst, ':');
+		if (mode)
+			*mode++ = 0;
+		snprintf(path, sizeof path, "%s%s", rootfs, dst);
+		struct stat st;
+		if (stat(src, &st) != 0)
+			fail(125, "bind source %s: %s", src, strerror(errno));
+		if (S_ISDIR(st.st_mode)) {
+			mkdirs(path, 0755);
+		} else if (access(path, F_OK) != 0) {
+			char dir[4096];
+			snprintf(dir, sizeof dir, "%s", path);
+			*strrchr(dir, '/') = 0;
+			mkdirs(dir, 0755);
+			close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+		}
+		must_mount(src, path, NULL, MS_BIND | MS_REC, NULL);
+		if (mode && !strcmp(mode, "ro"))
+			must_mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+	}
+	if (chdir(rootfs) != 0)
+		fail(125, "chdir %s: %s", rootfs, strerror(errno));
+	must_mount(rootfs, "/", NULL, MS_MOVE, NULL);
+	if (chroot(".") != 0)
+		fail(125, "chroot: %s", strerror(errno));
+	if (chdir("/") != 0)
+		fail(125, "chdir /: %s", strerror(errno));
+
+	/* The image's user and working directory, as Docker applies them. */
+	uid_t uid = 0;
+	gid_t gid = 0;
+	if (user) {
+		char *end;
+		uid = (uid_t)strtoul(user, &end, 10);
+		gid = *end == ':' ? (gid_t)strtoul(end + 1, NULL, 10) : uid;
+	}
+	mkdirs(workdir, 0755);
+	if (chdir(workdir) != 0)
+		fail(125, "chdir %s: %s", workdir, strerror(errno));
+	if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
+		fail(125, "cannot set user %s: %s", user ? user : "0", strerror(errno));
+
+	extern char **environ;
+	environ = envs;
+	execvp(cmd[0], cmd);
+	if (errno == ENOENT)
+		fail(127, "exec: \"%s\": executable file not found in $PATH", cmd[0]);
+	fail(126, "exec: \"%s\": %s", cmd[0], strerror(errno));
+	return 125;
+}

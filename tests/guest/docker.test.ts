@@ -1,0 +1,105 @@
+// The docker command in the guest, end to end: the guest's docker client -> agent socket ->
+// engine channel -> CLI and daemon in the host -> drydock-run in the guest. Real containers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
+import { attachEngine, bootGuest } from '../../tools/node-host';
+
+let guest: GuestMachine;
+const decoder = new TextDecoder();
+async function docker(...args: string[]) {
+  const r = await guest.agent.exec(['docker', ...args], { timeoutMs: 120_000 });
+  return { code: r.exitCode, out: decoder.decode(r.stdout), err: decoder.decode(r.stderr) };
+}
+
+beforeAll(async () => {
+  guest = await bootGuest({}, (machine) => attachEngine(machine));
+});
+afterAll(async () => {
+  await guest?.destroy();
+});
+
+describe('docker in the guest (real containers)', () => {
+  it('runs hello-world, pulling it first, and exits 0', async () => {
+    const r = await docker('run', 'hello-world');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("Unable to find image 'hello-world:latest' locally");
+    expect(r.err).toMatch(/[0-9a-f]{12}: Pull complete/);
+    expect(r.err).toContain('Status: Downloaded newer image for hello-world:latest');
+    expect(r.out).toContain('Hello from Drydock!');
+  });
+
+  it('isolates a container: PID 1, its own hostname, no other processes, no network but lo', async () => {
+    const r = await docker('run', '--rm', 'busybox', 'sh', '-c', 'echo pid=$$ host=$(hostname); ps -o pid,comm | wc -l; ls /sys/class/net');
+    expect(r.code).toBe(0);
+    const [first, count, net] = r.out.trim().split('\n');
+    expect(first).toMatch(/^pid=1 host=[0-9a-f]{12}$/);
+    expect(Number(count)).toBeLessThanOrEqual(4); // header, sh, ps, wc
+    expect(net).toBe('lo');
+  });
+
+  it('keeps a file written in one container out of the image and out of other containers', async () => {
+    expect((await docker('run', '--name', 'writer', 'busybox', 'sh', '-c', 'echo secret > /data.txt; cat /data.txt')).out).toBe('secret\n');
+    const other = await docker('run', '--rm', 'busybox', 'cat', '/data.txt');
+    expect(other.code).toBe(1);
+    expect(other.err).toContain('No such file or directory');
+    // The write is in the writer's own upper layer, in the guest.
+    const upper = await guest.agent.exec(['sh', '-c', 'cat /var/lib/drydock/containers/*/diff/data.txt']);
+    expect(decoder.decode(upper.stdout)).toBe('secret\n');
+    expect((await docker('rm', 'writer')).out).toBe('writer\n');
+  });
+
+  it('cannot see a process of another container', async () => {
+    expect((await docker('run', '-d', '--name', 'hidden', 'busybox', 'sleep', '300')).code).toBe(0);
+    const r = await docker('run', '--rm', 'busybox', 'ps', '-o', 'comm');
+    expect(r.out).not.toContain('sleep');
+    // ...while the guest itself does see it.
+    expect((await guest.agent.exec(['sh', '-c', 'ps -o comm | grep -qx sleep'])).exitCode).toBe(0);
+    expect((await docker('rm', '-f', 'hidden')).code).toBe(0);
+  });
+
+  it('kills a container over its memory limit (exit 137)', async () => {
+    const r = await docker('run', '--rm', '--memory', '8m', 'busybox', 'sh', '-c', 'x=$(head -c 30000000 /dev/zero | tr "\\0" x); echo survived');
+    expect(r.code).toBe(137);
+    expect(r.out).not.toContain('survived');
+  });
+
+  it('lists, logs, stops and removes a detached container with Docker wording', async () => {
+    const run = await docker('run', '-d', '--name', 'web', 'busybox', 'sh', '-c', 'echo ready; exec sleep 300');
+    expect(run.out).toMatch(/^[0-9a-f]{64}\n$/);
+    const ps = await docker('ps');
+    expect(ps.out.split('\n')[0]).toMatch(/^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES$/);
+    expect(ps.out).toMatch(new RegExp(`${run.out.slice(0, 12)} +busybox +"sh -c 'echo ready; …" .* Up .* web\\n`));
+    await expect.poll(async () => (await docker('logs', 'web')).out).toBe('ready\n');
+    // sleep as PID 1 ignores SIGTERM: stop waits its timeout, then kills (137), as Docker does.
+    expect((await docker('stop', '-t', '1', 'web')).out).toBe('web\n');
+    expect((await docker('ps', '-a')).out).toMatch(/Exited \(137\) .* web\n/);
+    expect((await docker('rm', 'web')).out).toBe('web\n');
+    expect((await docker('ps', '-a', '-q')).out).not.toContain(run.out.slice(0, 12));
+  });
+
+  it('answers bad input as Docker does', async () => {
+    expect(await docker('run', '--bogus', 'busybox')).toMatchObject({ code: 125, err: "unknown flag: --bogus\nSee 'docker run --help'.\n" });
+    expect(await docker('frobnicate')).toMatchObject({ code: 1, err: "docker: 'frobnicate' is not a docker command.\nSee 'docker --help'\n" });
+    expect((await docker('run')).err).toContain('"docker run" requires at least 1 argument.');
+    const missing = await docker('run', 'nosuchimage');
+    expect(missing.code).toBe(125);
+    expect(missing.err).toContain('pull access denied for nosuchimage, repository does not exist');
+    const notFound = await docker('run', 'busybox', 'nosuchcmd');
+    expect(notFound.code).toBe(127);
+    expect(notFound.err).toContain('exec: "nosuchcmd": executable file not found in $PATH');
+    expect((await docker('rm', 'nosuchcontainer')).err).toBe('Error response from daemon: No such container: nosuchcontainer\n');
+    await docker('run', '-d', '--name', 'busy', 'busybox', 'sleep', '300');
+    const conflict = await docker('run', '--name', 'busy', 'busybox', 'true');
+    expect(conflict.code).toBe(125);
+    expect(conflict.err).toContain('Conflict. The container name "/busy" is already in use');
+    const running = await docker('rm', 'busy');
+    expect(running.err).toContain('container is running: stop the container before removing or force remove');
+    await docker('rm', '-f', 'busy');
+  });
+
+  it('shows pulled images with their real sizes', async () => {
+    const r = await docker('images');
+    expect(r.out.split('\n')[0]).toMatch(/^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$/);
+    expect(r.out).toMatch(/busybox +latest +[0-9a-f]{12} +.+ago +2\.\d+MB/);
+  });
+});

@@ -1,0 +1,68 @@
+// Commands that act on containers by name or ID, one after another, printing each name as
+// Docker does and reporting each failure without stopping the rest.
+import type { Daemon } from '../../daemon/daemon';
+import type { Command, CommandContext } from '../context';
+import { daemonError } from '../output';
+
+async function eachContainer(ctx: CommandContext, action: (daemon: Daemon, name: string) => Promise<void>): Promise<number> {
+  let status = 0;
+  for (const name of ctx.args) {
+    try {
+      await action(ctx.daemon, name);
+      ctx.io.out(`${name}\n`);
+    } catch (error) {
+      ctx.io.err(`${daemonError(error)}\n`);
+      status = 1;
+    }
+  }
+  return status;
+}
+
+export const rm: Command = {
+  name: 'rm',
+  usage: 'docker rm [OPTIONS] CONTAINER [CONTAINER...]',
+  description: 'Remove one or more containers',
+  flags: [
+    { long: 'force', short: 'f', kind: 'bool', description: 'Force the removal of a running container (uses SIGKILL)' },
+    { long: 'volumes', short: 'v', kind: 'bool', description: 'Remove anonymous volumes associated with the container' },
+  ],
+  minArgs: 1,
+  run: (ctx) => eachContainer(ctx, (d, name) => d.containerDelete(name, !!ctx.flags.force)),
+};
+
+export const stop: Command = {
+  name: 'stop',
+  usage: 'docker stop [OPTIONS] CONTAINER [CONTAINER...]',
+  description: 'Stop one or more running containers',
+  flags: [{ long: 'time', short: 't', kind: 'int', description: 'Seconds to wait before killing the container' }],
+  minArgs: 1,
+  run: (ctx) => eachContainer(ctx, (d, name) => d.containerStop(name, (ctx.flags.time as number | undefined) ?? 10)),
+};
+
+export const start: Command = {
+  name: 'start',
+  usage: 'docker start [OPTIONS] CONTAINER [CONTAINER...]',
+  description: 'Start one or more stopped containers',
+  flags: [],
+  minArgs: 1,
+  run: (ctx) => eachContainer(ctx, (d, name) => d.containerStart(name)),
+};
+
+const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15 };
+
+export const kill: Command = {
+  name: 'kill',
+  usage: 'docker kill [OPTIONS] CONTAINER [CONTAINER...]',
+  description: 'Kill one or more running containers',
+  flags: [{ long: 'signal', short: 's', kind: 'string', description: 'Signal to send to the container' }],
+  minArgs: 1,
+  async run(ctx) {
+    const name = ((ctx.flags.signal as string | undefined) ?? 'KILL').toUpperCase().replace(/^SIG/, '');
+    const signal = /^\d+$/.test(name) ? Number(name) : SIGNALS[name];
+    if (!signal) {
+      ctx.io.err(`${daemonError(new Error(`Invalid signal: ${ctx.flags.signal}`))}\n`);
+      return 1;
+    }
+    return eachContainer(ctx, (d, c) => d.containerKill(c, signal));
+  },
+};

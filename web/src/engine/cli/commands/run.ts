@@ -1,0 +1,126 @@
+import { ApiError, type CreateRequest } from '../../daemon/daemon';
+import { parseReference } from '../../formats/reference';
+import type { Command, CommandContext } from '../context';
+import { UsageError } from '../flags';
+import { daemonError, pullImage } from '../output';
+
+/** "256m", "1g", "1048576" → bytes, as Docker's RAMInBytes reads them. */
+export function parseMemory(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i.exec(value.trim());
+  if (!m) throw new UsageError(`invalid argument "${value}" for "-m, --memory" flag: invalid size: '${value}'`);
+  const unit = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'b' | 'k' | 'm' | 'g'];
+  return Math.floor(Number(m[1]) * unit);
+}
+
+export const runFlags: Command['flags'] = [
+  { long: 'detach', short: 'd', kind: 'bool', description: 'Run container in background and print container ID' },
+  { long: 'interactive', short: 'i', kind: 'bool', description: 'Keep STDIN open even if not attached' },
+  { long: 'tty', short: 't', kind: 'bool', description: 'Allocate a pseudo-TTY' },
+  { long: 'rm', kind: 'bool', description: 'Automatically remove the container and its associated anonymous volumes when it exits' },
+  { long: 'name', kind: 'string', description: 'Assign a name to the container' },
+  { long: 'env', short: 'e', kind: 'list', description: 'Set environment variables' },
+  { long: 'workdir', short: 'w', kind: 'string', description: 'Working directory inside the container' },
+  { long: 'entrypoint', kind: 'string', description: 'Overwrite the default ENTRYPOINT of the image' },
+  { long: 'hostname', short: 'h', kind: 'string', description: 'Container host name' },
+  { long: 'user', short: 'u', kind: 'string', description: 'Username or UID (format: "<name|uid>[:<group|gid>]")' },
+  { long: 'memory', short: 'm', kind: 'string', description: 'Memory limit' },
+  { long: 'pids-limit', kind: 'int', description: 'Tune container pids limit (set -1 for unlimited)' },
+  { long: 'cpus', kind: 'string', description: 'Number of CPUs' },
+  { long: 'network', kind: 'string', description: 'Connect a container to a network' },
+  { long: 'label', short: 'l', kind: 'list', description: 'Set meta data on a container' },
+];
+
+/** The container configuration from `docker run`/`docker create` flags. */
+export function createRequest({ flags, args }: Pick<CommandContext, 'flags' | 'args'>): CreateRequest {
+  const env = ((flags.env as string[] | undefined) ?? []).map((e) => e);
+  const cpus = flags.cpus === undefined ? 0 : Number(flags.cpus);
+  if (Number.isNaN(cpus) || cpus < 0) throw new UsageError(`invalid argument "${flags.cpus}" for "--cpus" flag: failed to parse ${flags.cpus} as a rational number`);
+  const labels = Object.fromEntries(((flags.label as string[] | undefined) ?? []).map((l) => [l.split('=')[0]!, l.split('=').slice(1).join('=')]));
+  const network = (flags.network as string | undefined) ?? 'default';
+  if (!['default', 'bridge', 'none', 'host'].includes(network)) throw new ApiError(404, `network ${network} not found`);
+  return {
+    image: args[0]!,
+    ...(flags.name !== undefined ? { name: flags.name as string } : {}),
+    ...(args.length > 1 ? { cmd: args.slice(1) } : {}),
+    ...(flags.entrypoint !== undefined ? { entrypoint: flags.entrypoint === '' ? null : [flags.entrypoint as string] } : {}),
+    env,
+    ...(flags.workdir !== undefined ? { workingDir: flags.workdir as string } : {}),
+    ...(flags.user !== undefined ? { user: flags.user as string } : {}),
+    ...(flags.hostname !== undefined ? { hostname: flags.hostname as string } : {}),
+    tty: !!flags.tty,
+    openStdin: !!flags.interactive,
+    labels,
+    hostConfig: {
+      AutoRemove: !!flags.rm,
+      Memory: flags.memory !== undefined ? parseMemory(flags.memory as string) : 0,
+      PidsLimit: (flags['pids-limit'] as number | undefined) ?? 0,
+      NanoCpus: Math.round(cpus * 1e9),
+      NetworkMode: network,
+    },
+  };
+}
+
+/** Creates the container, pulling its image first if it is not here (as `docker run` does). */
+export async function createWithPull(ctx: CommandContext, request: CreateRequest): Promise<string> {
+  try {
+    return (await ctx.daemon.containerCreate(request)).Id;
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 404 || !error.message.startsWith('No such image')) throw error;
+    const ref = parseReference(request.image);
+    ctx.io.err(`Unable to find image '${ref.domain === 'docker.io' ? request.image.includes(':') ? request.image : `${request.image}:latest` : request.image}' locally\n`);
+    await pullImage(ctx.daemon, request.image, (text) => ctx.io.err(text));
+    return (await ctx.daemon.containerCreate(request)).Id;
+  }
+}
+
+export const run: Command = {
+  name: 'run',
+  usage: 'docker run [OPTIONS] IMAGE [COMMAND] [ARG...]',
+  description: 'Create and run a new container from an image',
+  flags: runFlags,
+  stopAtFirstArg: true,
+  minArgs: 1,
+  async run(ctx) {
+    const { io, daemon, flags } = ctx;
+    const fail = (error: unknown) => {
+      io.err(`docker: ${daemonError(error)}.\nSee 'docker run --help'.\n`);
+      return 125;
+    };
+    if (flags.tty || flags.interactive) {
+      io.err("docker: interactive containers (-i, -t) are not in Drydock yet; run without -i/-t, or with -d.\nSee 'docker run --help'.\n");
+      return 125;
+    }
+    let id: string;
+    try {
+      id = await createWithPull(ctx, createRequest(ctx));
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      return fail(error);
+    }
+    if (flags.detach) {
+      try {
+        await daemon.containerStart(id);
+      } catch (error) {
+        return fail(error);
+      }
+      io.out(`${id}\n`);
+      return 0;
+    }
+    const detach = await daemon.containerAttach(id, (entry) => (entry.stream === 1 ? io.out(entry.data) : io.err(entry.data)));
+    // Ctrl-C and friends go to the container's process, as `docker run --sig-proxy=true` does.
+    io.onSignal((signal) => void daemon.containerKill(id, signal).catch(() => {}));
+    const exited = daemon.containerWait(id);
+    try {
+      await daemon.containerStart(id);
+    } catch (error) {
+      detach();
+      io.err(`docker: ${daemonError(error)}.\n`);
+      const message = (error as Error).message;
+      return message.includes('executable file not found') ? 127 : message.includes('permission denied') ? 126 : 125;
+    }
+    const { StatusCode, Error: failure } = await exited;
+    detach();
+    if (failure) io.err(`docker: Error response from daemon: ${failure.Message}.\n`);
+    return StatusCode;
+  },
+};

@@ -1,0 +1,33 @@
+// What a command gets: its arguments, a way to write to the client's terminal, the daemon's
+// API (the only way commands touch state), and the client's signals.
+import type { Daemon } from '../daemon/daemon';
+import type { FlagSpec, FlagValues } from './flags';
+
+export interface CliIO {
+  out(text: string | Uint8Array): void;
+  err(text: string | Uint8Array): void;
+  /** Ctrl-C and other signals the client process received. */
+  onSignal(listener: (signal: number) => void): void;
+  /** The client went away (its process was killed). */
+  onClose(listener: () => void): void;
+  stdoutTty: boolean;
+}
+
+export interface CommandContext {
+  args: string[];
+  flags: FlagValues;
+  io: CliIO;
+  daemon: Daemon;
+}
+
+export interface Command {
+  name: string;
+  usage: string;
+  description: string;
+  flags: FlagSpec[];
+  /** Flags end at the first argument (the rest is the container's command). */
+  stopAtFirstArg?: boolean;
+  minArgs?: number;
+  maxArgs?: number;
+  run(ctx: CommandContext): Promise<number>;
+}

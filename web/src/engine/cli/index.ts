@@ -1,0 +1,88 @@
+// The docker CLI: finds the command, parses its flags as the real CLI does, reports usage
+// errors with Docker's wording and exit codes, and runs it against the daemon's API.
+import type { Daemon } from '../daemon/daemon';
+import type { CliIO, Command } from './context';
+import { parseFlags, UsageError } from './flags';
+import { images } from './commands/images';
+import { kill, rm, start, stop } from './commands/lifecycle';
+import { logs } from './commands/logs';
+import { ps } from './commands/ps';
+import { pull } from './commands/pull';
+import { run } from './commands/run';
+import { version } from './commands/version';
+
+const COMMANDS: Command[] = [run, ps, images, pull, logs, stop, start, kill, rm, version];
+const byName = new Map(COMMANDS.map((c) => [c.name, c]));
+/** `docker container ls`, `docker image pull`, …: the management-command spellings. */
+const GROUPS: Record<string, Record<string, string>> = {
+  container: { ls: 'ps', list: 'ps', ps: 'ps', run: 'run', rm: 'rm', remove: 'rm', stop: 'stop', start: 'start', kill: 'kill', logs: 'logs' },
+  image: { ls: 'images', list: 'images', pull: 'pull' },
+};
+
+function helpText(command: Command): string {
+  const flagLines = command.flags.map((f) => {
+    const names = `${f.short ? `-${f.short}, ` : '    '}--${f.long}${f.kind === 'bool' ? '' : f.kind === 'list' ? ' list' : f.kind === 'int' ? ' int' : ' string'}`;
+    return `  ${names.padEnd(28)}${f.description}`;
+  });
+  return `\nUsage:  ${command.usage}\n\n${command.description}\n${flagLines.length ? `\nOptions:\n${flagLines.join('\n')}\n` : ''}`;
+}
+
+function mainHelp(): string {
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.description}`);
+  return `\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers (Drydock: real containers in your browser)\n\nCommands:\n${lines.join('\n')}\n\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n\nRun 'docker COMMAND --help' for more information on a command.\n`;
+}
+
+export async function runDockerCli(argv: string[], io: CliIO, daemon: Daemon): Promise<number> {
+  let words = argv;
+  if (words.length === 0 || words[0] === '--help' || words[0] === '-h' || words[0] === 'help') {
+    io.out(mainHelp());
+    return 0;
+  }
+  if (words[0] === '--version' || words[0] === '-v') {
+    io.out('Docker version 27.0.0-drydock, build drydock\n');
+    return 0;
+  }
+  const group = GROUPS[words[0]!];
+  let shownName = words[0]!;
+  if (group) {
+    const verb = words[1];
+    const target = verb ? group[verb] : undefined;
+    if (!target) {
+      io.err(verb ? `docker: '${words[0]} ${verb}' is not a docker command.\nSee 'docker ${words[0]} --help'\n` : `\nUsage:  docker ${words[0]} COMMAND\n\nManage ${words[0]}s\n`);
+      return verb ? 1 : 0;
+    }
+    shownName = `${words[0]} ${verb}`;
+    words = [target, ...words.slice(2)];
+  }
+  const command = byName.get(words[0]!);
+  if (!command) {
+    io.err(`docker: '${words[0]}' is not a docker command.\nSee 'docker --help'\n`);
+    return 1;
+  }
+  const rest = words.slice(1);
+  const helpAt = rest.findIndex((a) => a === '--help');
+  if (helpAt >= 0 && (!command.stopAtFirstArg || rest.slice(0, helpAt).every((a) => a.startsWith('-')))) {
+    io.out(helpText(command));
+    return 0;
+  }
+  try {
+    const { values, args } = parseFlags(rest, command.flags, { interspersed: !command.stopAtFirstArg });
+    if (command.minArgs && args.length < command.minArgs) {
+      const count = command.minArgs === 1 ? '1 argument' : `${command.minArgs} arguments`;
+      io.err(`"docker ${shownName}" requires at least ${count}.\nSee 'docker ${shownName} --help'.\n${helpText(command).replace(/\nOptions:[\s\S]*$/, '')}`);
+      return 1;
+    }
+    if (command.maxArgs !== undefined && args.length > command.maxArgs) {
+      io.err(`"docker ${shownName}" accepts ${command.maxArgs === 0 ? 'no arguments' : `at most ${command.maxArgs} argument${command.maxArgs > 1 ? 's' : ''}`}.\nSee 'docker ${shownName} --help'.\n${helpText(command).replace(/\nOptions:[\s\S]*$/, '')}`);
+      return 1;
+    }
+    return await command.run({ args, flags: values, io, daemon });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\nSee 'docker ${shownName} --help'.\n`);
+      return 125;
+    }
+    io.err(`docker: ${(error as Error).message}\n`);
+    return 125;
+  }
+}

@@ -1,0 +1,42 @@
+// Shared pieces of the CLI's output: daemon errors, pull progress, names Docker prints.
+import { ApiError, type Daemon } from '../daemon/daemon';
+import { familiarString, parseReference } from '../formats/reference';
+import type { CliIO } from './context';
+
+/** `Error response from daemon: …` — how the CLI reports a daemon error. */
+export function daemonError(error: unknown): string {
+  const message = error instanceof ApiError ? error.message : `${(error as Error).message}`;
+  return `Error response from daemon: ${message}`;
+}
+
+/** Pulls like `docker pull`, writing Docker's progress lines to `write`. */
+export async function pullImage(daemon: Daemon, reference: string, write: (text: string) => void): Promise<void> {
+  const ref = parseReference(reference);
+  write(`${ref.tag}: Pulling from ${ref.path}\n`);
+  const seen = new Set<string>();
+  const { image, digest, downloaded } = await daemon.imageCreate(reference, (p) => {
+    if (p.status === 'Pull complete' || p.status === 'Already exists') {
+      if (!seen.has(p.id)) write(`${p.id}: ${p.status} \n`);
+      seen.add(p.id);
+    }
+  });
+  write(`Digest: ${digest}\n`);
+  const name = familiarString(ref);
+  write(downloaded ? `Status: Downloaded newer image for ${name}\n` : `Status: Image is up to date for ${name}\n`);
+  void image;
+}
+
+export function usageError(io: CliIO, command: string, usage: string, message: string): number {
+  io.err(`${message}\nSee 'docker ${command} --help'.\n`);
+  void usage;
+  return 125;
+}
+
+/**
+ * `"sh -c 'echo…"`: the command column of `docker ps`. As the daemon does, arguments that
+ * contain a space are wrapped in single quotes; the CLI truncates to 20 characters.
+ */
+export function quotedCommand(words: string[], truncate: boolean): string {
+  const command = words.map((w, i) => (i > 0 && w.includes(' ') ? `'${w}'` : w)).join(' ');
+  return `"${truncate && command.length > 20 ? `${command.slice(0, 19)}…` : command}"`;
+}

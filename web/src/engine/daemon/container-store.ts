@@ -1,0 +1,85 @@
+// ContainerStore: the daemon's records of its containers (what `docker ps -a` lists). The
+// processes themselves live in the guest; these records hold what Docker keeps about them.
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerConfig {
+  Image: string;
+  Cmd: string[];
+  Entrypoint: string[];
+  Env: string[];
+  WorkingDir: string;
+  User: string;
+  Hostname: string;
+  Tty: boolean;
+  OpenStdin: boolean;
+  Labels: Record<string, string>;
+}
+
+export interface HostConfig {
+  AutoRemove: boolean;
+  Memory: number;
+  PidsLimit: number;
+  NanoCpus: number;
+  NetworkMode: string;
+}
+
+export interface LogEntry {
+  stream: 1 | 2;
+  time: number;
+  data: Uint8Array;
+}
+
+export interface Container {
+  id: string;
+  name: string;
+  imageId: string;
+  /** What the user asked for (`busybox`), as `docker ps` shows it. */
+  imageName: string;
+  created: number;
+  config: ContainerConfig;
+  hostConfig: HostConfig;
+  state: {
+    status: ContainerStatus;
+    pid: number;
+    exitCode: number;
+    startedAt: number;
+    finishedAt: number;
+    error: string;
+    oomKilled: boolean;
+  };
+  logs: LogEntry[];
+  /** Listeners to the container's output (attached clients, `logs -f`). */
+  listeners: Set<(entry: LogEntry) => void>;
+  exitWaiters: Array<(code: number, error?: string) => void>;
+}
+
+export class ContainerStore {
+  private readonly containers = new Map<string, Container>();
+
+  add(container: Container): void {
+    this.containers.set(container.id, container);
+  }
+
+  list(): Container[] {
+    return [...this.containers.values()].sort((a, b) => b.created - a.created);
+  }
+
+  /** By full or unique short ID, or by name (with or without the leading slash). */
+  find(idOrName: string): Container | undefined {
+    const name = idOrName.replace(/^\//, '');
+    const byName = this.list().find((c) => c.name === name);
+    if (byName) return byName;
+    if (!/^[a-f0-9]+$/.test(idOrName)) return undefined;
+    const matches = this.list().filter((c) => c.id.startsWith(idOrName));
+    return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  nameTaken(name: string): Container | undefined {
+    return this.list().find((c) => c.name === name);
+  }
+
+  remove(id: string): void {
+    this.containers.delete(id);
+  }
+}

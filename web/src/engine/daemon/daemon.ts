@@ -1,0 +1,382 @@
+// The daemon: Drydock's dockerd. Each public method is one Docker Engine API endpoint, named in
+// its `api()` call, with Docker's status codes and messages; every call is logged (method, path,
+// status, time) for the page's API panel. State lives in ImageStore and ContainerStore; work in
+// the guest goes through GuestRuntime; images come from a RegistrySource.
+import { parseReference, familiarString, type ImageReference, InvalidReferenceError } from '../formats/reference';
+import type { GuestMachine } from '../guest/guest-machine';
+import { ContainerStore, type Container, type ContainerConfig, type HostConfig, type LogEntry } from './container-store';
+import { gunzip, randomHex, sha256Digest } from './digest';
+import { GuestRuntime, RuntimeError } from './guest-runtime';
+import { ImageStore, type Image, type ImageConfig } from './image-store';
+import { randomName } from './names';
+import type { RegistrySource } from './registry-source';
+
+export const API_VERSION = '1.47';
+export const ENGINE_VERSION = '27.0.0-drydock';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export interface ApiLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  at: number;
+}
+
+export interface PullProgress {
+  id: string;
+  status: string;
+}
+
+export interface CreateRequest {
+  image: string;
+  name?: string;
+  cmd?: string[];
+  entrypoint?: string[] | null;
+  env?: string[];
+  workingDir?: string;
+  user?: string;
+  hostname?: string;
+  tty?: boolean;
+  openStdin?: boolean;
+  labels?: Record<string, string>;
+  hostConfig?: Partial<HostConfig>;
+}
+
+const SIGKILL = 9;
+const SIGTERM = 15;
+const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+const HOSTNAME = /^[a-zA-Z0-9][a-zA-Z0-9.-]{0,62}$/;
+
+export class Daemon {
+  readonly images = new ImageStore();
+  readonly containers = new ContainerStore();
+  readonly runtime: GuestRuntime;
+  readonly apiLog: ApiLogEntry[] = [];
+  onApiCall: (entry: ApiLogEntry) => void = () => {};
+
+  constructor(
+    machine: GuestMachine,
+    private readonly registry: RegistrySource,
+  ) {
+    this.runtime = new GuestRuntime(machine);
+  }
+
+  private async api<T>(method: string, path: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let status = method === 'POST' && /\/create$/.test(path.split('?')[0]!) ? 201 : method === 'DELETE' || /\/(start|stop|kill|restart)$/.test(path) ? 204 : 200;
+    try {
+      return await work();
+    } catch (error) {
+      status = error instanceof ApiError ? error.status : 500;
+      throw error instanceof ApiError ? error : new ApiError(500, (error as Error).message);
+    } finally {
+      const entry = { method, path, status, ms: performance.now() - started, at: Date.now() };
+      this.apiLog.push(entry);
+      if (this.apiLog.length > 500) this.apiLog.shift();
+      this.onApiCall(entry);
+    }
+  }
+
+  // ---- system
+
+  version() {
+    return this.api('GET', '/version', async () => ({
+      Version: ENGINE_VERSION,
+      ApiVersion: API_VERSION,
+      MinAPIVersion: '1.24',
+      Os: 'linux',
+      Arch: '386',
+      KernelVersion: '6.1.176',
+      Components: [{ Name: 'Engine', Version: ENGINE_VERSION }],
+    }));
+  }
+
+  // ---- images
+
+  imageList() {
+    return this.api('GET', '/images/json', async () => this.images.list());
+  }
+
+  /** POST /images/create?fromImage=…&tag=… — a pull, reporting progress as Docker does. */
+  imageCreate(reference: string, onProgress: (p: PullProgress) => void): Promise<{ image: Image; digest: string; downloaded: boolean }> {
+    let ref: ImageReference;
+    try {
+      ref = parseReference(reference);
+    } catch (error) {
+      return Promise.reject(new ApiError(400, (error as Error).message));
+    }
+    return this.api('POST', `/images/create?fromImage=${encodeURIComponent(`${ref.domain}/${ref.path}`)}&tag=${ref.tag}`, async () => {
+      const index = await this.registry.index();
+      const manifestDigest = ref.domain === 'docker.io' ? index.repositories[ref.path]?.[ref.tag] : undefined;
+      if (!manifestDigest) {
+        const repo = ref.domain === 'docker.io' && ref.path.startsWith('library/') ? ref.path.slice(8) : `${ref.domain === 'docker.io' ? '' : `${ref.domain}/`}${ref.path}`;
+        throw new ApiError(404, index.repositories[ref.path]
+          ? `manifest for ${familiarString(ref)} not found: manifest unknown: manifest unknown`
+          : `pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`);
+      }
+      const manifest = JSON.parse(new TextDecoder().decode(await this.registry.blob(manifestDigest))) as {
+        config: { digest: string };
+        layers: Array<{ digest: string; size: number }>;
+      };
+      const name = familiarString(ref);
+      const repoDigest = `${name.split(':')[0]}@${manifestDigest}`;
+      const existing = this.images.find(manifest.config.digest);
+      if (existing) {
+        this.images.add({ ...existing, repoTags: [name], repoDigests: [repoDigest] });
+        return { image: existing, digest: manifestDigest, downloaded: false };
+      }
+      const configBytes = await this.registry.blob(manifest.config.digest);
+      const config = JSON.parse(new TextDecoder().decode(configBytes)) as ImageConfig;
+      onProgress({ id: ref.tag, status: 'Pulling from ' + ref.path });
+      const layers = await Promise.all(
+        manifest.layers.map(async (layer, i) => {
+          const short = layer.digest.slice(7, 19);
+          const diffId = config.rootfs.diff_ids[i]!;
+          if (this.runtime.hasLayer(diffId)) {
+            onProgress({ id: short, status: 'Already exists' });
+            return { digest: layer.digest, diffId, size: this.layerSizes.get(diffId) ?? 0 };
+          }
+          onProgress({ id: short, status: 'Pulling fs layer' });
+          const blob = await this.registry.blob(layer.digest);
+          onProgress({ id: short, status: 'Download complete' });
+          const tar = await gunzip(blob);
+          if ((await sha256Digest(tar)) !== diffId) throw new ApiError(500, `layer ${layer.digest} does not match its diffID ${diffId}`);
+          await this.runtime.unpackLayer(diffId, tar);
+          this.layerSizes.set(diffId, tar.length);
+          onProgress({ id: short, status: 'Pull complete' });
+          return { digest: layer.digest, diffId, size: tar.length };
+        }),
+      );
+      const image: Image = { id: manifest.config.digest, config, layers, repoTags: [name], repoDigests: [repoDigest] };
+      this.images.add(image);
+      return { image, digest: manifestDigest, downloaded: true };
+    });
+  }
+
+  private readonly layerSizes = new Map<string, number>();
+
+  imageInspect(name: string) {
+    return this.api('GET', `/images/${name}/json`, async () => this.resolveImage(name));
+  }
+
+  private resolveImage(name: string): Image {
+    let ref: ImageReference | undefined;
+    try {
+      ref = parseReference(name);
+    } catch {
+      ref = undefined;
+    }
+    const image = this.images.find(name, ref);
+    if (!image) throw new ApiError(404, `No such image: ${ref ? familiarString(ref) : name}`);
+    return image;
+  }
+
+  // ---- containers
+
+  containerCreate(request: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+    const query = request.name ? `?name=${encodeURIComponent(request.name)}` : '';
+    return this.api('POST', `/containers/create${query}`, async () => {
+      let ref: ImageReference;
+      try {
+        ref = parseReference(request.image);
+      } catch (error) {
+        throw new ApiError(400, (error as InvalidReferenceError).message);
+      }
+      const image = this.images.find(request.image, ref);
+      if (!image) throw new ApiError(404, `No such image: ${familiarString(ref)}`);
+      if (request.name !== undefined && !NAME.test(request.name)) {
+        throw new ApiError(400, `Invalid container name (${request.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+      }
+      const name = request.name?.replace(/^\//, '') ?? this.freshName();
+      const taken = this.containers.nameTaken(name);
+      if (taken) {
+        throw new ApiError(409, `Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`);
+      }
+      if (request.hostname !== undefined && !HOSTNAME.test(request.hostname)) throw new ApiError(400, `invalid hostname format: ${request.hostname}`);
+      const id = randomHex(32);
+      const ic = image.config.config;
+      const entrypoint = request.entrypoint === null ? [] : (request.entrypoint ?? ic.Entrypoint ?? []);
+      // As in Docker: a new entrypoint drops the image's CMD; a given command replaces it.
+      const cmd = request.cmd?.length ? request.cmd : request.entrypoint !== undefined ? [] : (ic.Cmd ?? []);
+      if (entrypoint.length === 0 && cmd.length === 0) throw new ApiError(400, 'no command specified');
+      const env = mergeEnv(ic.Env ?? [], [...(request.env ?? []), `HOSTNAME=${request.hostname ?? id.slice(0, 12)}`]);
+      const config: ContainerConfig = {
+        Image: request.image,
+        Cmd: cmd,
+        Entrypoint: entrypoint,
+        Env: env,
+        WorkingDir: request.workingDir || ic.WorkingDir || '',
+        User: request.user ?? ic.User ?? '',
+        Hostname: request.hostname ?? id.slice(0, 12),
+        Tty: !!request.tty,
+        OpenStdin: !!request.openStdin,
+        Labels: { ...ic.Labels, ...request.labels },
+      };
+      const hostConfig: HostConfig = { AutoRemove: false, Memory: 0, PidsLimit: 0, NanoCpus: 0, NetworkMode: 'default', ...request.hostConfig };
+      const container: Container = {
+        id,
+        name,
+        imageId: image.id,
+        imageName: request.image,
+        created: Date.now(),
+        config,
+        hostConfig,
+        state: { status: 'created', pid: 0, exitCode: 0, startedAt: 0, finishedAt: 0, error: '', oomKilled: false },
+        logs: [],
+        listeners: new Set(),
+        exitWaiters: [],
+      };
+      await this.runtime.create(container);
+      this.containers.add(container);
+      return { Id: id, Warnings: [] };
+    });
+  }
+
+  private freshName(): string {
+    for (;;) {
+      const name = randomName();
+      if (!this.containers.nameTaken(name)) return name;
+    }
+  }
+
+  private get(idOrName: string): Container {
+    const container = this.containers.find(idOrName);
+    if (!container) throw new ApiError(404, `No such container: ${idOrName}`);
+    return container;
+  }
+
+  containerStart(idOrName: string) {
+    return this.api('POST', `/containers/${idOrName}/start`, async () => {
+      const container = this.get(idOrName);
+      if (container.state.status === 'running') return;
+      const image = this.images.find(container.imageId);
+      if (!image) throw new ApiError(500, `image ${container.imageId} of container ${container.name} is gone`);
+      const record = (entry: LogEntry) => {
+        container.logs.push(entry);
+        container.listeners.forEach((l) => l(entry));
+      };
+      const { exited } = this.runtime.start(container, image, record);
+      container.state = { ...container.state, status: 'running', startedAt: Date.now(), exitCode: 0, error: '' };
+      // A runtime failure shows up within moments: wait for it briefly, as `docker start` does.
+      const early = await Promise.race([
+        exited.then((code) => ({ code }), (error: Error) => ({ error })),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 150)),
+      ]);
+      const finish = (code: number, error = '') => {
+        container.state = { ...container.state, status: error ? 'created' : 'exited', exitCode: code, finishedAt: Date.now(), error };
+        container.exitWaiters.splice(0).forEach((w) => w(code, error));
+        if (container.hostConfig.AutoRemove && this.containers.find(container.id)) void this.removeNow(container);
+      };
+      if (early && 'error' in early) {
+        finish(early.error instanceof RuntimeError ? early.error.exitCode : 128, startFailure(early.error));
+        throw new ApiError(early.error instanceof RuntimeError && early.error.exitCode === 127 ? 400 : 500, startFailure(early.error));
+      }
+      if (early) finish(early.code);
+      else exited.then((code) => finish(code), (error: Error) => finish(error instanceof RuntimeError ? error.exitCode : 128, startFailure(error)));
+    });
+  }
+
+  /**
+   * POST /containers/{id}/wait?condition=next-exit: resolves with the exit code when the
+   * container next stops. A client calls it before starting a container (as the Docker CLI
+   * does), so that an auto-removed container cannot vanish before its status is read.
+   */
+  containerWait(idOrName: string) {
+    const container = this.containers.find(idOrName);
+    return this.api('POST', `/containers/${idOrName}/wait?condition=next-exit`, async () => {
+      if (!container) throw new ApiError(404, `No such container: ${idOrName}`);
+      if (container.state.status !== 'running' && container.state.status !== 'created') return { StatusCode: container.state.exitCode };
+      return await new Promise<{ StatusCode: number; Error?: { Message: string } }>((resolve) =>
+        container.exitWaiters.push((code, error) => resolve({ StatusCode: code, ...(error ? { Error: { Message: error } } : {}) })),
+      );
+    });
+  }
+
+  /** POST /containers/{id}/attach?stream=1: output from now on; returns a detach function. */
+  containerAttach(idOrName: string, listener: (entry: LogEntry) => void) {
+    return this.api('POST', `/containers/${idOrName}/attach?stream=1&stdout=1&stderr=1`, async () => {
+      const container = this.get(idOrName);
+      container.listeners.add(listener);
+      return () => container.listeners.delete(listener);
+    });
+  }
+
+  containerList(all: boolean) {
+    return this.api('GET', `/containers/json${all ? '?all=1' : ''}`, async () =>
+      this.containers.list().filter((c) => all || c.state.status === 'running' || c.state.status === 'paused'),
+    );
+  }
+
+  containerInspect(idOrName: string) {
+    return this.api('GET', `/containers/${idOrName}/json`, async () => this.get(idOrName));
+  }
+
+  containerLogs(idOrName: string) {
+    return this.api('GET', `/containers/${idOrName}/logs?stdout=1&stderr=1`, async () => this.get(idOrName));
+  }
+
+  containerKill(idOrName: string, signal = SIGKILL) {
+    return this.api('POST', `/containers/${idOrName}/kill`, async () => {
+      const container = this.get(idOrName);
+      if (container.state.status !== 'running') {
+        throw new ApiError(409, `cannot kill container: ${idOrName}: container ${container.id} is not running`);
+      }
+      this.runtime.signal(container, signal);
+    });
+  }
+
+  /** SIGTERM, then SIGKILL after `timeoutSeconds` (Docker's default 10). */
+  containerStop(idOrName: string, timeoutSeconds = 10) {
+    return this.api('POST', `/containers/${idOrName}/stop`, async () => {
+      const container = this.get(idOrName);
+      if (container.state.status !== 'running') return;
+      const stopped = new Promise<void>((resolve) => container.exitWaiters.push(() => resolve()));
+      this.runtime.signal(container, SIGTERM);
+      const timer = setTimeout(() => this.runtime.signal(container, SIGKILL), timeoutSeconds * 1000);
+      await stopped;
+      clearTimeout(timer);
+    });
+  }
+
+  containerDelete(idOrName: string, force = false) {
+    return this.api('DELETE', `/containers/${idOrName}${force ? '?force=1' : ''}`, async () => {
+      const container = this.get(idOrName);
+      if (container.state.status === 'running') {
+        if (!force) {
+          throw new ApiError(409, `cannot remove container "/${container.name}": container is running: stop the container before removing or force remove`);
+        }
+        const stopped = new Promise<void>((resolve) => container.exitWaiters.push(() => resolve()));
+        this.runtime.signal(container, SIGKILL);
+        await stopped;
+      }
+      if (this.containers.find(container.id)) await this.removeNow(container);
+    });
+  }
+
+  private async removeNow(container: Container): Promise<void> {
+    this.containers.remove(container.id);
+    await this.runtime.remove(container);
+  }
+}
+
+/** Docker's words for a container process that could not be started. */
+function startFailure(error: Error): string {
+  return `failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${error.message}: unknown`;
+}
+
+/** Image env first, then the container's: a later KEY wins, in its first position. */
+function mergeEnv(base: string[], extra: string[]): string[] {
+  const out = new Map<string, string>();
+  for (const entry of [...base, ...extra]) {
+    const eq = entry.indexOf('=');
+    out.set(eq < 0 ? entry : entry.slice(0, eq), entry);
+  }
+  return [...out.values()];
+}

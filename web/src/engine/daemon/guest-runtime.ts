@@ -1,0 +1,142 @@
+// GuestRuntime: what the daemon does inside the guest — unpack image layers, prepare a
+// container's directories and files, start it with drydock-run (namespaces, overlay root,
+// cgroup), signal it, and clean up. Everything goes through the agent (engine channel) and the
+// 9p share; nothing here knows about the CLI or the API.
+import type { GuestProcess } from '../guest/agent-client';
+import type { GuestMachine } from '../guest/guest-machine';
+import type { Container, LogEntry } from './container-store';
+import type { Image } from './image-store';
+
+const ROOT = '/var/lib/drydock';
+const CGROUP_ROOT = '/sys/fs/cgroup/drydock';
+const hex = (digest: string) => digest.replace(/^sha256:/, '');
+
+/** A runtime failure before the container's command ran (drydock-run's own error). */
+export class RuntimeError extends Error {
+  override name = 'RuntimeError';
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
+export class GuestRuntime {
+  private readonly unpacked = new Set<string>();
+  private readonly unpacking = new Map<string, Promise<void>>();
+  private readonly processes = new Map<string, GuestProcess>();
+  private ready: Promise<void> | null = null;
+
+  constructor(private readonly machine: GuestMachine) {}
+
+  /** Runs a shell script in the guest (outside any container); fails loudly. */
+  private async sh(script: string, timeoutMs = 60_000): Promise<string> {
+    const r = await this.machine.agent.exec(['/bin/sh', '-c', script], { timeoutMs });
+    const text = new TextDecoder();
+    if (r.exitCode !== 0) throw new Error(`guest: ${text.decode(r.stderr).trim() || `exit ${r.exitCode}`}`);
+    return text.decode(r.stdout);
+  }
+
+  private init(): Promise<void> {
+    // Delegate cpu, memory and pids to a cgroup subtree that holds every container.
+    this.ready ??= this.sh(
+      `echo "+cpu +memory +pids" > /sys/fs/cgroup/cgroup.subtree_control; mkdir -p ${CGROUP_ROOT} ${ROOT}/layers ${ROOT}/containers; ` +
+        `echo "+cpu +memory +pids" > ${CGROUP_ROOT}/cgroup.subtree_control`,
+    ).then(() => {});
+    return this.ready;
+  }
+
+  hasLayer(diffId: string): boolean {
+    return this.unpacked.has(diffId);
+  }
+
+  /** Unpacks a layer's tar into the guest, once per diffID. */
+  async unpackLayer(diffId: string, tar: Uint8Array): Promise<void> {
+    await this.init();
+    if (this.unpacked.has(diffId)) return;
+    let pending = this.unpacking.get(diffId);
+    if (!pending) {
+      pending = (async () => {
+        const file = `layer-${hex(diffId)}.tar`;
+        const path = await this.machine.writeSharedFile(file, tar);
+        const dir = `${ROOT}/layers/${hex(diffId)}`;
+        await this.sh(`set -e; rm -rf ${dir}.tmp; mkdir -p ${dir}.tmp; tar -xf ${path} -C ${dir}.tmp; rm -f ${path}; mv ${dir}.tmp ${dir}`);
+        this.unpacked.add(diffId);
+      })().finally(() => this.unpacking.delete(diffId));
+      this.unpacking.set(diffId, pending);
+    }
+    await pending;
+  }
+
+  /** Creates the container's directory and the files Docker writes for it. */
+  async create(container: Container): Promise<void> {
+    await this.init();
+    const dir = `${ROOT}/containers/${container.id}`;
+    const hostname = container.config.Hostname;
+    await this.sh(
+      `set -e; mkdir -p ${dir}/diff ${dir}/work ${dir}/merged; cd ${dir}; ` +
+        `printf '%s\\n' '${hostname}' > hostname; ` +
+        `printf '127.0.0.1\\tlocalhost\\n::1\\tlocalhost ip6-localhost ip6-loopback\\n127.0.1.1\\t%s\\n' '${hostname}' > hosts; ` +
+        `printf 'nameserver 127.0.0.11\\noptions ndots:0\\n' > resolv.conf`,
+    );
+  }
+
+  /** Starts the container's process; resolves with its exit status when it ends. */
+  start(container: Container, image: Image, onOutput: (entry: LogEntry) => void): { exited: Promise<number> } {
+    const dir = `${ROOT}/containers/${container.id}`;
+    // overlay lists lower layers top first; an image's layers are listed bottom first.
+    const lower = [...image.layers].reverse().map((l) => `${ROOT}/layers/${hex(l.diffId)}`).join(':');
+    const c = container.config;
+    const h = container.hostConfig;
+    const args = [
+      '/sbin/drydock-run',
+      '--rootfs', `${dir}/merged`,
+      '--lower', lower,
+      '--upper', `${dir}/diff`,
+      '--work', `${dir}/work`,
+      '--hostname', c.Hostname,
+      '--cgroup', `${CGROUP_ROOT}/${container.id}`,
+      '--bind', `${dir}/hostname:/etc/hostname`,
+      '--bind', `${dir}/hosts:/etc/hosts`,
+      '--bind', `${dir}/resolv.conf:/etc/resolv.conf`,
+      '--workdir', c.WorkingDir || '/',
+      '--net', h.NetworkMode === 'host' ? 'host' : 'none',
+      ...(h.Memory ? ['--memory', String(h.Memory)] : []),
+      ...(h.PidsLimit > 0 ? ['--pids', String(h.PidsLimit)] : []),
+      ...(h.NanoCpus ? ['--cpus-quota', String(Math.round(h.NanoCpus / 1e4))] : []),
+      ...(c.User ? ['--user', c.User] : []),
+      ...c.Env.flatMap((e) => ['--env', e]),
+      '--',
+      ...c.Entrypoint,
+      ...c.Cmd,
+    ];
+    const stderrHead: Uint8Array[] = [];
+    const emit = (stream: 1 | 2) => (data: Uint8Array) => {
+      // drydock-run's own error (before the command ran) is the daemon's to report, not a log line.
+      if (stream === 2 && stderrHead.length === 0 && new TextDecoder().decode(data.subarray(0, 13)) === 'drydock-run: ') {
+        stderrHead.push(data);
+        return;
+      }
+      onOutput({ stream, time: Date.now(), data });
+    };
+    const proc = this.machine.agent.start(args, { cwd: '/', onStdout: emit(1), onStderr: emit(2) });
+    this.processes.set(container.id, proc);
+    const exited = proc.exited.then((result) => {
+      this.processes.delete(container.id);
+      const head = new TextDecoder().decode(stderrHead.length ? stderrHead[0] : new Uint8Array(0));
+      if ([125, 126, 127].includes(result.exitCode) && head.startsWith('drydock-run: ')) {
+        throw new RuntimeError(head.slice('drydock-run: '.length).trim(), result.exitCode);
+      }
+      return result.exitCode;
+    });
+    return { exited };
+  }
+
+  signal(container: Container, signal: number): void {
+    this.processes.get(container.id)?.kill(signal);
+  }
+
+  /** Unmounts and deletes the container's files and cgroup. */
+  async remove(container: Container): Promise<void> {
+    const dir = `${ROOT}/containers/${container.id}`;
+    await this.sh(`umount ${dir}/merged 2>/dev/null; rm -rf ${dir}; rmdir ${CGROUP_ROOT}/${container.id} 2>/dev/null; true`);
+  }
+}

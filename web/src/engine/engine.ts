@@ -1,0 +1,37 @@
+// The engine: the daemon plus the CLI it serves. Each run of `docker` in the guest arrives as a
+// client session from the agent; the engine runs the command and sends back output and status.
+import { Daemon } from './daemon/daemon';
+import type { RegistrySource } from './daemon/registry-source';
+import type { ClientSession } from './guest/agent-client';
+import type { GuestMachine } from './guest/guest-machine';
+import { runDockerCli } from './cli/index';
+import type { CliIO } from './cli/context';
+
+export class Engine {
+  readonly daemon: Daemon;
+
+  constructor(machine: GuestMachine, registry: RegistrySource) {
+    this.daemon = new Daemon(machine, registry);
+    machine.agent.onClientOpen = (session) => void this.serve(session);
+  }
+
+  private async serve(session: ClientSession): Promise<void> {
+    const signalListeners: Array<(signal: number) => void> = [];
+    session.onSignal = (signal) => signalListeners.forEach((l) => l(signal));
+    const io: CliIO = {
+      out: (text) => session.write(1, text),
+      err: (text) => session.write(2, text),
+      onSignal: (listener) => signalListeners.push(listener),
+      onClose: (listener) => session.whenClosed(listener),
+      stdoutTty: session.request.stdoutTty,
+    };
+    let code: number;
+    try {
+      code = await runDockerCli(session.request.argv, io, this.daemon);
+    } catch (error) {
+      io.err(`docker: ${(error as Error).message}\n`);
+      code = 125;
+    }
+    session.exit(code);
+  }
+}
