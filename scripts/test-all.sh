@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: every test the project has, in order of speed. Stops at the first failing suite.
+# `npm test`: every test the project has, in order of speed. Runs every suite, then fails if any did.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 passed=0; failed=0

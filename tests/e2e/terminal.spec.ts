@@ -66,3 +66,28 @@ test('a guest that dies is reported, and Restart brings a fresh machine', async 
   await typeLine(page, 'echo "answer=$((6*7))"');
   await expect(rows(page)).toContainText('answer=42');
 });
+
+test('docker run hello-world in the page: the image is pulled and a real container runs', async ({ page }) => {
+  await page.goto('/');
+  await waitForLab(page);
+  await typeLine(page, 'docker run hello-world');
+  await expect(rows(page)).toContainText('Pull complete', { timeout: 60_000 });
+  await expect(rows(page)).toContainText('Hello from Drydock!');
+  await typeLine(page, 'docker ps -a --no-trunc | grep -c hello-world');
+  await expect(rows(page).locator('div', { hasText: /^1\s*$/ })).toHaveCount(1);
+});
+
+test('docker run -it busybox sh: a shell inside the container, and exit returns', async ({ page }) => {
+  await page.goto('/');
+  await waitForLab(page);
+  await typeLine(page, 'docker run -it busybox sh');
+  await expect(rows(page)).toContainText('/ # ', { timeout: 60_000 });
+  await typeLine(page, 'echo "pid=$$ procs=$(ps -o pid | wc -l)"');
+  // PID 1 inside; only this shell and the pipeline are there (ps header included).
+  await expect(rows(page)).toContainText(/pid=1 procs=[3-5]/);
+  await typeLine(page, 'exit 7');
+  // Back at the host prompt (keys typed before it returns would go to the exiting client).
+  await expect(rows(page)).toContainText(/exit 7\s*root@drydock:~#/);
+  await typeLine(page, 'echo "back with $?"');
+  await expect(rows(page)).toContainText('back with 7');
+});

@@ -3,8 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
 import { attachEngine, bootGuest } from '../../tools/node-host';
+import { ShellDriver } from '../../web/src/engine/console/shell-driver';
 
 let guest: GuestMachine;
+/** Where the learner console's output goes (a ShellDriver, in the -it test). */
+let consoleSink: ((bytes: Uint8Array) => void) | null = null;
 const decoder = new TextDecoder();
 async function docker(...args: string[]) {
   const r = await guest.agent.exec(['docker', ...args], { timeoutMs: 120_000 });
@@ -12,7 +15,7 @@ async function docker(...args: string[]) {
 }
 
 beforeAll(async () => {
-  guest = await bootGuest({}, (machine) => attachEngine(machine));
+  guest = await bootGuest({ onConsoleOutput: (b) => consoleSink?.(b) }, (machine) => attachEngine(machine));
 });
 afterAll(async () => {
   await guest?.destroy();
@@ -101,5 +104,34 @@ describe('docker in the guest (real containers)', () => {
     const r = await docker('images');
     expect(r.out.split('\n')[0]).toMatch(/^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$/);
     expect(r.out).toMatch(/busybox +latest +[0-9a-f]{12} +.+ago +2\.\d+MB/);
+  });
+});
+
+describe('docker run -it in the learner terminal (real guest)', () => {
+  it('gives a shell inside the container; exit returns to the host shell with its status', async () => {
+    const shell = new ShellDriver((t) => guest.writeConsole(t));
+    consoleSink = (b) => shell.feed(b);
+    guest.resizeConsole(100, 30);
+    const session = shell.run('docker run -it --name shell busybox sh');
+    guest.writeConsole('\n'); // a fresh host prompt, for the driver to start from
+    // Like a person, type once the prompt has settled: busybox's line editor asks the terminal
+    // where the cursor is right after printing its prompt, and keys typed into that exchange
+    // are lost.
+    const settled = async () => {
+      let seen = '';
+      await expect.poll(() => {
+        const quiet = shell.text === seen && shell.text.endsWith('/ # ');
+        seen = shell.text;
+        return quiet;
+      }, { timeout: 30_000, interval: 400 }).toBe(true);
+    };
+    await settled();
+    guest.writeConsole('echo "in=$(hostname) pid=$$ size=$(stty size)"\r');
+    await expect.poll(() => shell.text, { timeout: 10_000 }).toMatch(/in=[0-9a-f]{12} pid=1 size=30 100/);
+    await settled();
+    guest.writeConsole('exit 3\r');
+    expect((await session).exitCode).toBe(3);
+    expect((await docker('ps', '-a')).out).toMatch(/Exited \(3\) .* shell\n/);
+    await docker('rm', 'shell');
   });
 });

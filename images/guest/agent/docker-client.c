@@ -24,10 +24,24 @@
 
 #define MAGIC 0xD7
 #define HDR 12
-enum { T_CLIENT_OPEN = 0x90, T_CLIENT_STDIN = 0x91, T_CLIENT_SIGNAL = 0x92, T_CLIENT_OUTPUT = 0xA0, T_CLIENT_EXIT = 0xA1 };
+enum {
+	T_CLIENT_OPEN = 0x90, T_CLIENT_STDIN = 0x91, T_CLIENT_SIGNAL = 0x92, T_CLIENT_RESIZE = 0x94,
+	T_CLIENT_OUTPUT = 0xA0, T_CLIENT_EXIT = 0xA1,
+	T_CLIENT_STDIN_ON = 0xA2, /* the daemon wants our stdin; payload u8: 1 = terminal in raw mode */
+};
 
 static int sock = -1;
 static int sigpipe_fds[2];
+static struct termios saved_tty;
+static int tty_raw;
+
+/* Whatever happens, the learner's terminal is given back as it was. */
+static void restore_tty(void)
+{
+	if (tty_raw)
+		tcsetattr(0, TCSADRAIN, &saved_tty);
+	tty_raw = 0;
+}
 
 static int write_all(int fd, const void *buf, size_t len)
 {
@@ -91,7 +105,10 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGWINCH, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	atexit(restore_tty);
+	int stdin_on = 0;
 
 	/* open: u32 tty flags, u16 rows, u16 cols, argv, env, cwd */
 	struct winsize ws = { 0 };
@@ -118,8 +135,8 @@ int main(int argc, char **argv)
 	uint8_t *buf = NULL;
 	size_t len = 0, cap = 0;
 	for (;;) {
-		struct pollfd fds[2] = { { sock, POLLIN, 0 }, { sigpipe_fds[0], POLLIN, 0 } };
-		if (poll(fds, 2, -1) < 0) {
+		struct pollfd fds[3] = { { sock, POLLIN, 0 }, { sigpipe_fds[0], POLLIN, 0 }, { 0, POLLIN, 0 } };
+		if (poll(fds, stdin_on ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return 1;
@@ -127,8 +144,25 @@ int main(int argc, char **argv)
 		if (fds[1].revents) {
 			uint8_t sig;
 			if (read(sigpipe_fds[0], &sig, 1) == 1) {
-				uint32_t s = sig;
-				send_frame(T_CLIENT_SIGNAL, &s, 4);
+				if (sig == SIGWINCH) {
+					struct winsize now = { 0 };
+					ioctl(1, TIOCGWINSZ, &now);
+					uint16_t rc[2] = { now.ws_row, now.ws_col };
+					send_frame(T_CLIENT_RESIZE, rc, 4);
+				} else {
+					uint32_t s = sig;
+					send_frame(T_CLIENT_SIGNAL, &s, 4);
+				}
+			}
+		}
+		if (stdin_on && fds[2].revents) {
+			char in[4096];
+			ssize_t n = read(0, in, sizeof in);
+			if (n > 0) {
+				send_frame(T_CLIENT_STDIN, in, (uint32_t)n);
+			} else if (n == 0 || errno != EINTR) {
+				send_frame(T_CLIENT_STDIN, NULL, 0); /* EOF */
+				stdin_on = 0;
 			}
 		}
 		if (!fds[0].revents)
@@ -159,6 +193,14 @@ int main(int argc, char **argv)
 				int32_t code;
 				memcpy(&code, p, 4);
 				return code;
+			} else if (type == T_CLIENT_STDIN_ON) {
+				stdin_on = 1;
+				if (plen >= 1 && p[0] && isatty(0) && tcgetattr(0, &saved_tty) == 0) {
+					struct termios raw = saved_tty;
+					cfmakeraw(&raw);
+					tcsetattr(0, TCSADRAIN, &raw);
+					tty_raw = 1;
+				}
 			}
 			pos += HDR + plen;
 		}

@@ -35,6 +35,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <pty.h>
 #include <stdint.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,7 +53,8 @@ enum {
 	 * guest -> host: open (argv, env, cwd, tty flags), stdin, signal, close (the client went away).
 	 * host -> guest: output (u8 stream 1|2, data), exit (i32 code). */
 	T_CLIENT_OPEN = 0x90, T_CLIENT_STDIN = 0x91, T_CLIENT_SIGNAL = 0x92, T_CLIENT_CLOSE = 0x93,
-	T_CLIENT_OUTPUT = 0xA0, T_CLIENT_EXIT = 0xA1,
+	T_CLIENT_RESIZE = 0x94,
+	T_CLIENT_OUTPUT = 0xA0, T_CLIENT_EXIT = 0xA1, T_CLIENT_STDIN_ON = 0xA2,
 };
 
 /* Client session ids have the top bit set, so they never meet the host's request ids. */
@@ -61,6 +63,7 @@ enum {
 #define CLIENT_SOCKET "/run/docker.sock"
 
 #define EXEC_STDIN 1u /* keep stdin open for T_STDIN frames (else /dev/null) */
+#define EXEC_PTY 2u   /* run on a new pseudo-terminal: stdin/stdout go through its master */
 
 #define MAX_PROCS 64
 #define HDR 12
@@ -74,6 +77,7 @@ struct proc {
 	char *pending;         /* stdin bytes the child's pipe could not take yet */
 	size_t pending_len;
 	int close_in_after;    /* EOF was requested while bytes were still pending */
+	int pty;               /* out/in are the two ends we hold of a pseudo-terminal master */
 };
 
 static struct proc procs[MAX_PROCS];
@@ -162,7 +166,7 @@ static int pump_output(struct proc *p, int *fd, uint8_t type, size_t limit)
 			send_frame(type, p->id, buf, (uint32_t)n);
 			return 1;
 		}
-		if (n == 0) {
+		if (n == 0 || (n < 0 && errno == EIO)) { /* EIO: a pty whose other side is gone */
 			close_fd(fd);
 			return 0;
 		}
@@ -222,6 +226,64 @@ static void finish_proc(struct proc *p, int status)
 	memset(p, 0, sizeof *p);
 }
 
+/*
+ * Starts a command on a new pseudo-terminal, as a session leader with it as its controlling
+ * terminal (what `docker run -t` gives a container). The master carries both directions.
+ */
+static void start_pty_exec(uint32_t id, struct proc *p, char **argv, char **envp, const char *cwd)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0 || grantpt(master) || unlockpt(master)) {
+		if (master >= 0)
+			close(master);
+		send_error(id, "cannot allocate a pseudo-terminal");
+		return;
+	}
+	char *slave_name = ptsname(master);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(master);
+		send_error(id, "fork failed");
+		return;
+	}
+	if (pid == 0) {
+		setsid();
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		int slave = open(slave_name, O_RDWR);
+		if (slave < 0)
+			_exit(126);
+		ioctl(slave, TIOCSCTTY, 0);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		if (slave > 2)
+			close(slave);
+		if (cwd && chdir(cwd) != 0) {
+			dprintf(2, "chdir %s: %s\n", cwd, strerror(errno));
+			_exit(126);
+		}
+		if (envp)
+			environ = envp;
+		execvp(argv[0], argv);
+		int code = errno == ENOENT ? 127 : 126;
+		dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(code);
+	}
+	memset(p, 0, sizeof *p);
+	p->used = 1;
+	p->id = id;
+	p->pid = pid;
+	p->out = master;
+	p->err = -1;
+	p->in = dup(master);
+	p->pty = 1;
+	set_nonblock(p->out);
+	set_nonblock(p->in);
+}
+
 static int get_u32(const uint8_t **cur, const uint8_t *end, uint32_t *out)
 {
 	if (end - *cur < 4)
@@ -276,6 +338,10 @@ static void start_exec(uint32_t id, const uint8_t *payload, uint32_t len)
 		}
 	if (!p) {
 		send_error(id, "too many running commands");
+		goto out;
+	}
+	if (flags & EXEC_PTY) {
+		start_pty_exec(id, p, argv, envc ? envp : NULL, cwdlen ? cwd : NULL);
 		goto out;
 	}
 	int o[2] = { -1, -1 }, e[2] = { -1, -1 }, in[2] = { -1, -1 };
@@ -380,6 +446,12 @@ static void handle_frame(uint8_t type, uint32_t id, const uint8_t *payload, uint
 			break;
 		memcpy(rc, payload, 4);
 		struct winsize ws = { .ws_row = rc[0], .ws_col = rc[1] };
+		if (id != 0) { /* a command's own pseudo-terminal */
+			p = find_proc(id);
+			if (p && p->pty && p->out >= 0)
+				ioctl(p->out, TIOCSWINSZ, &ws);
+			break;
+		}
 		int fd = open(console_dev, O_RDWR | O_NOCTTY | O_NONBLOCK);
 		if (fd >= 0) {
 			ioctl(fd, TIOCSWINSZ, &ws); /* the kernel sends SIGWINCH to the foreground job */
@@ -499,7 +571,7 @@ static void from_client(void *ctx, uint8_t type, uint32_t id, const uint8_t *pay
 {
 	struct client *c = ctx;
 	(void)id; /* a client cannot choose its id: the session's is used */
-	if (type == T_CLIENT_OPEN || type == T_CLIENT_STDIN || type == T_CLIENT_SIGNAL)
+	if (type == T_CLIENT_OPEN || type == T_CLIENT_STDIN || type == T_CLIENT_SIGNAL || type == T_CLIENT_RESIZE)
 		send_frame(type, c->id, payload, len);
 }
 
@@ -562,7 +634,7 @@ static uint32_t acked;
 static void from_host(void *ctx, uint8_t type, uint32_t id, const uint8_t *payload, uint32_t len)
 {
 	(void)ctx;
-	if (type == T_CLIENT_OUTPUT || type == T_CLIENT_EXIT)
+	if (type == T_CLIENT_OUTPUT || type == T_CLIENT_EXIT || type == T_CLIENT_STDIN_ON)
 		relay_to_client(type, id, payload, len);
 	else
 		handle_frame(type, id, payload, len);

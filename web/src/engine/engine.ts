@@ -17,13 +17,22 @@ export class Engine {
 
   private async serve(session: ClientSession): Promise<void> {
     const signalListeners: Array<(signal: number) => void> = [];
+    const stdinListeners: Array<(bytes: Uint8Array) => void> = [];
+    const resizeListeners: Array<(rows: number, cols: number) => void> = [];
     session.onSignal = (signal) => signalListeners.forEach((l) => l(signal));
+    session.onStdin = (bytes) => stdinListeners.forEach((l) => l(bytes));
+    session.onResize = (rows, cols) => resizeListeners.forEach((l) => l(rows, cols));
     const io: CliIO = {
       out: (text) => session.write(1, text),
       err: (text) => session.write(2, text),
       onSignal: (listener) => signalListeners.push(listener),
       onClose: (listener) => session.whenClosed(listener),
       stdoutTty: session.request.stdoutTty,
+      stdinTty: session.request.stdinTty,
+      size: { rows: session.request.rows, cols: session.request.cols },
+      startStdin: (raw) => session.startStdin(raw),
+      onStdin: (listener) => stdinListeners.push(listener),
+      onResize: (listener) => resizeListeners.push(listener),
     };
     let code: number;
     try {

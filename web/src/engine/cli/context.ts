@@ -11,6 +11,14 @@ export interface CliIO {
   /** The client went away (its process was killed). */
   onClose(listener: () => void): void;
   stdoutTty: boolean;
+  stdinTty: boolean;
+  /** The client's terminal size (0×0 when it has none). */
+  size: { rows: number; cols: number };
+  /** Asks the client for its stdin (raw: switch its terminal to raw mode). */
+  startStdin(raw: boolean): void;
+  /** Bytes from the client's stdin; an empty array is end of input. */
+  onStdin(listener: (bytes: Uint8Array) => void): void;
+  onResize(listener: (rows: number, cols: number) => void): void;
 }
 
 export interface CommandContext {

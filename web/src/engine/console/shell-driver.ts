@@ -18,7 +18,7 @@ export class ShellDriver {
   private prompts = 0;
   /** Where in `text` the latest prompt starts. */
   promptAt = 0;
-  private waiter: { from: number; resolve: (r: TypedCommandResult) => void } | null = null;
+  private waiter: { from: number; command: string; resolve: (r: TypedCommandResult) => void } | null = null;
   private promptWaiters: Array<() => void> = [];
 
   constructor(private readonly type: (text: string) => void) {}
@@ -30,7 +30,9 @@ export class ShellDriver {
     for (const mark of marks) {
       this.append(text.subarray(consumed, mark.offset));
       consumed = mark.offset;
-      if (mark.kind === 'done' && this.waiter) {
+      // A prompt redrawn while the command line is still being echoed (a resize, say) carries
+      // marks too: only a 'done' after the whole echoed line ends the command.
+      if (mark.kind === 'done' && this.waiter && echoEnd(this.transcript.slice(this.waiter.from), this.waiter.command) >= 0) {
         const { from, resolve } = this.waiter;
         this.waiter = null;
         resolve({ output: this.transcript.slice(from), exitCode: mark.exitCode });
@@ -74,7 +76,7 @@ export class ShellDriver {
   async run(command: string): Promise<TypedCommandResult> {
     await this.waitForPrompt();
     const echoed = new Promise<TypedCommandResult>((resolve) => {
-      this.waiter = { from: this.transcript.length, resolve };
+      this.waiter = { from: this.transcript.length, command, resolve };
     });
     this.prompts = 0;
     this.type(`${command}\n`);
@@ -89,13 +91,19 @@ export class ShellDriver {
  * order (anything else in between skipped); the output starts on the next line.
  */
 function afterEcho(transcript: string, command: string): string {
+  const end = echoEnd(transcript, command);
+  return end >= 0 ? transcript.slice(end) : transcript;
+}
+
+/** Where the output after the echoed command starts, or -1 if the echo is not complete. */
+function echoEnd(transcript: string, command: string): number {
   let at = 0;
   for (const ch of command) {
     if (ch === '\n') continue;
     const found = transcript.indexOf(ch, at);
-    if (found < 0) return transcript;
+    if (found < 0) return -1;
     at = found + 1;
   }
   const lineEnd = transcript.indexOf('\n', at);
-  return lineEnd >= 0 ? transcript.slice(lineEnd + 1) : '';
+  return lineEnd >= 0 ? lineEnd + 1 : -1;
 }

@@ -308,6 +308,21 @@ export class Daemon {
     });
   }
 
+  /** The stdin half of an attach (a hijacked stream in Docker): bytes typed by the client. */
+  containerStdin(idOrName: string, data: Uint8Array): void {
+    const container = this.containers.find(idOrName);
+    if (container?.state.status === 'running' && container.config.OpenStdin) this.runtime.writeStdin(container, data);
+  }
+
+  /** POST /containers/{id}/resize?h=…&w=…: the container's terminal size. */
+  containerResize(idOrName: string, rows: number, cols: number) {
+    return this.api('POST', `/containers/${idOrName}/resize?h=${rows}&w=${cols}`, async () => {
+      const container = this.get(idOrName);
+      if (container.state.status !== 'running') throw new ApiError(409, `Container ${container.id} is not running`);
+      this.runtime.resize(container, rows, cols);
+    });
+  }
+
   containerList(all: boolean) {
     return this.api('GET', `/containers/json${all ? '?all=1' : ''}`, async () =>
       this.containers.list().filter((c) => all || c.state.status === 'running' || c.state.status === 'paused'),

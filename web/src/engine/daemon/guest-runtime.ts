@@ -117,7 +117,13 @@ export class GuestRuntime {
       }
       onOutput({ stream, time: Date.now(), data });
     };
-    const proc = this.machine.agent.start(args, { cwd: '/', onStdout: emit(1), onStderr: emit(2) });
+    const proc = this.machine.agent.start(args, {
+      cwd: '/',
+      onStdout: emit(1),
+      onStderr: emit(2),
+      interactive: c.OpenStdin,
+      ...(c.Tty ? { pty: { rows: 24, cols: 80 } } : {}),
+    });
     this.processes.set(container.id, proc);
     const exited = proc.exited.then((result) => {
       this.processes.delete(container.id);
@@ -132,6 +138,18 @@ export class GuestRuntime {
 
   signal(container: Container, signal: number): void {
     this.processes.get(container.id)?.kill(signal);
+  }
+
+  /** Input for a container started with OpenStdin; an empty array closes its stdin. */
+  writeStdin(container: Container, data: Uint8Array): void {
+    const proc = this.processes.get(container.id);
+    if (!proc) return;
+    if (data.length) proc.writeStdin(data);
+    else proc.closeStdin();
+  }
+
+  resize(container: Container, rows: number, cols: number): void {
+    this.processes.get(container.id)?.resize(rows, cols);
   }
 
   /** Unmounts and deletes the container's files and cgroup. */

@@ -7,6 +7,7 @@ import {
   type ClientOpenRequest,
   FrameType,
   decodeExit,
+  decodeResize,
   decodeU32,
   encodeExecRequest,
   encodeFrame,
@@ -28,6 +29,8 @@ export interface ExecOptions {
   stdin?: Uint8Array | string;
   /** Keep stdin open for writeStdin() (only with start()). */
   interactive?: boolean;
+  /** Run on a pseudo-terminal of this size: one output stream, a controlling terminal. */
+  pty?: { rows: number; cols: number };
   /** Kill the command (SIGKILL to its process group) after this long. */
   timeoutMs?: number;
   /** Aborting kills the command (SIGKILL) and the result says `cancelled`. */
@@ -51,6 +54,8 @@ export interface GuestProcess {
   writeStdin(data: Uint8Array | string): void;
   closeStdin(): void;
   kill(signal?: number): void;
+  /** Resizes the command's pseudo-terminal (with `pty` only). */
+  resize(rows: number, cols: number): void;
   readonly exited: Promise<ExecResult>;
 }
 
@@ -123,7 +128,9 @@ export class WindowedSender {
 export class ClientSession {
   private finished = false;
   onSignal: (signal: number) => void = () => {};
+  /** Bytes typed into the client (after startStdin); an empty array is end of input. */
   onStdin: (bytes: Uint8Array) => void = () => {};
+  onResize: (rows: number, cols: number) => void = () => {};
   /** The client process went away (or the session ended). */
   onClosed: () => void = () => {};
   private closeListeners: Array<() => void> = [];
@@ -148,6 +155,11 @@ export class ClientSession {
       payload.set(piece, 1);
       this.send(FrameType.ClientOutput, payload);
     }
+  }
+
+  /** Asks the client to forward its stdin, with its terminal in raw mode if `raw`. */
+  startStdin(raw: boolean): void {
+    if (!this.finished) this.send(FrameType.ClientStdinOn, Uint8Array.of(raw ? 1 : 0));
   }
 
   exit(code: number): void {
@@ -235,7 +247,7 @@ export class AgentClient {
     let request: Uint8Array | null = null;
     try {
       // Encoded before anything is registered: a request too large to send leaves no trace.
-      request = encodeFrame(FrameType.Exec, id, encodeExecRequest({ argv, env, cwd: options.cwd ?? '/root', stdin: !!options.interactive }));
+      request = encodeFrame(FrameType.Exec, id, encodeExecRequest({ argv, env, cwd: options.cwd ?? '/root', stdin: !!options.interactive, pty: !!options.pty }));
     } catch (error) {
       pending.reject(error as Error);
     }
@@ -260,6 +272,7 @@ export class AgentClient {
         options.signal?.removeEventListener('abort', onAbort);
       };
       this.sender.write(request);
+      if (options.pty) this.send(FrameType.Resize, id, encodeResize(options.pty.rows, options.pty.cols));
       if (options.signal?.aborted) onAbort();
     }
     return {
@@ -273,6 +286,9 @@ export class AgentClient {
       },
       closeStdin: () => {
         if (this.pending.has(id)) this.send(FrameType.Stdin, id);
+      },
+      resize: (rows, cols) => {
+        if (this.pending.has(id)) this.send(FrameType.Resize, id, encodeResize(rows, cols));
       },
     };
   }
@@ -343,6 +359,11 @@ export class AgentClient {
       case FrameType.ClientStdin:
         this.clients.get(frame.id)?.onStdin(frame.payload);
         return;
+      case FrameType.ClientResize: {
+        const { rows, cols } = decodeResize(frame.payload);
+        this.clients.get(frame.id)?.onResize(rows, cols);
+        return;
+      }
       case FrameType.ClientClose:
         this.clients.get(frame.id)?.close();
         return;

@@ -30,8 +30,10 @@ export enum FrameType {
   ClientStdin = 0x91,
   ClientSignal = 0x92,
   ClientClose = 0x93, // the client went away
+  ClientResize = 0x94, // u16 rows, u16 cols: the client's terminal changed size
   ClientOutput = 0xa0, // host -> guest: u8 stream (1 stdout, 2 stderr), data
   ClientExit = 0xa1, // host -> guest: i32 status
+  ClientStdinOn = 0xa2, // host -> guest: u8 raw — forward stdin (raw: put the terminal in raw mode)
 }
 
 export interface ClientOpenRequest {
@@ -153,6 +155,7 @@ export class FrameDecoder {
 }
 
 export const EXEC_FLAG_STDIN = 1;
+export const EXEC_FLAG_PTY = 2;
 
 export interface ExecRequest {
   argv: string[];
@@ -160,6 +163,8 @@ export interface ExecRequest {
   env: string[];
   cwd: string;
   stdin: boolean;
+  /** Run on a new pseudo-terminal (stdout and stderr merged, as with `docker run -t`). */
+  pty?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -177,7 +182,7 @@ export function encodeExecRequest(request: ExecRequest): Uint8Array {
     u32(bytes.length);
     parts.push(bytes);
   };
-  u32(request.stdin ? EXEC_FLAG_STDIN : 0);
+  u32((request.stdin ? EXEC_FLAG_STDIN : 0) | (request.pty ? EXEC_FLAG_PTY : 0));
   u32(request.argv.length);
   request.argv.forEach(str);
   u32(request.env.length);
@@ -202,6 +207,11 @@ export function encodeU32(n: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, n >>> 0, true);
   return b;
+}
+
+export function decodeResize(payload: Uint8Array): { rows: number; cols: number } {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  return { rows: view.getUint16(0, true), cols: view.getUint16(2, true) };
 }
 
 export function decodeU32(payload: Uint8Array): number {

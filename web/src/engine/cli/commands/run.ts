@@ -86,9 +86,9 @@ export const run: Command = {
       io.err(`docker: ${daemonError(error)}.\nSee 'docker run --help'.\n`);
       return 125;
     };
-    if (flags.tty || flags.interactive) {
-      io.err("docker: interactive containers (-i, -t) are not in Drydock yet; run without -i/-t, or with -d.\nSee 'docker run --help'.\n");
-      return 125;
+    if (flags.tty && flags.interactive && !flags.detach && !io.stdinTty) {
+      io.err('the input device is not a TTY\n');
+      return 1;
     }
     let id: string;
     try {
@@ -107,6 +107,12 @@ export const run: Command = {
       return 0;
     }
     const detach = await daemon.containerAttach(id, (entry) => (entry.stream === 1 ? io.out(entry.data) : io.err(entry.data)));
+    if (flags.interactive) {
+      // -i: the client's keystrokes (raw, with -t) go to the container's stdin.
+      io.onStdin((bytes) => daemon.containerStdin(id, bytes));
+      io.startStdin(!!flags.tty && io.stdinTty);
+    }
+    if (flags.tty) io.onResize((rows, cols) => void daemon.containerResize(id, rows, cols).catch(() => {}));
     // Ctrl-C and friends go to the container's process, as `docker run --sig-proxy=true` does.
     io.onSignal((signal) => void daemon.containerKill(id, signal).catch(() => {}));
     const exited = daemon.containerWait(id);
@@ -118,6 +124,7 @@ export const run: Command = {
       const message = (error as Error).message;
       return message.includes('executable file not found') ? 127 : message.includes('permission denied') ? 126 : 125;
     }
+    if (flags.tty && io.size.rows > 0) await daemon.containerResize(id, io.size.rows, io.size.cols).catch(() => {});
     const { StatusCode, Error: failure } = await exited;
     detach();
     if (failure) io.err(`docker: Error response from daemon: ${failure.Message}.\n`);
