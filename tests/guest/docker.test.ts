@@ -80,6 +80,20 @@ describe('docker in the guest (real containers)', () => {
     expect((await docker('ps', '-a', '-q')).out).not.toContain(run.out.slice(0, 12));
   });
 
+  it('execs into a running container: its files, processes, hostname, env and workdir', async () => {
+    const id = (await docker('run', '-d', '--name', 'target', 'busybox', 'sh', '-c', 'echo hello > /www; exec sleep 300')).out.trim();
+    await expect.poll(async () => (await docker('exec', 'target', 'cat', '/www')).out).toBe('hello\n');
+    const inside = await docker('exec', '-e', 'X=1', '-w', '/tmp', 'target', 'sh', '-c', 'echo "$X $(pwd) $(hostname)"; ps -o comm');
+    expect(inside.out).toBe(`1 /tmp ${id.slice(0, 12)}\nCOMMAND\nsleep\nps\n`); // sh execs its last command
+    const missing = await docker('exec', 'target', 'nosuch');
+    expect(missing.code).toBe(127);
+    expect(missing.err).toContain('OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in $PATH');
+    await docker('stop', '-t', '0', 'target');
+    const stopped = await docker('exec', 'target', 'true');
+    expect(stopped).toMatchObject({ code: 1, err: `Error response from daemon: container ${id} is not running\n` });
+    await docker('rm', 'target');
+  });
+
   it('answers bad input as Docker does', async () => {
     expect(await docker('run', '--bogus', 'busybox')).toMatchObject({ code: 125, err: "unknown flag: --bogus\nSee 'docker run --help'.\n" });
     expect(await docker('frobnicate')).toMatchObject({ code: 1, err: "docker: 'frobnicate' is not a docker command.\nSee 'docker --help'\n" });

@@ -4,7 +4,12 @@
  *   drydock-run --rootfs DIR [--lower A:B:...] [--upper DIR --work DIR] [--hostname NAME]
  *               [--cgroup DIR] [--memory BYTES] [--pids N] [--cpus-quota US]
  *               [--bind SRC:DST[:ro]]... [--env K=V]... [--workdir DIR] [--user UID[:GID]]
- *               [--net host|none] -- COMMAND [ARG...]
+ *               [--net host|none] [--pidfile FILE] -- COMMAND [ARG...]
+ *   drydock-run --exec PIDFILE [--cgroup DIR] [--env K=V]... [--workdir DIR] [--user UID[:GID]]
+ *               -- COMMAND [ARG...]
+ *
+ * --pidfile records the container's init PID (as the guest sees it); --exec runs another
+ * process in that container (`docker exec`): it joins the init's namespaces and cgroup.
  *
  * With --lower, the container's root is an overlay mounted at --rootfs (in the guest's own
  * mount namespace, so the engine can read the container's changes after it stops). Then the
@@ -113,11 +118,89 @@ static void make_dev(const char *root)
 	}
 }
 
+/* The user, working directory and environment a container process runs with, then exec. */
+static void become(const char *workdir, const char *user, char **envs, char **cmd)
+{
+	uid_t uid = 0;
+	gid_t gid = 0;
+	if (user) {
+		char *end;
+		uid = (uid_t)strtoul(user, &end, 10);
+		gid = *end == ':' ? (gid_t)strtoul(end + 1, NULL, 10) : uid;
+	}
+	mkdirs(workdir, 0755);
+	if (chdir(workdir) != 0)
+		fail(125, "chdir %s: %s", workdir, strerror(errno));
+	if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
+		fail(125, "cannot set user %s: %s", user ? user : "0", strerror(errno));
+	extern char **environ;
+	environ = envs;
+	execvp(cmd[0], cmd);
+	if (errno == ENOENT)
+		fail(127, "exec: \"%s\": executable file not found in $PATH", cmd[0]);
+	fail(126, "exec: \"%s\": %s", cmd[0], strerror(errno));
+}
+
+static int exec_in_container(const char *pidfile, const char *cgroup, char **envs, const char *workdir,
+			     const char *user, char **cmd)
+{
+	char buf[32] = { 0 }, path[256];
+	int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, buf, sizeof buf - 1) <= 0)
+		fail(125, "container is not running");
+	close(fd);
+	int pid = atoi(buf);
+	if (cgroup) {
+		snprintf(path, sizeof path, "%s/cgroup.procs", cgroup);
+		write_file(path, "0");
+	}
+	/* Open everything first: after joining the mount namespace these paths are gone. */
+	static const char *kinds[] = { "ipc", "uts", "net", "pid", "mnt" };
+	int ns[5];
+	for (int k = 0; k < 5; k++) {
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, kinds[k]);
+		ns[k] = open(path, O_RDONLY | O_CLOEXEC);
+		if (ns[k] < 0)
+			fail(125, "container is not running (%s: %s)", path, strerror(errno));
+	}
+	snprintf(path, sizeof path, "/proc/%d/root", pid);
+	int root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		fail(125, "open %s: %s", path, strerror(errno));
+	for (int k = 0; k < 5; k++)
+		if (setns(ns[k], 0) != 0)
+			fail(125, "setns %s: %s", kinds[k], strerror(errno));
+	/* Joining a mount namespace puts us at its bottom mount; the container's root is the one
+	 * its init sees. */
+	if (fchdir(root) != 0 || chroot(".") != 0)
+		fail(125, "enter the container's root: %s", strerror(errno));
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	pid_t child = fork(); /* the PID namespace applies to children */
+	if (child < 0)
+		fail(125, "fork: %s", strerror(errno));
+	if (child == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		become(workdir, user, envs, cmd);
+	}
+	int status;
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			fail(125, "wait: %s", strerror(errno));
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
 int main(int argc, char **argv)
 {
 	const char *rootfs = NULL, *lower = NULL, *upper = NULL, *work = NULL, *hostname = NULL;
 	const char *cgroup = NULL, *memory = NULL, *pids = NULL, *cpus = NULL, *workdir = "/", *user = NULL;
-	const char *net = "none";
+	const char *net = "none", *pidfile = NULL, *exec_pidfile = NULL;
 	char *envs[MAX_LIST + 1] = { 0 }, *binds[MAX_LIST + 1] = { 0 };
 	int nenv = 0, nbind = 0, i;
 	for (i = 1; i < argc; i++) {
@@ -141,13 +224,17 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--workdir")) workdir = v;
 		else if (!strcmp(a, "--user")) user = v;
 		else if (!strcmp(a, "--net")) net = v;
+		else if (!strcmp(a, "--pidfile")) pidfile = v;
+		else if (!strcmp(a, "--exec")) exec_pidfile = v;
 		else if (!strcmp(a, "--env") && nenv < MAX_LIST) envs[nenv++] = (char *)v;
 		else if (!strcmp(a, "--bind") && nbind < MAX_LIST) binds[nbind++] = (char *)v;
 		else fail(125, "unknown option %s", a);
 	}
-	if (!rootfs || i >= argc)
+	if ((!rootfs && !exec_pidfile) || i >= argc)
 		fail(125, "usage: drydock-run --rootfs DIR [options] -- COMMAND [ARG...]");
 	char **cmd = argv + i;
+	if (exec_pidfile)
+		return exec_in_container(exec_pidfile, cgroup, envs, workdir, user, cmd);
 
 	if (lower) {
 		char opts[8192];
@@ -207,6 +294,14 @@ int main(int argc, char **argv)
 	if (child < 0)
 		fail(125, "fork: %s", strerror(errno));
 	if (child > 0) {
+		if (pidfile) {
+			char pid[32];
+			int fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+			int n = snprintf(pid, sizeof pid, "%d\n", (int)child);
+			if (fd < 0 || write(fd, pid, (size_t)n) != n)
+				fail(125, "write %s: %s", pidfile, strerror(errno));
+			close(fd);
+		}
 		int status;
 		while (waitpid(child, &status, 0) < 0)
 			if (errno != EINTR)
@@ -273,24 +368,6 @@ int main(int argc, char **argv)
 		fail(125, "chdir /: %s", strerror(errno));
 
 	/* The image's user and working directory, as Docker applies them. */
-	uid_t uid = 0;
-	gid_t gid = 0;
-	if (user) {
-		char *end;
-		uid = (uid_t)strtoul(user, &end, 10);
-		gid = *end == ':' ? (gid_t)strtoul(end + 1, NULL, 10) : uid;
-	}
-	mkdirs(workdir, 0755);
-	if (chdir(workdir) != 0)
-		fail(125, "chdir %s: %s", workdir, strerror(errno));
-	if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
-		fail(125, "cannot set user %s: %s", user ? user : "0", strerror(errno));
-
-	extern char **environ;
-	environ = envs;
-	execvp(cmd[0], cmd);
-	if (errno == ENOENT)
-		fail(127, "exec: \"%s\": executable file not found in $PATH", cmd[0]);
-	fail(126, "exec: \"%s\": %s", cmd[0], strerror(errno));
+	become(workdir, user, envs, cmd);
 	return 125;
 }

@@ -3,6 +3,7 @@
 import type { Daemon } from '../daemon/daemon';
 import type { CliIO, Command } from './context';
 import { parseFlags, UsageError } from './flags';
+import { exec } from './commands/exec';
 import { images } from './commands/images';
 import { kill, rm, start, stop } from './commands/lifecycle';
 import { logs } from './commands/logs';
@@ -11,11 +12,11 @@ import { pull } from './commands/pull';
 import { run } from './commands/run';
 import { version } from './commands/version';
 
-const COMMANDS: Command[] = [run, ps, images, pull, logs, stop, start, kill, rm, version];
+const COMMANDS: Command[] = [run, exec, ps, images, pull, logs, stop, start, kill, rm, version];
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 /** `docker container ls`, `docker image pull`, …: the management-command spellings. */
 const GROUPS: Record<string, Record<string, string>> = {
-  container: { ls: 'ps', list: 'ps', ps: 'ps', run: 'run', rm: 'rm', remove: 'rm', stop: 'stop', start: 'start', kill: 'kill', logs: 'logs' },
+  container: { ls: 'ps', list: 'ps', ps: 'ps', run: 'run', exec: 'exec', rm: 'rm', remove: 'rm', stop: 'stop', start: 'start', kill: 'kill', logs: 'logs' },
   image: { ls: 'images', list: 'images', pull: 'pull' },
 };
 

@@ -308,6 +308,48 @@ export class Daemon {
     });
   }
 
+  /**
+   * POST /containers/{id}/exec, then POST /exec/{id}/start: another process in a running
+   * container. Resolves once it has started, with its input, resize and exit.
+   */
+  async containerExec(
+    idOrName: string,
+    config: { cmd: string[]; env?: string[]; workdir?: string; user?: string; tty: boolean; stdin: boolean },
+    onOutput: (stream: 1 | 2, data: Uint8Array) => void,
+  ) {
+    const { container, execId } = await this.api('POST', `/containers/${idOrName}/exec`, async () => {
+      const container = this.get(idOrName);
+      if (container.state.status !== 'running') throw new ApiError(409, `container ${container.id} is not running`);
+      return { container, execId: randomHex(32) };
+    });
+    return this.api('POST', `/exec/${execId}/start`, async () => {
+      const { proc, exited } = this.runtime.exec(
+        container,
+        {
+          cmd: config.cmd,
+          env: mergeEnv(container.config.Env, config.env ?? []),
+          workdir: config.workdir || container.config.WorkingDir || '/',
+          user: config.user ?? container.config.User,
+          tty: config.tty,
+          stdin: config.stdin,
+        },
+        onOutput,
+      );
+      return {
+        execId,
+        exited: exited.catch((error: Error) => {
+          if (error instanceof RuntimeError) {
+            throw new ApiError(error.exitCode === 127 ? 400 : 500, `OCI runtime exec failed: exec failed: unable to start container process: ${error.message}: unknown`);
+          }
+          throw error;
+        }),
+        write: (data: Uint8Array) => (data.length ? proc.writeStdin(data) : proc.closeStdin()),
+        resize: (rows: number, cols: number) => proc.resize(rows, cols),
+        kill: (signal: number) => proc.kill(signal),
+      };
+    });
+  }
+
   /** The stdin half of an attach (a hijacked stream in Docker): bytes typed by the client. */
   containerStdin(idOrName: string, data: Uint8Array): void {
     const container = this.containers.find(idOrName);

@@ -97,6 +97,7 @@ export class GuestRuntime {
       '--bind', `${dir}/hostname:/etc/hostname`,
       '--bind', `${dir}/hosts:/etc/hosts`,
       '--bind', `${dir}/resolv.conf:/etc/resolv.conf`,
+      '--pidfile', `${dir}/pid`,
       '--workdir', c.WorkingDir || '/',
       '--net', h.NetworkMode === 'host' ? 'host' : 'none',
       ...(h.Memory ? ['--memory', String(h.Memory)] : []),
@@ -134,6 +135,42 @@ export class GuestRuntime {
       return result.exitCode;
     });
     return { exited };
+  }
+
+  /** Runs another process inside a running container (`docker exec`). */
+  exec(
+    container: Container,
+    options: { cmd: string[]; env: string[]; workdir: string; user: string; tty: boolean; stdin: boolean },
+    onOutput: (stream: 1 | 2, data: Uint8Array) => void,
+  ) {
+    const dir = `${ROOT}/containers/${container.id}`;
+    const args = [
+      '/sbin/drydock-run',
+      '--exec', `${dir}/pid`,
+      '--cgroup', `${CGROUP_ROOT}/${container.id}`,
+      '--workdir', options.workdir || '/',
+      ...(options.user ? ['--user', options.user] : []),
+      ...options.env.flatMap((e) => ['--env', e]),
+      '--',
+      ...options.cmd,
+    ];
+    let failure = '';
+    const proc = this.machine.agent.start(args, {
+      cwd: '/',
+      interactive: options.stdin,
+      ...(options.tty ? { pty: { rows: 24, cols: 80 } } : {}),
+      onStdout: (d) => onOutput(1, d),
+      onStderr: (d) => {
+        const text = new TextDecoder().decode(d);
+        if (!failure && text.startsWith('drydock-run: ')) failure = text.slice(13).trim();
+        else onOutput(2, d);
+      },
+    });
+    const exited = proc.exited.then((r) => {
+      if (failure && [125, 126, 127].includes(r.exitCode)) throw new RuntimeError(failure, r.exitCode);
+      return r.exitCode;
+    });
+    return { proc, exited };
   }
 
   signal(container: Container, signal: number): void {
