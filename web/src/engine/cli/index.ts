@@ -5,19 +5,30 @@ import type { CliIO, Command } from './context';
 import { parseFlags, UsageError } from './flags';
 import { exec } from './commands/exec';
 import { images } from './commands/images';
-import { kill, rm, start, stop } from './commands/lifecycle';
+import { kill, pause, rename, restart, rm, start, stop, unpause, wait } from './commands/lifecycle';
+import { create } from './commands/create';
+import { history, rmi, tag } from './commands/images-manage';
+import { inspect } from './commands/inspect';
+import { top } from './commands/top';
 import { logs } from './commands/logs';
 import { ps } from './commands/ps';
 import { pull } from './commands/pull';
 import { run } from './commands/run';
 import { version } from './commands/version';
 
-const COMMANDS: Command[] = [run, exec, ps, images, pull, logs, stop, start, kill, rm, version];
+const COMMANDS: Command[] = [
+  run, exec, ps, images, pull, create, start, stop, restart, kill, pause, unpause, rename, wait,
+  logs, top, inspect, rm, rmi, tag, history, version,
+];
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 /** `docker container ls`, `docker image pull`, …: the management-command spellings. */
 const GROUPS: Record<string, Record<string, string>> = {
-  container: { ls: 'ps', list: 'ps', ps: 'ps', run: 'run', exec: 'exec', rm: 'rm', remove: 'rm', stop: 'stop', start: 'start', kill: 'kill', logs: 'logs' },
-  image: { ls: 'images', list: 'images', pull: 'pull' },
+  container: {
+    ls: 'ps', list: 'ps', ps: 'ps', run: 'run', exec: 'exec', create: 'create', rm: 'rm', remove: 'rm',
+    stop: 'stop', start: 'start', restart: 'restart', kill: 'kill', logs: 'logs', pause: 'pause',
+    unpause: 'unpause', rename: 'rename', wait: 'wait', top: 'top', inspect: 'inspect',
+  },
+  image: { ls: 'images', list: 'images', pull: 'pull', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', inspect: 'inspect' },
 };
 
 function helpText(command: Command): string {

@@ -5,7 +5,7 @@
 import { parseReference, familiarString, type ImageReference, InvalidReferenceError } from '../formats/reference';
 import type { GuestMachine } from '../guest/guest-machine';
 import { ContainerStore, type Container, type ContainerConfig, type HostConfig, type LogEntry } from './container-store';
-import { gunzip, randomHex, sha256Digest } from './digest';
+import { chainIds, gunzip, randomHex, sha256Digest } from './digest';
 import { GuestRuntime, RuntimeError } from './guest-runtime';
 import { ImageStore, type Image, type ImageConfig } from './image-store';
 import { randomName } from './names';
@@ -415,6 +415,93 @@ export class Daemon {
       }
       if (this.containers.find(container.id)) await this.removeNow(container);
     });
+  }
+
+  containerPause(idOrName: string, paused: boolean) {
+    return this.api('POST', `/containers/${idOrName}/${paused ? 'pause' : 'unpause'}`, async () => {
+      const container = this.get(idOrName);
+      if (paused && container.state.status === 'paused') throw new ApiError(409, `Container ${container.id} is already paused`);
+      if (!paused && container.state.status !== 'paused') throw new ApiError(409, `Container ${container.id} is not paused`);
+      if (container.state.status !== 'running' && container.state.status !== 'paused') throw new ApiError(409, `Container ${container.id} is not running`);
+      await this.runtime.freeze(container, paused);
+      container.state.status = paused ? 'paused' : 'running';
+    });
+  }
+
+  containerRename(idOrName: string, newName: string) {
+    return this.api('POST', `/containers/${idOrName}/rename?name=${encodeURIComponent(newName)}`, async () => {
+      const container = this.get(idOrName);
+      const name = newName.replace(/^\//, '');
+      if (!NAME.test(name)) throw new ApiError(400, `Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+      if (name === container.name) throw new ApiError(400, 'Renaming a container with the same name as its current name');
+      const taken = this.containers.nameTaken(name);
+      if (taken) throw new ApiError(409, `Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`);
+      container.name = name;
+    });
+  }
+
+  containerTop(idOrName: string) {
+    return this.api('GET', `/containers/${idOrName}/top`, async () => {
+      const container = this.get(idOrName);
+      if (container.state.status !== 'running' && container.state.status !== 'paused') throw new ApiError(409, `container ${container.id} is not running`);
+      return this.runtime.top(container);
+    });
+  }
+
+  /** POST /images/{name}/tag?repo=…&tag=… */
+  imageTag(source: string, target: string) {
+    return this.api('POST', `/images/${source}/tag?repo=${encodeURIComponent(target)}`, async () => {
+      const image = this.resolveImage(source);
+      let ref: ImageReference;
+      try {
+        ref = parseReference(target);
+      } catch (error) {
+        throw new ApiError(400, (error as Error).message);
+      }
+      this.images.add({ ...image, repoTags: [familiarString(ref)], repoDigests: [] });
+    });
+  }
+
+  /** DELETE /images/{name}: untags, and deletes the image (and its unused layers) when no tag is left. */
+  imageDelete(name: string, force = false) {
+    return this.api('DELETE', `/images/${name}${force ? '?force=1' : ''}`, async () => {
+      const image = this.resolveImage(name);
+      const byId = image.id.slice(7).startsWith(name.replace(/^sha256:/, ''));
+      const users = this.containers.list().filter((c) => c.imageId === image.id);
+      const events: Array<{ Untagged?: string; Deleted?: string }> = [];
+      let ref: ImageReference | undefined;
+      try {
+        ref = byId ? undefined : parseReference(name);
+      } catch {
+        ref = undefined;
+      }
+      const untag = ref ? familiarString(ref) : undefined;
+      if (untag && image.repoTags.length > 1) {
+        image.repoTags = image.repoTags.filter((t) => t !== untag);
+        return [{ Untagged: untag }];
+      }
+      if (users.length && !force) {
+        const running = users.find((c) => c.state.status === 'running');
+        throw new ApiError(409, untag
+          ? `conflict: unable to remove repository reference "${name}" (must force) - container ${users[0]!.id.slice(0, 12)} is using its referenced image ${image.id.slice(7, 19)}`
+          : `conflict: unable to delete ${image.id.slice(7, 19)} (${running ? 'cannot be forced' : 'must be forced'}) - image is being used by ${running ? 'running ' : 'stopped '}container ${users[0]!.id.slice(0, 12)}`);
+      }
+      for (const tag of image.repoTags) events.push({ Untagged: tag });
+      for (const digest of image.repoDigests) events.push({ Untagged: digest });
+      this.images.remove(image.id);
+      events.push({ Deleted: image.id });
+      // Layers are shared by chain ID (a layer and everything under it), as in Docker.
+      const chains = await chainIds(image.layers.map((l) => l.diffId));
+      const others = new Set((await Promise.all(this.images.list().map((i) => chainIds(i.layers.map((l) => l.diffId))))).flat());
+      const stillUsedDiffs = new Set(this.images.list().flatMap((i) => i.layers.map((l) => l.diffId)));
+      for (let i = chains.length - 1; i >= 0; i--) if (!others.has(chains[i]!)) events.push({ Deleted: chains[i]! });
+      await this.runtime.removeLayers(image.layers.map((l) => l.diffId).filter((d) => !stillUsedDiffs.has(d)));
+      return events;
+    });
+  }
+
+  imageHistory(name: string) {
+    return this.api('GET', `/images/${name}/history`, async () => this.resolveImage(name));
   }
 
   private async removeNow(container: Container): Promise<void> {

@@ -13,3 +13,13 @@ export async function gunzip(data: Uint8Array): Promise<Uint8Array> {
 export function randomHex(bytes: number): string {
   return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** OCI chain IDs: a layer stack's identity, the first layer's diffID and then hashed pairs. */
+export async function chainIds(diffIds: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const diffId of diffIds) {
+    const previous = out.at(-1);
+    out.push(previous ? await sha256Digest(new TextEncoder().encode(`${previous} ${diffId}`)) : diffId);
+  }
+  return out;
+}

@@ -189,6 +189,26 @@ export class GuestRuntime {
     this.processes.get(container.id)?.resize(rows, cols);
   }
 
+  /** Freezes or thaws every process of the container (the cgroup v2 freezer). */
+  async freeze(container: Container, frozen: boolean): Promise<void> {
+    await this.sh(`echo ${frozen ? 1 : 0} > ${CGROUP_ROOT}/${container.id}/cgroup.freeze`);
+  }
+
+  /** The container's processes as the guest sees them: `ps` columns for `docker top`. */
+  async top(container: Container): Promise<string> {
+    return this.sh(
+      `pids=$(cat ${CGROUP_ROOT}/${container.id}/cgroup.procs | tr '\n' ' '); ` +
+        `ps -o user,pid,ppid,tty,args | awk -v pids=" $pids " 'NR==1 || index(pids, " " $2 " ")'`,
+    );
+  }
+
+  /** Deletes unpacked layers no image uses any more. */
+  async removeLayers(diffIds: string[]): Promise<void> {
+    if (!diffIds.length) return;
+    for (const d of diffIds) this.unpacked.delete(d);
+    await this.sh(`rm -rf ${diffIds.map((d) => `${ROOT}/layers/${hex(d)}`).join(' ')}`);
+  }
+
   /** Unmounts and deletes the container's files and cgroup. */
   async remove(container: Container): Promise<void> {
     const dir = `${ROOT}/containers/${container.id}`;

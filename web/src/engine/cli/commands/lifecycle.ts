@@ -66,3 +66,72 @@ export const kill: Command = {
     return eachContainer(ctx, (d, c) => d.containerKill(c, signal));
   },
 };
+
+export const restart: Command = {
+  name: 'restart',
+  usage: 'docker restart [OPTIONS] CONTAINER [CONTAINER...]',
+  description: 'Restart one or more containers',
+  flags: [{ long: 'time', short: 't', kind: 'int', description: 'Seconds to wait before killing the container' }],
+  minArgs: 1,
+  run: (ctx) =>
+    eachContainer(ctx, async (d, name) => {
+      await d.containerStop(name, (ctx.flags.time as number | undefined) ?? 10);
+      await d.containerStart(name);
+    }),
+};
+
+export const pause: Command = {
+  name: 'pause',
+  usage: 'docker pause CONTAINER [CONTAINER...]',
+  description: 'Pause all processes within one or more containers',
+  flags: [],
+  minArgs: 1,
+  run: (ctx) => eachContainer(ctx, (d, name) => d.containerPause(name, true)),
+};
+
+export const unpause: Command = {
+  name: 'unpause',
+  usage: 'docker unpause CONTAINER [CONTAINER...]',
+  description: 'Unpause all processes within one or more containers',
+  flags: [],
+  minArgs: 1,
+  run: (ctx) => eachContainer(ctx, (d, name) => d.containerPause(name, false)),
+};
+
+export const rename: Command = {
+  name: 'rename',
+  usage: 'docker rename CONTAINER NEW_NAME',
+  description: 'Rename a container',
+  flags: [],
+  minArgs: 2,
+  maxArgs: 2,
+  async run({ io, daemon, args }) {
+    try {
+      await daemon.containerRename(args[0]!, args[1]!);
+      return 0;
+    } catch (error) {
+      io.err(`${daemonError(error)}\n`);
+      return 1;
+    }
+  },
+};
+
+export const wait: Command = {
+  name: 'wait',
+  usage: 'docker wait CONTAINER [CONTAINER...]',
+  description: 'Block until one or more containers stop, then print their exit codes',
+  flags: [],
+  minArgs: 1,
+  async run({ io, daemon, args }) {
+    let status = 0;
+    for (const name of args) {
+      try {
+        io.out(`${(await daemon.containerWait(name)).StatusCode}\n`);
+      } catch (error) {
+        io.err(`${daemonError(error)}\n`);
+        status = 1;
+      }
+    }
+    return status;
+  },
+};

@@ -1,0 +1,23 @@
+import type { Command } from '../context';
+import { UsageError } from '../flags';
+import { daemonError } from '../output';
+import { createRequest, createWithPull, runFlags } from './run';
+
+export const create: Command = {
+  name: 'create',
+  usage: 'docker create [OPTIONS] IMAGE [COMMAND] [ARG...]',
+  description: 'Create a new container',
+  flags: runFlags.filter((f) => f.long !== 'detach' && f.long !== 'rm'),
+  stopAtFirstArg: true,
+  minArgs: 1,
+  async run(ctx) {
+    try {
+      ctx.io.out(`${await createWithPull(ctx, createRequest(ctx))}\n`);
+      return 0;
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      ctx.io.err(`${daemonError(error)}\n`);
+      return 1;
+    }
+  },
+};

@@ -1,0 +1,113 @@
+// docker inspect: containers and images as JSON in Docker's shape (the fields Drydock has),
+// with --format for Go-template paths such as '{{.State.Status}}' and '{{json .Config.Env}}'.
+import type { Container } from '../../daemon/container-store';
+import type { Daemon } from '../../daemon/daemon';
+import type { Image } from '../../daemon/image-store';
+import type { Command } from '../context';
+import { daemonError } from '../output';
+
+const iso = (ms: number) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
+
+export function containerJson(c: Container) {
+  const status = c.state.status;
+  return {
+    Id: c.id,
+    Created: iso(c.created),
+    Path: [...c.config.Entrypoint, ...c.config.Cmd][0] ?? '',
+    Args: [...c.config.Entrypoint, ...c.config.Cmd].slice(1),
+    State: {
+      Status: status,
+      Running: status === 'running' || status === 'paused',
+      Paused: status === 'paused',
+      Restarting: status === 'restarting',
+      OOMKilled: c.state.oomKilled,
+      Dead: status === 'dead',
+      Pid: c.state.pid,
+      ExitCode: c.state.exitCode,
+      Error: c.state.error,
+      StartedAt: iso(c.state.startedAt),
+      FinishedAt: iso(c.state.finishedAt),
+    },
+    Image: c.imageId,
+    Name: `/${c.name}`,
+    RestartCount: 0,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    HostConfig: {
+      AutoRemove: c.hostConfig.AutoRemove,
+      Memory: c.hostConfig.Memory,
+      NanoCpus: c.hostConfig.NanoCpus,
+      PidsLimit: c.hostConfig.PidsLimit || null,
+      NetworkMode: c.hostConfig.NetworkMode,
+    },
+    Config: {
+      Hostname: c.config.Hostname,
+      User: c.config.User,
+      Tty: c.config.Tty,
+      OpenStdin: c.config.OpenStdin,
+      Env: c.config.Env,
+      Cmd: c.config.Cmd,
+      Image: c.config.Image,
+      WorkingDir: c.config.WorkingDir,
+      Entrypoint: c.config.Entrypoint.length ? c.config.Entrypoint : null,
+      Labels: c.config.Labels,
+    },
+  };
+}
+
+export function imageJson(daemon: Daemon, i: Image) {
+  return {
+    Id: i.id,
+    RepoTags: i.repoTags,
+    RepoDigests: i.repoDigests,
+    Created: i.config.created ?? '',
+    Architecture: i.config.architecture,
+    Os: i.config.os,
+    Size: daemon.images.size(i),
+    Config: { Env: i.config.config.Env ?? [], Cmd: i.config.config.Cmd ?? null, Entrypoint: i.config.config.Entrypoint ?? null, WorkingDir: i.config.config.WorkingDir ?? '', Labels: i.config.config.Labels ?? null },
+    RootFS: { Type: 'layers', Layers: i.config.rootfs.diff_ids },
+  };
+}
+
+/** A small Go-template subset: {{.A.B}}, {{json .A}}, {{lower .A}}, {{upper .A}}. */
+export function applyFormat(format: string, value: unknown): string {
+  return format.replace(/\{\{\s*(json|lower|upper)?\s*\.([\w.]*)\s*\}\}/g, (_, fn: string | undefined, path: string) => {
+    let v: unknown = value;
+    for (const key of path.split('.').filter(Boolean)) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+    if (fn === 'json') return JSON.stringify(v ?? null);
+    const text = v === undefined || v === null ? '<no value>' : Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? `map[${Object.entries(v).map(([k, x]) => `${k}:${x}`).join(' ')}]` : String(v);
+    return fn === 'lower' ? text.toLowerCase() : fn === 'upper' ? text.toUpperCase() : text;
+  });
+}
+
+export const inspect: Command = {
+  name: 'inspect',
+  usage: 'docker inspect [OPTIONS] NAME|ID [NAME|ID...]',
+  description: 'Return low-level information on Docker objects',
+  flags: [
+    { long: 'format', short: 'f', kind: 'string', description: 'Format output using a custom template' },
+    { long: 'type', kind: 'string', description: 'Return JSON for specified type' },
+  ],
+  minArgs: 1,
+  async run({ io, daemon, args, flags }) {
+    const found: unknown[] = [];
+    let status = 0;
+    for (const name of args) {
+      const type = flags.type as string | undefined;
+      const container = type === 'image' ? undefined : daemon.containers.find(name);
+      try {
+        if (container) found.push(containerJson(await daemon.containerInspect(container.id)));
+        else if (type !== 'container') found.push(imageJson(daemon, await daemon.imageInspect(name)));
+        else throw new Error(`No such container: ${name}`);
+      } catch {
+        io.err(`Error: No such object: ${name}\n`);
+        status = 1;
+      }
+    }
+    const format = flags.format as string | undefined;
+    if (format) io.out(found.map((f) => `${applyFormat(format, f)}\n`).join(''));
+    else if (found.length || status === 0) io.out(`${JSON.stringify(found, null, 4)}\n`);
+    void daemonError;
+    return status;
+  },
+};
