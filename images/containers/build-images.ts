@@ -5,8 +5,8 @@
 //   tsx images/containers/build-images.ts STAGE_DIR
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createTar, type TarEntry } from '../../web/src/engine/formats/tar';
 import { repoRoot } from '../../tools/guest-manifest';
@@ -101,6 +101,190 @@ buildImage({
   config: { Env: [PATH], Cmd: ['/hello'] },
   history: [{ createdBy: 'CMD ["/hello"]', emptyLayer: true }],
 });
+
+// ---- images from Debian's i386 packages -------------------------------------------------
+
+/**
+ * Unpacks Debian packages (no maintainer scripts run; packages only those scripts need, such as
+ * debconf or adduser, are left out) into a directory, minus documentation, as Debian's slim
+ * images do.
+ */
+function unpackDebs(packages: string[], dir: string): string[] {
+  const debs = join(stage, 'debs');
+  mkdirSync(debs, { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const versions: string[] = [];
+  for (const pkg of packages) {
+    const arch = execFileSync('apt-cache', ['show', pkg], { encoding: 'utf8' }).match(/^Architecture: (\S+)/m)?.[1];
+    const name = arch === 'all' ? pkg : `${pkg}:i386`;
+    execFileSync('apt-get', ['download', '-q', name], { cwd: debs, stdio: ['ignore', 'ignore', 'inherit'] });
+    const deb = readdirSync(debs).find((f) => f.startsWith(`${pkg}_`) && (f.endsWith('_i386.deb') || f.endsWith('_all.deb')));
+    if (!deb) throw new Error(`no .deb downloaded for ${name}`);
+    execFileSync('dpkg-deb', ['-x', join(debs, deb), dir]);
+    versions.push(`${pkg}=${deb.split('_')[1]!.replace('%3a', ':')}`);
+  }
+  for (const prune of ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/lintian', 'usr/share/locale', 'usr/share/bug']) {
+    rmSync(join(dir, prune), { recursive: true, force: true });
+  }
+  return versions;
+}
+
+/** Every file, link and directory under `dir`, as tar entries (sorted, so the tar is stable). */
+function treeEntries(dir: string, exclude: (path: string) => boolean = () => false): TarEntry[] {
+  const out: TarEntry[] = [];
+  const walk = (abs: string) => {
+    for (const name of readdirSync(abs).sort()) {
+      const full = join(abs, name);
+      const path = relative(dir, full);
+      if (exclude(path)) continue;
+      const st = lstatSync(full);
+      if (st.isSymbolicLink()) out.push({ type: 'symlink', path, target: readlinkSync(full) });
+      else if (st.isDirectory()) {
+        out.push({ type: 'dir', path, mode: st.mode & 0o7777 });
+        walk(full);
+      } else if (st.isFile()) out.push({ type: 'file', path, data: readFileSync(full), mode: st.mode & 0o7777 });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * Fails the build when a program needs a library the image's layers do not ship. It checks the
+ * tar entries themselves (what the container will see), reading the programs from `roots`.
+ */
+function checkLibraries(layers: TarEntry[][], roots: string[], programs: string[]): void {
+  const shipped = new Set(layers.flat().map((e) => e.path));
+  const libDirs = ['lib', 'lib/i386-linux-gnu', 'usr/lib', 'usr/lib/i386-linux-gnu'];
+  // /lib is a symlink to /usr/lib in Debian 12 (merged /usr): look in both.
+  const has = (soname: string) => libDirs.some((d) => shipped.has(`${d}/${soname}`) || shipped.has(`usr/${d}/${soname}`));
+  const locate = (rel: string) => roots.map((r) => join(r, rel)).find((p) => existsSync(p));
+  const checked = new Set<string>();
+  // Programs and, transitively, the libraries they load.
+  const queue = programs.map((p) => ({ path: p, by: p }));
+  while (queue.length) {
+    const { path, by } = queue.shift()!;
+    if (checked.has(path)) continue;
+    checked.add(path);
+    const file = locate(path);
+    if (!file || !shipped.has(path)) throw new Error(`image check: ${path} (for ${by}) is missing`);
+    const dynamic = execFileSync('readelf', ['-d', file], { encoding: 'utf8' });
+    for (const [, soname] of dynamic.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)) {
+      if (!has(soname!)) throw new Error(`image check: ${by} needs ${soname}, which no package in the image provides`);
+      const found = libDirs.flatMap((d) => [`${d}/${soname}`, `usr/${d}/${soname}`]).find((p) => shipped.has(p) && locate(p));
+      if (found) queue.push({ path: found, by });
+    }
+  }
+}
+
+const text = (s: string) => Buffer.from(s);
+const debianVersions: string[] = [];
+
+// The shared base: Debian's glibc and friends, and busybox for a shell and the usual tools (the
+// role debian:bookworm-slim plays under the official images). nginx and redis share this layer.
+const baseDir = join(stage, 'img-base');
+debianVersions.push(...unpackDebs(['libc6', 'libcrypt1', 'zlib1g', 'libssl3'], baseDir));
+const baseEntries: TarEntry[] = [
+  ...dirs.map((path): TarEntry => ({ type: 'dir', path, mode: path === 'tmp' ? 0o1777 : path === 'root' ? 0o700 : 0o755 })),
+  { type: 'dir', path: 'run', mode: 0o755 },
+  { type: 'dir', path: 'var/log', mode: 0o755 },
+  { type: 'dir', path: 'var/cache', mode: 0o755 },
+  { type: 'dir', path: 'var/lib', mode: 0o755 },
+  ...treeEntries(baseDir), // repeats a few directories listed above: harmless in a tar
+  { type: 'file', path: 'bin/busybox', data: busybox, mode: 0o755 },
+  ...applets.map((path): TarEntry => ({ type: 'symlink', path, target: '/bin/busybox' })),
+  { type: 'file', path: 'etc/passwd', data: text('root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\nredis:x:999:999::/data:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n') },
+  { type: 'file', path: 'etc/group', data: text('root:x:0:\nwww-data:x:33:\nredis:x:999:\nnogroup:x:65534:\n') },
+  { type: 'file', path: 'etc/os-release', data: text('PRETTY_NAME="Debian GNU/Linux 12 (bookworm), Drydock slim base"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n') },
+];
+const baseLayer = { createdBy: '/bin/sh -c #(nop) ADD file:debian-bookworm-i386-libs-and-busybox in / ', entries: baseEntries };
+
+// nginx: Debian's nginx and nginx-common, set up as the official image is (site in
+// /usr/share/nginx/html, logs to the container's stdout/stderr, runs in the foreground).
+const nginxDir = join(stage, 'img-nginx');
+debianVersions.push(...unpackDebs(['nginx', 'nginx-common', 'libpcre2-8-0'], nginxDir));
+
+const nginxConf = `user www-data;
+worker_processes 1;
+pid /run/nginx.pid;
+error_log /var/log/nginx/error.log notice;
+events { worker_connections 256; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    log_format main '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
+    access_log /var/log/nginx/access.log main;
+    sendfile on;
+    keepalive_timeout 65;
+    include /etc/nginx/conf.d/*.conf;
+}
+`;
+const defaultSite = `server {
+    listen 80;
+    server_name localhost;
+    location / {
+        root /usr/share/nginx/html;
+        index index.html index.htm;
+    }
+    error_page 500 502 503 504 /50x.html;
+    location = /50x.html { root /usr/share/nginx/html; }
+}
+`;
+const nginxLayer = {
+  createdBy: '/bin/sh -c apt-get install nginx nginx-common # Debian 12 i386',
+  entries: [
+        ...treeEntries(nginxDir, (p) => p.startsWith('etc/nginx/sites-') || p === 'etc/nginx/nginx.conf' || p.startsWith('var/log')),
+        { type: 'file', path: 'etc/nginx/nginx.conf', data: text(nginxConf) },
+        { type: 'dir', path: 'etc/nginx/conf.d' },
+        { type: 'file', path: 'etc/nginx/conf.d/default.conf', data: text(defaultSite) },
+        { type: 'dir', path: 'var/log/nginx' },
+        { type: 'symlink', path: 'var/log/nginx/access.log', target: '/dev/stdout' },
+        { type: 'symlink', path: 'var/log/nginx/error.log', target: '/dev/stderr' },
+    { type: 'dir', path: 'var/lib/nginx' },
+    { type: 'dir', path: 'var/cache/nginx' },
+  ] as TarEntry[],
+};
+checkLibraries([baseLayer.entries, nginxLayer.entries], [baseDir, nginxDir], ['usr/sbin/nginx']);
+buildImage({
+  repository: 'library/nginx',
+  tag: 'latest',
+  layers: [baseLayer, nginxLayer],
+  config: { Env: [PATH, 'NGINX_VERSION=1.22.1'], Cmd: ['nginx', '-g', 'daemon off;'], ExposedPorts: { '80/tcp': {} }, StopSignal: 'SIGQUIT' },
+  history: [
+    { createdBy: '/bin/sh -c #(nop)  EXPOSE 80', emptyLayer: true },
+    { createdBy: '/bin/sh -c #(nop)  STOPSIGNAL SIGQUIT', emptyLayer: true },
+    { createdBy: '/bin/sh -c #(nop)  CMD ["nginx" "-g" "daemon off;"]', emptyLayer: true },
+  ],
+});
+
+// redis: Debian's redis-server, listening on all interfaces in /data, as the official image.
+const redisDir = join(stage, 'img-redis');
+debianVersions.push(
+  ...unpackDebs(
+    ['redis-server', 'redis-tools', 'libatomic1', 'libjemalloc2', 'liblzf1', 'libsystemd0', 'libcap2', 'libgcrypt20', 'liblz4-1', 'liblzma5', 'libzstd1', 'libgpg-error0', 'libstdc++6', 'libgcc-s1'],
+    redisDir,
+  ),
+);
+
+const redisLayer = {
+  createdBy: '/bin/sh -c apt-get install redis-server redis-tools # Debian 12 i386',
+  entries: [...treeEntries(redisDir, (p) => p.startsWith('etc/redis') || p.startsWith('var/')), { type: 'dir', path: 'data', mode: 0o755, uid: 999, gid: 999 }] as TarEntry[],
+};
+checkLibraries([baseLayer.entries, redisLayer.entries], [baseDir, redisDir], ['usr/bin/redis-check-rdb', 'usr/bin/redis-cli']);
+buildImage({
+  repository: 'library/redis',
+  tag: 'latest',
+  layers: [baseLayer, redisLayer],
+  config: { Env: [PATH, 'REDIS_VERSION=7.0.15'], Cmd: ['redis-server', '--protected-mode', 'no'], WorkingDir: '/data', ExposedPorts: { '6379/tcp': {} } },
+  history: [
+    { createdBy: '/bin/sh -c #(nop) WORKDIR /data', emptyLayer: true },
+    { createdBy: '/bin/sh -c #(nop)  EXPOSE 6379', emptyLayer: true },
+    { createdBy: '/bin/sh -c #(nop)  CMD ["redis-server" "--protected-mode" "no"]', emptyLayer: true },
+  ],
+});
+
+writeFileSync(join(registry, 'debian-packages.txt'), `${[...new Set(debianVersions)].sort().join('\n')}\n`);
 
 writeFileSync(join(registry, 'index.json'), `${JSON.stringify({ repositories: index }, null, 2)}\n`);
 console.log(`registry: ${Object.keys(index).length} repositories written to public/registry/`);

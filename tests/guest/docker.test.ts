@@ -160,6 +160,20 @@ describe('docker in the guest (real containers)', () => {
     await docker('pull', 'busybox');
   });
 
+  it('runs nginx and redis built from Debian packages, sharing their base layer', async () => {
+    expect((await docker('run', '-d', '--name', 'web', 'nginx')).code).toBe(0);
+    const redis = await docker('run', '-d', '--name', 'cache', 'redis');
+    expect(redis.err).toMatch(/[0-9a-f]{12}: Already exists/); // the base layer nginx brought
+    await expect.poll(async () => (await docker('exec', 'web', 'wget', '-qO-', 'http://localhost/')).out, { timeout: 30_000 }).toContain('<title>Welcome to nginx!</title>');
+    await expect.poll(async () => (await docker('logs', 'web')).out).toMatch(/"GET \/ HTTP\/1.1" 200 \d+ "-" "Wget"/);
+    await expect.poll(async () => (await docker('exec', 'cache', 'redis-cli', 'ping')).out, { timeout: 30_000 }).toBe('PONG\n');
+    expect((await docker('exec', 'cache', 'redis-cli', 'incr', 'visits')).out).toBe('1\n');
+    // STOPSIGNAL SIGQUIT: nginx stops gracefully, with status 0.
+    expect((await docker('stop', 'web', 'cache')).out).toBe('web\ncache\n');
+    expect((await docker('ps', '-a')).out).toMatch(/Exited \(0\) .* web\n/);
+    await docker('rm', 'web', 'cache');
+  });
+
   it('shows pulled images with their real sizes', async () => {
     const r = await docker('images');
     expect(r.out.split('\n')[0]).toMatch(/^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$/);

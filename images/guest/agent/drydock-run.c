@@ -39,6 +39,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <grp.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #define MAX_LIST 128
 
@@ -283,6 +286,18 @@ int main(int argc, char **argv)
 		flags |= CLONE_NEWNET;
 	if (unshare(flags) != 0)
 		fail(125, "unshare: %s", strerror(errno));
+	if (flags & CLONE_NEWNET) {
+		/* A new network namespace starts with lo down; Docker brings it up. */
+		int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		struct ifreq ifr = { 0 };
+		strcpy(ifr.ifr_name, "lo");
+		if (sock < 0 || ioctl(sock, SIOCGIFFLAGS, &ifr) != 0)
+			fail(125, "lo: %s", strerror(errno));
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(sock, SIOCSIFFLAGS, &ifr) != 0)
+			fail(125, "bring up lo: %s", strerror(errno));
+		close(sock);
+	}
 
 	/* The container's status is the child's; the runtime itself shrugs off job-control signals
 	 * so that `docker stop` reaches only the container (which, as PID 1, may ignore SIGTERM). */

@@ -395,7 +395,9 @@ export class Daemon {
       const container = this.get(idOrName);
       if (container.state.status !== 'running') return;
       const stopped = new Promise<void>((resolve) => container.exitWaiters.push(() => resolve()));
-      this.runtime.signal(container, SIGTERM);
+      // The image's STOPSIGNAL (nginx: SIGQUIT, a graceful stop), else SIGTERM.
+      const stopSignal = this.images.find(container.imageId)?.config.config.StopSignal;
+      this.runtime.signal(container, signalNumber(stopSignal) ?? SIGTERM);
       const timer = setTimeout(() => this.runtime.signal(container, SIGKILL), timeoutSeconds * 1000);
       await stopped;
       clearTimeout(timer);
@@ -508,6 +510,15 @@ export class Daemon {
     this.containers.remove(container.id);
     await this.runtime.remove(container);
   }
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15, WINCH: 28 };
+
+/** "SIGQUIT", "QUIT" or "3" as a signal number. */
+export function signalNumber(name: string | undefined): number | undefined {
+  if (!name) return undefined;
+  const bare = name.toUpperCase().replace(/^SIG/, '');
+  return /^\d+$/.test(bare) ? Number(bare) : SIGNAL_NUMBERS[bare];
 }
 
 /** Docker's words for a container process that could not be started. */

@@ -14,6 +14,7 @@ export interface ImageConfig {
     WorkingDir?: string;
     User?: string;
     ExposedPorts?: Record<string, object>;
+    StopSignal?: string;
     Volumes?: Record<string, object>;
     Labels?: Record<string, string>;
   };

@@ -1,6 +1,6 @@
 // Commands that act on containers by name or ID, one after another, printing each name as
 // Docker does and reporting each failure without stopping the rest.
-import type { Daemon } from '../../daemon/daemon';
+import { signalNumber, type Daemon } from '../../daemon/daemon';
 import type { Command, CommandContext } from '../context';
 import { daemonError } from '../output';
 
@@ -48,7 +48,6 @@ export const start: Command = {
   run: (ctx) => eachContainer(ctx, (d, name) => d.containerStart(name)),
 };
 
-const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15 };
 
 export const kill: Command = {
   name: 'kill',
@@ -57,8 +56,7 @@ export const kill: Command = {
   flags: [{ long: 'signal', short: 's', kind: 'string', description: 'Signal to send to the container' }],
   minArgs: 1,
   async run(ctx) {
-    const name = ((ctx.flags.signal as string | undefined) ?? 'KILL').toUpperCase().replace(/^SIG/, '');
-    const signal = /^\d+$/.test(name) ? Number(name) : SIGNALS[name];
+    const signal = signalNumber((ctx.flags.signal as string | undefined) ?? 'KILL');
     if (!signal) {
       ctx.io.err(`${daemonError(new Error(`Invalid signal: ${ctx.flags.signal}`))}\n`);
       return 1;
