@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-chromium.sh
 npx vite build --logLevel warn
 npx tsx bench/boot.ts
+npx tsx bench/engine.ts

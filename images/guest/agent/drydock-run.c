@@ -8,6 +8,8 @@
  *   drydock-run --exec PIDFILE [--cgroup DIR] [--env K=V]... [--workdir DIR] [--user UID[:GID]]
  *               -- COMMAND [ARG...]
  *
+ * --files DIR writes DIR/hostname, DIR/hosts and DIR/resolv.conf for the container (from
+ * --hostname) and binds them over its /etc files, as Docker does.
  * --pidfile records the container's init PID (as the guest sees it); --exec runs another
  * process in that container (`docker exec`): it joins the init's namespaces and cgroup.
  *
@@ -203,7 +205,8 @@ int main(int argc, char **argv)
 {
 	const char *rootfs = NULL, *lower = NULL, *upper = NULL, *work = NULL, *hostname = NULL;
 	const char *cgroup = NULL, *memory = NULL, *pids = NULL, *cpus = NULL, *workdir = "/", *user = NULL;
-	const char *net = "none", *pidfile = NULL, *exec_pidfile = NULL;
+	const char *net = "none", *pidfile = NULL, *exec_pidfile = NULL, *files = NULL;
+	char file_binds[3][4200];
 	char *envs[MAX_LIST + 1] = { 0 }, *binds[MAX_LIST + 1] = { 0 };
 	int nenv = 0, nbind = 0, i;
 	for (i = 1; i < argc; i++) {
@@ -229,6 +232,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--net")) net = v;
 		else if (!strcmp(a, "--pidfile")) pidfile = v;
 		else if (!strcmp(a, "--exec")) exec_pidfile = v;
+		else if (!strcmp(a, "--files")) files = v;
 		else if (!strcmp(a, "--env") && nenv < MAX_LIST) envs[nenv++] = (char *)v;
 		else if (!strcmp(a, "--bind") && nbind < MAX_LIST) binds[nbind++] = (char *)v;
 		else fail(125, "unknown option %s", a);
@@ -258,6 +262,28 @@ int main(int argc, char **argv)
 		snprintf(up, sizeof up, "%s/..", rootfs);
 		if (stat(probe, &st) || stat(up, &parent) || st.st_dev == parent.st_dev)
 			must_mount("overlay", rootfs, "overlay", 0, opts);
+	}
+	if (files) {
+		/* The files Docker writes for each container: its name, its hosts, its resolver. */
+		static const char *names[] = { "hostname", "hosts", "resolv.conf" };
+		const char *h = hostname ? hostname : "localhost";
+		char content[3][1024];
+		snprintf(content[0], sizeof content[0], "%s\n", h);
+		snprintf(content[1], sizeof content[1],
+			 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n", h);
+		snprintf(content[2], sizeof content[2], "nameserver 127.0.0.11\noptions ndots:0\n");
+		mkdirs(files, 0755);
+		for (int k = 0; k < 3; k++) {
+			char path[4096];
+			snprintf(path, sizeof path, "%s/%s", files, names[k]);
+			int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (fd < 0 || write(fd, content[k], strlen(content[k])) < 0)
+				fail(125, "write %s: %s", path, strerror(errno));
+			close(fd);
+			snprintf(file_binds[k], sizeof file_binds[k], "%s:/etc/%s", path, names[k]);
+			if (nbind < MAX_LIST)
+				binds[nbind++] = file_binds[k];
+		}
 	}
 	if (cgroup) {
 		char path[4096];

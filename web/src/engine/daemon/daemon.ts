@@ -272,7 +272,10 @@ export class Daemon {
       const finish = (code: number, error = '') => {
         container.state = { ...container.state, status: error ? 'created' : 'exited', exitCode: code, finishedAt: Date.now(), error };
         container.exitWaiters.splice(0).forEach((w) => w(code, error));
-        if (container.hostConfig.AutoRemove && this.containers.find(container.id)) void this.removeNow(container);
+        // --rm: removed once it has stopped; a guest that is going away takes the files with it.
+        if (container.hostConfig.AutoRemove && this.containers.find(container.id)) {
+          this.removeNow(container).catch((error: Error) => console.warn(`drydock: removing ${container.name}: ${error.message}`));
+        }
       };
       if (early && 'error' in early) {
         finish(early.error instanceof RuntimeError ? early.error.exitCode : 128, startFailure(early.error));
