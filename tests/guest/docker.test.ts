@@ -174,6 +174,24 @@ describe('docker in the guest (real containers)', () => {
     await docker('rm', 'web', 'cache');
   });
 
+  it('reports changes, usage, filters and formats from real state, and prunes', async () => {
+    await docker('run', '-d', '--name', 'changer', 'busybox', 'sh', '-c', 'echo x > /new.txt; rm /etc/group; mkdir -p /tmp/t; exec sleep 300');
+    await expect.poll(async () => (await docker('diff', 'changer')).out).toBe('C /etc\nD /etc/group\nA /new.txt\nC /tmp\nA /tmp/t\n');
+    const stats = (await docker('stats', '--no-stream', 'changer')).out.split('\n');
+    expect(stats[0]).toMatch(/^CONTAINER ID +NAME +CPU % +MEM USAGE \/ LIMIT +MEM % +NET I\/O +BLOCK I\/O +PIDS$/);
+    expect(stats[1]).toMatch(/^[0-9a-f]{12} +changer +\d+\.\d\d% +[\d.]+(KiB|MiB) \/ [\d.]+MiB +\d+\.\d\d% +0B \/ 0B +0B \/ 0B +1$/);
+    await docker('run', '--name', 'finished', 'busybox', 'true');
+    expect((await docker('ps', '-a', '--filter', 'status=exited', '--format', '{{.Names}} {{.State}}')).out).toBe('finished exited\n');
+    expect((await docker('ps', '--format', 'table {{.Names}}\\t{{.Image}}')).out).toMatch(/^NAMES +IMAGE\nchanger +busybox\n$/);
+    expect((await docker('ps', '--filter', 'bogus=1')).err).toBe("Error response from daemon: invalid filter 'bogus'\n");
+    const pruned = await docker('container', 'prune', '-f');
+    expect(pruned.out).toMatch(/^Deleted Containers:\n[0-9a-f]{64}\n\nTotal reclaimed space: .*B\n$/);
+    expect((await docker('ps', '-a', '--format', '{{.Names}}')).out).toBe('changer\n');
+    expect((await docker('system', 'df')).out).toMatch(/^TYPE +TOTAL +ACTIVE +SIZE +RECLAIMABLE\nImages +\d+ +1 /);
+    expect((await docker('info')).out).toMatch(/ Containers: 1\n  Running: 1\n/);
+    await docker('rm', '-f', 'changer');
+  });
+
   it('shows pulled images with their real sizes', async () => {
     const r = await docker('images');
     expect(r.out.split('\n')[0]).toMatch(/^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$/);

@@ -9,6 +9,7 @@ import { kill, pause, rename, restart, rm, start, stop, unpause, wait } from './
 import { create } from './commands/create';
 import { history, rmi, tag } from './commands/images-manage';
 import { inspect } from './commands/inspect';
+import { containerPrune, diff, info, port, stats, systemDf } from './commands/inspect-more';
 import { top } from './commands/top';
 import { logs } from './commands/logs';
 import { ps } from './commands/ps';
@@ -18,8 +19,10 @@ import { version } from './commands/version';
 
 const COMMANDS: Command[] = [
   run, exec, ps, images, pull, create, start, stop, restart, kill, pause, unpause, rename, wait,
-  logs, top, inspect, rm, rmi, tag, history, version,
+  logs, top, inspect, diff, stats, port, rm, rmi, tag, history, info, version,
 ];
+/** Sub-commands that exist only under a management command (`docker container prune`). */
+const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'system df': systemDf, 'system info': info };
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 /** `docker container ls`, `docker image pull`, …: the management-command spellings. */
 const GROUPS: Record<string, Record<string, string>> = {
@@ -27,7 +30,9 @@ const GROUPS: Record<string, Record<string, string>> = {
     ls: 'ps', list: 'ps', ps: 'ps', run: 'run', exec: 'exec', create: 'create', rm: 'rm', remove: 'rm',
     stop: 'stop', start: 'start', restart: 'restart', kill: 'kill', logs: 'logs', pause: 'pause',
     unpause: 'unpause', rename: 'rename', wait: 'wait', top: 'top', inspect: 'inspect',
+    diff: 'diff', stats: 'stats', port: 'port', prune: 'container prune',
   },
+  system: { df: 'system df', info: 'system info' },
   image: { ls: 'images', list: 'images', pull: 'pull', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', inspect: 'inspect' },
 };
 
@@ -65,8 +70,9 @@ export async function runDockerCli(argv: string[], io: CliIO, daemon: Daemon): P
     }
     shownName = `${words[0]} ${verb}`;
     words = [target, ...words.slice(2)];
+    if (GROUP_ONLY[target]) words = [target, ...words.slice(1)];
   }
-  const command = byName.get(words[0]!);
+  const command = GROUP_ONLY[words[0]!] ?? byName.get(words[0]!);
   if (!command) {
     io.err(`docker: '${words[0]}' is not a docker command.\nSee 'docker --help'\n`);
     return 1;

@@ -505,6 +505,41 @@ export class Daemon {
     });
   }
 
+  containerChanges(idOrName: string) {
+    return this.api('GET', `/containers/${idOrName}/changes`, async () => {
+      const container = this.get(idOrName);
+      const image = this.images.find(container.imageId);
+      if (!image) throw new ApiError(500, `image of container ${container.name} is gone`);
+      return this.runtime.diff(container, image);
+    });
+  }
+
+  containerStats(idOrName: string) {
+    return this.api('GET', `/containers/${idOrName}/stats?stream=0`, async () => {
+      const container = this.get(idOrName);
+      if (container.state.status !== 'running' && container.state.status !== 'paused') return null;
+      return this.runtime.stats(container);
+    });
+  }
+
+  /** POST /containers/prune: removes every stopped container. */
+  containerPrune() {
+    return this.api('POST', '/containers/prune', async () => {
+      const deleted: string[] = [];
+      let reclaimed = 0;
+      for (const c of this.containers.list().filter((c) => c.state.status === 'exited' || c.state.status === 'created')) {
+        reclaimed += await this.runtime.writableSize(c);
+        await this.removeNow(c);
+        deleted.push(c.id);
+      }
+      return { ContainersDeleted: deleted, SpaceReclaimed: reclaimed };
+    });
+  }
+
+  info() {
+    return this.api('GET', '/info', async () => ({ host: await this.runtime.hostInfo() }));
+  }
+
   imageHistory(name: string) {
     return this.api('GET', `/images/${name}/history`, async () => this.resolveImage(name));
   }

@@ -195,6 +195,55 @@ export class GuestRuntime {
     );
   }
 
+  /**
+   * The container's filesystem changes (its overlay upper dir) as `docker diff` lists them:
+   * A added, C changed (exists in a lower layer), D deleted (an overlay whiteout). The files
+   * the runtime mounts over (/etc/hosts, /proc, …) are left out, as Docker leaves them out.
+   */
+  async diff(container: Container, image: Image): Promise<Array<{ kind: 'A' | 'C' | 'D'; path: string }>> {
+    const dir = `${ROOT}/containers/${container.id}/diff`;
+    const lowers = image.layers.map((l) => `${ROOT}/layers/${hex(l.diffId)}`);
+    const inLower = lowers.map((l) => `[ -e "${l}/$p" -o -L "${l}/$p" ]`).join(' || ') || 'false';
+    const out = await this.sh(
+      `cd ${dir} 2>/dev/null || exit 0; find . -mindepth 1 | sed 's#^\./##' | sort | while IFS= read -r p; do ` +
+        `if [ -c "$p" ] && [ "$(stat -c %t:%T "$p")" = 0:0 ]; then echo "D $p"; elif ${inLower}; then echo "C $p"; else echo "A $p"; fi; done`,
+    );
+    const hidden = /^(proc|sys|dev|etc\/hostname|etc\/hosts|etc\/resolv\.conf)(\/|$)/;
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => ({ kind: line[0] as 'A' | 'C' | 'D', path: line.slice(2) }))
+      .filter((c) => !hidden.test(c.path));
+  }
+
+  /** Memory, pids and CPU time from the container's cgroup (what `docker stats` reads). */
+  async stats(container: Container): Promise<{ memory: number; memoryLimit: number; pids: number; cpuUsec: number; at: number }> {
+    const cg = `${CGROUP_ROOT}/${container.id}`;
+    const out = await this.sh(`cat ${cg}/memory.current ${cg}/memory.max ${cg}/pids.current; grep usage_usec ${cg}/cpu.stat; grep MemTotal /proc/meminfo`);
+    const [memory, memoryMax, pids, usage, total] = out.trim().split('\n');
+    const memTotal = Number(/(\d+)/.exec(total ?? '')?.[1] ?? 0) * 1024;
+    return {
+      memory: Number(memory),
+      memoryLimit: memoryMax === 'max' ? memTotal : Math.min(Number(memoryMax), memTotal),
+      pids: Number(pids),
+      cpuUsec: Number(/(\d+)/.exec(usage ?? '')?.[1] ?? 0),
+      at: performance.now(),
+    };
+  }
+
+  /** Bytes the container's writable layer holds. */
+  async writableSize(container: Container): Promise<number> {
+    const out = await this.sh(`du -sk ${ROOT}/containers/${container.id}/diff 2>/dev/null | cut -f1`);
+    return Number(out.trim() || 0) * 1024;
+  }
+
+  /** The guest as `docker info` describes the host. */
+  async hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number }> {
+    const out = await this.sh('uname -r; grep MemTotal /proc/meminfo; grep -c ^processor /proc/cpuinfo');
+    const [kernel, mem, cpus] = out.trim().split('\n');
+    return { kernel: kernel ?? '', memTotal: Number(/(\d+)/.exec(mem ?? '')?.[1] ?? 0) * 1024, cpus: Number(cpus) };
+  }
+
   /** Deletes unpacked layers no image uses any more. */
   async removeLayers(diffIds: string[]): Promise<void> {
     if (!diffIds.length) return;

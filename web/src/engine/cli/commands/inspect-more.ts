@@ -1,0 +1,225 @@
+// Commands that look into containers and the system: diff, stats, port, info, system df,
+// container prune.
+import { humanSize } from '../../formats/human';
+import { ENGINE_VERSION } from '../../daemon/daemon';
+import type { Command, CliIO } from '../context';
+import { daemonError } from '../output';
+import { formatTable } from '../table';
+
+/** Binary sizes as `docker stats` prints them ("2.148MiB"). */
+export function binarySize(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${Number(value.toPrecision(4))}${units[unit]}`;
+}
+
+export const diff: Command = {
+  name: 'diff',
+  usage: 'docker diff CONTAINER',
+  description: "Inspect changes to files or directories on a container's filesystem",
+  flags: [],
+  minArgs: 1,
+  maxArgs: 1,
+  async run({ io, daemon, args }) {
+    try {
+      for (const change of await daemon.containerChanges(args[0]!)) io.out(`${change.kind} /${change.path}\n`);
+      return 0;
+    } catch (error) {
+      io.err(`${daemonError(error)}\n`);
+      return 1;
+    }
+  },
+};
+
+export const stats: Command = {
+  name: 'stats',
+  usage: 'docker stats [OPTIONS] [CONTAINER...]',
+  description: 'Display a live stream of container(s) resource usage statistics',
+  flags: [
+    { long: 'no-stream', kind: 'bool', description: 'Disable streaming stats and only pull the first result' },
+    { long: 'all', short: 'a', kind: 'bool', description: 'Show all containers (default shows just running)' },
+    { long: 'no-trunc', kind: 'bool', description: "Don't truncate output" },
+  ],
+  async run({ io, daemon, args, flags }) {
+    if (!flags['no-stream']) {
+      io.err('docker stats streams in Drydock only with --no-stream for now\n');
+      return 1;
+    }
+    const containers = args.length
+      ? args.map((a) => daemon.containers.find(a) ?? a)
+      : (await daemon.containerList(!!flags.all));
+    const rows: string[][] = [];
+    let status = 0;
+    for (const c of containers) {
+      if (typeof c === 'string') {
+        io.err(`Error response from daemon: No such container: ${c}\n`);
+        status = 1;
+        continue;
+      }
+      // CPU % is measured, as Docker does, from two samples of the cgroup's CPU time.
+      const first = await daemon.containerStats(c.id);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const second = await daemon.containerStats(c.id);
+      const id = flags['no-trunc'] ? c.id : c.id.slice(0, 12);
+      if (!first || !second) {
+        rows.push([id, c.name, '0.00%', '0B / 0B', '0.00%', '0B / 0B', '0B / 0B', '0']);
+        continue;
+      }
+      const cpu = ((second.cpuUsec - first.cpuUsec) / 1000 / (second.at - first.at)) * 100;
+      rows.push([
+        id,
+        c.name,
+        `${Math.max(0, cpu).toFixed(2)}%`,
+        `${binarySize(second.memory)} / ${binarySize(second.memoryLimit)}`,
+        `${((second.memory / second.memoryLimit) * 100).toFixed(2)}%`,
+        '0B / 0B', // only lo: no network traffic leaves a container yet
+        '0B / 0B', // no block devices in the guest
+        String(second.pids),
+      ]);
+    }
+    io.out(formatTable(['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'], rows));
+    return status;
+  },
+};
+
+export const port: Command = {
+  name: 'port',
+  usage: 'docker port CONTAINER [PRIVATE_PORT[/PROTO]]',
+  description: 'List port mappings or a specific mapping for the container',
+  flags: [],
+  minArgs: 1,
+  maxArgs: 2,
+  async run({ io, daemon, args }) {
+    try {
+      await daemon.containerInspect(args[0]!);
+    } catch (error) {
+      io.err(`${daemonError(error)}\n`);
+      return 1;
+    }
+    // No ports are published yet (Drydock has no container networking so far): an empty list.
+    if (args[1]) {
+      io.err(`Error: No public port '${args[1].includes('/') ? args[1] : `${args[1]}/tcp`}' published for ${args[0]}\n`);
+      return 1;
+    }
+    return 0;
+  },
+};
+
+/** Reads one line of the client's stdin (for confirmation prompts). */
+function readLine(io: CliIO): Promise<string> {
+  return new Promise((resolve) => {
+    let line = '';
+    io.onStdin((bytes) => {
+      if (!bytes.length) return resolve(line);
+      line += new TextDecoder().decode(bytes);
+      const nl = line.indexOf('\n');
+      if (nl >= 0) resolve(line.slice(0, nl));
+    });
+    io.onClose(() => resolve(''));
+    io.startStdin(false);
+  });
+}
+
+export const containerPrune: Command = {
+  name: 'prune',
+  usage: 'docker container prune [OPTIONS]',
+  description: 'Remove all stopped containers',
+  flags: [{ long: 'force', short: 'f', kind: 'bool', description: 'Do not prompt for confirmation' }],
+  maxArgs: 0,
+  async run({ io, daemon, flags }) {
+    if (!flags.force) {
+      io.out('WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ');
+      if (!/^y(es)?$/i.test((await readLine(io)).trim())) return 0;
+    }
+    const { ContainersDeleted, SpaceReclaimed } = await daemon.containerPrune();
+    if (ContainersDeleted.length) io.out(`Deleted Containers:\n${ContainersDeleted.map((id) => `${id}\n`).join('')}\n`);
+    io.out(`Total reclaimed space: ${humanSize(SpaceReclaimed)}\n`);
+    return 0;
+  },
+};
+
+export const systemDf: Command = {
+  name: 'df',
+  usage: 'docker system df [OPTIONS]',
+  description: 'Show docker disk usage',
+  flags: [],
+  maxArgs: 0,
+  async run({ io, daemon }) {
+    const images = await daemon.imageList();
+    const containers = await daemon.containerList(true);
+    const usedImages = new Set(containers.map((c) => c.imageId));
+    // Layers are shared: count each once, like Docker's unique size.
+    const layerSize = new Map(images.flatMap((i) => i.layers.map((l) => [l.diffId, l.size] as const)));
+    const usedLayers = new Set(images.filter((i) => usedImages.has(i.id)).flatMap((i) => i.layers.map((l) => l.diffId)));
+    const total = [...layerSize.values()].reduce((a, b) => a + b, 0);
+    const reclaimable = [...layerSize].filter(([d]) => !usedLayers.has(d)).reduce((a, [, s]) => a + s, 0);
+    let writable = 0;
+    let stoppedWritable = 0;
+    for (const c of containers) {
+      const size = await daemon.runtime.writableSize(c);
+      writable += size;
+      if (c.state.status !== 'running' && c.state.status !== 'paused') stoppedWritable += size;
+    }
+    const pct = (part: number, whole: number) => (whole ? ` (${Math.round((part / whole) * 100)}%)` : '');
+    io.out(
+      formatTable(
+        ['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'RECLAIMABLE'],
+        [
+          ['Images', String(images.length), String(usedImages.size), humanSize(total), `${humanSize(reclaimable)}${pct(reclaimable, total)}`],
+          ['Containers', String(containers.length), String(containers.filter((c) => c.state.status === 'running').length), humanSize(writable), `${humanSize(stoppedWritable)}${pct(stoppedWritable, writable)}`],
+          ['Local Volumes', '0', '0', '0B', '0B'],
+          ['Build Cache', '0', '0', '0B', '0B'],
+        ],
+      ),
+    );
+    return 0;
+  },
+};
+
+export const info: Command = {
+  name: 'info',
+  usage: 'docker info [OPTIONS]',
+  description: 'Display system-wide information',
+  flags: [],
+  maxArgs: 0,
+  async run({ io, daemon }) {
+    const { host } = await daemon.info();
+    const containers = await daemon.containerList(true);
+    const count = (s: string) => containers.filter((c) => c.state.status === s).length;
+    io.out(
+      [
+        'Client:',
+        ' Version:    27.0.0-drydock',
+        ' Context:    default',
+        '',
+        'Server:',
+        ` Containers: ${containers.length}`,
+        `  Running: ${count('running')}`,
+        `  Paused: ${count('paused')}`,
+        `  Stopped: ${containers.length - count('running') - count('paused')}`,
+        ` Images: ${daemon.images.list().length}`,
+        ` Server Version: ${ENGINE_VERSION}`,
+        ' Storage Driver: overlay2',
+        ' Logging Driver: json-file',
+        ' Cgroup Driver: cgroupfs',
+        ' Cgroup Version: 2',
+        ' Runtimes: drydock-run',
+        ` Kernel Version: ${host.kernel}`,
+        ' Operating System: Drydock guest (busybox), in v86',
+        ' OSType: linux',
+        ' Architecture: i686',
+        ` CPUs: ${host.cpus}`,
+        ` Total Memory: ${binarySize(host.memTotal)}`,
+        ' Name: drydock',
+        ' Docker Root Dir: /var/lib/drydock',
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  },
+};
