@@ -53,10 +53,10 @@ describe('docker in the guest (real containers)', () => {
 
   it('cannot see a process of another container', async () => {
     expect((await docker('run', '-d', '--name', 'hidden', 'busybox', 'sleep', '300')).code).toBe(0);
+    // First make sure it really runs (the guest sees it), then look from another container.
+    await expect.poll(async () => (await guest.agent.exec(['sh', '-c', 'ps -o comm | grep -qx sleep'])).exitCode).toBe(0);
     const r = await docker('run', '--rm', 'busybox', 'ps', '-o', 'comm');
     expect(r.out).not.toContain('sleep');
-    // ...while the guest itself does see it.
-    expect((await guest.agent.exec(['sh', '-c', 'ps -o comm | grep -qx sleep'])).exitCode).toBe(0);
     expect((await docker('rm', '-f', 'hidden')).code).toBe(0);
   });
 
@@ -94,6 +94,31 @@ describe('docker in the guest (real containers)', () => {
     await docker('rm', 'target');
   });
 
+  it('sends stop signals to PID 1 only; a PID 1 without a handler waits for the kill (137)', async () => {
+    await docker('run', '-d', '--name', 'patient', 'busybox', 'sh', '-c', 'sleep 300; echo woke');
+    await expect.poll(async () => (await docker('top', 'patient')).out).toContain('sleep 300');
+    expect((await docker('stop', '-t', '1', 'patient')).code).toBe(0);
+    // sh (PID 1) ignored SIGTERM and sleep never got it: nothing ran after it, and it was killed.
+    expect((await docker('logs', 'patient')).out).toBe('');
+    expect((await docker('inspect', '-f', '{{.State.ExitCode}}', 'patient')).out).toBe('137\n');
+    await docker('rm', 'patient');
+    // A trapped signal is delivered to PID 1 and handled there.
+    await docker('run', '-d', '--name', 'trapper', 'busybox', 'sh', '-c', 'trap "echo got USR1; exit 3" USR1; while true; do sleep 1; done');
+    await expect.poll(async () => (await docker('top', 'trapper')).out).toContain('sleep 1');
+    expect((await docker('kill', '-s', 'USR1', 'trapper')).code).toBe(0);
+    expect((await docker('wait', 'trapper')).out).toBe('3\n');
+    expect((await docker('logs', 'trapper')).out).toBe('got USR1\n');
+    await docker('rm', 'trapper');
+  });
+
+  it('runs as the user named in -u, from the image\'s own passwd file', async () => {
+    expect((await docker('run', '--rm', '-u', 'nobody', 'busybox', 'id')).out).toBe('uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)\n');
+    expect((await docker('run', '--rm', '-u', '1000:1000', 'busybox', 'id', '-u')).out).toBe('1000\n');
+    const unknown = await docker('run', '--rm', '-u', 'ghost', 'busybox', 'id');
+    expect(unknown.code).toBe(125);
+    expect(unknown.err).toContain('unable to find user ghost: no matching entries in passwd file');
+  });
+
   it('answers bad input as Docker does', async () => {
     expect(await docker('run', '--bogus', 'busybox')).toMatchObject({ code: 125, err: "unknown flag: --bogus\nSee 'docker run --help'.\n" });
     expect(await docker('frobnicate')).toMatchObject({ code: 1, err: "docker: 'frobnicate' is not a docker command.\nSee 'docker --help'\n" });
@@ -124,8 +149,8 @@ describe('docker in the guest (real containers)', () => {
     await docker('run', '-d', '--name', 'napper', 'busybox', 'sleep', '300');
     expect((await docker('pause', 'napper')).out).toBe('napper\n');
     expect((await docker('ps')).out).toMatch(/Up .* \(Paused\) +napper\n/);
-    const frozen = await guest.agent.exec(['sh', '-c', 'cat /sys/fs/cgroup/drydock/*/cgroup.events | grep -c "frozen 1"']);
-    expect(decoder.decode(frozen.stdout).trim()).toBe('1');
+    // Freezing takes effect asynchronously: poll the cgroup's own report.
+    await expect.poll(async () => decoder.decode((await guest.agent.exec(['sh', '-c', 'cat /sys/fs/cgroup/drydock/*/cgroup.events | grep -c "frozen 1"'])).stdout).trim()).toBe('1');
     expect((await docker('unpause', 'napper')).code).toBe(0);
     expect((await docker('rename', 'napper', 'dozer')).code).toBe(0);
     expect((await docker('inspect', '-f', '{{.State.Status}} {{.Name}} {{json .Config.Cmd}}', 'dozer')).out).toBe('running /dozer ["sleep","300"]\n');
@@ -152,10 +177,13 @@ describe('docker in the guest (real containers)', () => {
     expect(inUse.code).toBe(1);
     expect(inUse.err).toContain('conflict: unable to remove repository reference "busybox" (must force) - container');
     await docker('rm', 'holder');
+    const layers = JSON.parse((await docker('inspect', '-f', '{{json .RootFS.Layers}}', 'busybox')).out) as string[];
     const removed = await docker('rmi', 'busybox');
     expect(removed.out).toMatch(/^Untagged: busybox:latest\nUntagged: busybox@sha256:[0-9a-f]{64}\nDeleted: sha256:[0-9a-f]{64}\nDeleted: sha256:[0-9a-f]{64}\n$/);
-    // The layer is gone from the guest too.
-    expect(decoder.decode((await guest.agent.exec(['ls', '/var/lib/drydock/layers'])).stdout)).not.toContain(busyboxId);
+    // The layer is gone from the guest too (layer directories are named by diffID).
+    const unpacked = decoder.decode((await guest.agent.exec(['ls', '/var/lib/drydock/layers'])).stdout);
+    expect(layers.length).toBeGreaterThan(0);
+    for (const layer of layers) expect(unpacked).not.toContain(layer.slice(7));
     expect((await docker('images', '-q')).out).not.toContain(busyboxId);
     await docker('pull', 'busybox');
   });

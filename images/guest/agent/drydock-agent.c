@@ -430,12 +430,15 @@ static void handle_frame(uint8_t type, uint32_t id, const uint8_t *payload, uint
 		flush_stdin(p);
 		break;
 	case T_SIGNAL: {
-		uint32_t sig = 0;
+		/* u32 signal [, u32 flags]: flag 1 = the process itself, not its process group. */
+		uint32_t sig = 0, sflags = 0;
 		if (len >= 4)
 			memcpy(&sig, payload, 4);
+		if (len >= 8)
+			memcpy(&sflags, payload + 4, 4);
 		p = find_proc(id);
 		if (p && sig > 0 && sig < 65) {
-			if (kill(-p->pid, (int)sig) != 0)
+			if ((sflags & 1) || kill(-p->pid, (int)sig) != 0)
 				kill(p->pid, (int)sig);
 		}
 		break;

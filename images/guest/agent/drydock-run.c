@@ -47,6 +47,49 @@
 
 #define MAX_LIST 128
 
+/* The runtime passes every signal it gets on to the container's init, as Docker's shim does:
+ * `docker stop` and `docker kill -s` reach PID 1 only, which may ignore them. */
+static pid_t forward_to;
+static void forward_signal(int sig)
+{
+	if (forward_to > 0)
+		kill(forward_to, sig);
+}
+
+static void forward_signals(pid_t child)
+{
+	forward_to = child;
+	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
+	for (int sig = 1; sig < 32; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD && sig != SIGSEGV && sig != SIGBUS &&
+		    sig != SIGFPE && sig != SIGILL && sig != SIGTTIN && sig != SIGTTOU && sig != SIGTSTP)
+			sigaction(sig, &sa, NULL);
+}
+
+/* Looks NAME up in the container's passwd or group file (after chroot); -1 when absent. */
+static long lookup_id(const char *file, const char *name, long *gid_out)
+{
+	FILE *f = fopen(file, "re");
+	char line[512];
+	long found = -1;
+	while (f && fgets(line, sizeof line, f)) {
+		char *fields[4] = { 0 };
+		char *cur = line;
+		for (int k = 0; k < 4 && cur; k++) {
+			fields[k] = strsep(&cur, ":");
+		}
+		if (fields[0] && fields[2] && !strcmp(fields[0], name)) {
+			found = atol(fields[2]);
+			if (gid_out && fields[3])
+				*gid_out = atol(fields[3]);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
 /* One write: the engine recognises the runtime's own errors by their first bytes. */
 static void fail(int code, const char *fmt, ...)
 {
@@ -128,15 +171,42 @@ static void become(const char *workdir, const char *user, char **envs, char **cm
 {
 	uid_t uid = 0;
 	gid_t gid = 0;
-	if (user) {
+	if (user && *user) {
+		/* USER[:GROUP], each a number or a name from the container's own files. */
+		char spec[256], *group;
+		snprintf(spec, sizeof spec, "%s", user);
+		group = strchr(spec, ':');
+		if (group)
+			*group++ = 0;
 		char *end;
-		uid = (uid_t)strtoul(user, &end, 10);
-		gid = *end == ':' ? (gid_t)strtoul(end + 1, NULL, 10) : uid;
+		long primary = -1;
+		long u = strtol(spec, &end, 10);
+		if (*end || end == spec) {
+			u = lookup_id("/etc/passwd", spec, &primary);
+			if (u < 0)
+				fail(125, "unable to find user %s: no matching entries in passwd file", spec);
+		} else {
+			lookup_id("/etc/passwd", spec, &primary); /* the numeric user's group, if listed */
+		}
+		uid = (uid_t)u;
+		gid = primary >= 0 ? (gid_t)primary : (gid_t)u;
+		if (group) {
+			long g = strtol(group, &end, 10);
+			if (*end || end == group) {
+				g = lookup_id("/etc/group", group, NULL);
+				if (g < 0)
+					fail(125, "unable to find group %s: no matching entries in group file", group);
+			}
+			gid = (gid_t)g;
+		}
 	}
-	mkdirs(workdir, 0755);
-	if (chdir(workdir) != 0)
-		fail(125, "chdir %s: %s", workdir, strerror(errno));
-	if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
+	if (chdir(workdir) != 0) {
+		mkdirs(workdir, 0755);
+		if (chdir(workdir) != 0)
+			fail(125, "chdir %s: %s", workdir, strerror(errno));
+	}
+	/* As runc does: the primary group is also the (only) supplementary group. */
+	if (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
 		fail(125, "cannot set user %s: %s", user ? user : "0", strerror(errno));
 	extern char **environ;
 	environ = envs;
@@ -179,21 +249,14 @@ static int exec_in_container(const char *pidfile, const char *cgroup, char **env
 	 * its init sees. */
 	if (fchdir(root) != 0 || chroot(".") != 0)
 		fail(125, "enter the container's root: %s", strerror(errno));
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
 	pid_t child = fork(); /* the PID namespace applies to children */
 	if (child < 0)
 		fail(125, "fork: %s", strerror(errno));
 	if (child == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		become(workdir, user, envs, cmd);
 	}
+	forward_signals(child);
 	int status;
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
@@ -325,16 +388,21 @@ int main(int argc, char **argv)
 		close(sock);
 	}
 
-	/* The container's status is the child's; the runtime itself shrugs off job-control signals
-	 * so that `docker stop` reaches only the container (which, as PID 1, may ignore SIGTERM). */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
+	/* A close-on-exec pipe tells the parent when the container's command is running: it reads
+	 * EOF once the exec succeeded (runc's exec fifo does the same). Only then is the pidfile
+	 * written, so `docker exec` never joins a container that is still being set up. */
+	int started[2];
+	if (pipe2(started, O_CLOEXEC) != 0)
+		fail(125, "pipe: %s", strerror(errno));
 	pid_t child = fork();
 	if (child < 0)
 		fail(125, "fork: %s", strerror(errno));
 	if (child > 0) {
+		forward_signals(child);
+		close(started[1]);
+		char ignored;
+		while (read(started[0], &ignored, 1) < 0 && errno == EINTR) {}
+		close(started[0]);
 		if (pidfile) {
 			char pid[32];
 			int fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -347,14 +415,13 @@ int main(int argc, char **argv)
 		while (waitpid(child, &status, 0) < 0)
 			if (errno != EINTR)
 				fail(125, "wait: %s", strerror(errno));
+		if (pidfile)
+			unlink(pidfile);
 		return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 	}
 
 	/* PID 1 of the container from here on. */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
+	close(started[0]);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (cgroup) {
 		char path[4096];

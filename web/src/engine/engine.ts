@@ -19,7 +19,12 @@ export class Engine {
     const signalListeners: Array<(signal: number) => void> = [];
     const stdinListeners: Array<(bytes: Uint8Array) => void> = [];
     const resizeListeners: Array<(rows: number, cols: number) => void> = [];
-    session.onSignal = (signal) => signalListeners.forEach((l) => l(signal));
+    // A command that forwards signals (run, exec, logs -f) gets them; any other is simply
+    // interrupted, as a Ctrl-C ends the real CLI.
+    session.onSignal = (signal) => {
+      if (signalListeners.length) signalListeners.forEach((l) => l(signal));
+      else session.exit(128 + signal);
+    };
     session.onStdin = (bytes) => stdinListeners.forEach((l) => l(bytes));
     session.onResize = (rows, cols) => resizeListeners.forEach((l) => l(rows, cols));
     const io: CliIO = {

@@ -12,9 +12,10 @@ export function daemonError(error: unknown): string {
 /** Pulls like `docker pull`, writing Docker's progress lines to `write`. */
 export async function pullImage(daemon: Daemon, reference: string, write: (text: string) => void): Promise<void> {
   const ref = parseReference(reference);
-  write(`${ref.tag}: Pulling from ${ref.path}\n`);
   const seen = new Set<string>();
   const { image, digest, downloaded } = await daemon.imageCreate(reference, (p) => {
+    // The registry knew the image: only now does Docker say it is pulling.
+    if (p.status.startsWith('Pulling from ')) write(`${ref.tag}: ${p.status}\n`);
     if (p.status === 'Pull complete' || p.status === 'Already exists') {
       if (!seen.has(p.id)) write(`${p.id}: ${p.status} \n`);
       seen.add(p.id);

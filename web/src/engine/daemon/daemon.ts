@@ -11,7 +11,7 @@ import { ImageStore, type Image, type ImageConfig } from './image-store';
 import { randomName } from './names';
 import type { RegistrySource } from './registry-source';
 
-export const API_VERSION = '1.47';
+export const API_VERSION = '1.46';
 export const ENGINE_VERSION = '27.0.0-drydock';
 
 export class ApiError extends Error {
@@ -93,7 +93,7 @@ export class Daemon {
       MinAPIVersion: '1.24',
       Os: 'linux',
       Arch: '386',
-      KernelVersion: '6.1.176',
+      KernelVersion: (await this.runtime.hostInfo()).kernel,
       Components: [{ Name: 'Engine', Version: ENGINE_VERSION }],
     }));
   }
@@ -128,13 +128,13 @@ export class Daemon {
       const name = familiarString(ref);
       const repoDigest = `${name.split(':')[0]}@${manifestDigest}`;
       const existing = this.images.find(manifest.config.digest);
+      onProgress({ id: ref.tag, status: `Pulling from ${ref.path}` });
       if (existing) {
         this.images.add({ ...existing, repoTags: [name], repoDigests: [repoDigest] });
         return { image: existing, digest: manifestDigest, downloaded: false };
       }
       const configBytes = await this.registry.blob(manifest.config.digest);
       const config = JSON.parse(new TextDecoder().decode(configBytes)) as ImageConfig;
-      onProgress({ id: ref.tag, status: 'Pulling from ' + ref.path });
       const layers = await Promise.all(
         manifest.layers.map(async (layer, i) => {
           const short = layer.digest.slice(7, 19);
@@ -206,7 +206,9 @@ export class Daemon {
       // As in Docker: a new entrypoint drops the image's CMD; a given command replaces it.
       const cmd = request.cmd?.length ? request.cmd : request.entrypoint !== undefined ? [] : (ic.Cmd ?? []);
       if (entrypoint.length === 0 && cmd.length === 0) throw new ApiError(400, 'no command specified');
-      const env = mergeEnv(ic.Env ?? [], [...(request.env ?? []), `HOSTNAME=${request.hostname ?? id.slice(0, 12)}`]);
+      // `-e NAME` without a value takes NAME from the client's environment in Docker; the guest
+      // client does not send its environment, so such entries are left out.
+      const env = mergeEnv(ic.Env ?? [], (request.env ?? []).filter((e) => e.includes('=')));
       const config: ContainerConfig = {
         Image: request.image,
         Cmd: cmd,
@@ -255,6 +257,7 @@ export class Daemon {
   containerStart(idOrName: string) {
     return this.api('POST', `/containers/${idOrName}/start`, async () => {
       const container = this.get(idOrName);
+      if (container.state.status === 'paused') throw new ApiError(409, 'cannot start a paused container, try unpause instead');
       if (container.state.status === 'running') return;
       const image = this.images.find(container.imageId);
       if (!image) throw new ApiError(500, `image ${container.imageId} of container ${container.name} is gone`);
@@ -270,7 +273,10 @@ export class Daemon {
         new Promise<null>((resolve) => setTimeout(() => resolve(null), 150)),
       ]);
       const finish = (code: number, error = '') => {
-        container.state = { ...container.state, status: error ? 'created' : 'exited', exitCode: code, finishedAt: Date.now(), error };
+        container.state = { ...container.state, status: error ? 'created' : 'exited', exitCode: code, finishedAt: Date.now(), error, oomKilled: false };
+        if (code === 137) {
+          this.runtime.oomKilled(container).then((oom) => (container.state.oomKilled = oom), () => {});
+        }
         container.exitWaiters.splice(0).forEach((w) => w(code, error));
         // --rm: removed once it has stopped; a guest that is going away takes the files with it.
         if (container.hostConfig.AutoRemove && this.containers.find(container.id)) {
@@ -291,11 +297,12 @@ export class Daemon {
    * container next stops. A client calls it before starting a container (as the Docker CLI
    * does), so that an auto-removed container cannot vanish before its status is read.
    */
-  containerWait(idOrName: string) {
+  containerWait(idOrName: string, condition: 'next-exit' | 'not-running' = 'next-exit') {
     const container = this.containers.find(idOrName);
-    return this.api('POST', `/containers/${idOrName}/wait?condition=next-exit`, async () => {
+    return this.api('POST', `/containers/${idOrName}/wait?condition=${condition}`, async () => {
       if (!container) throw new ApiError(404, `No such container: ${idOrName}`);
-      if (container.state.status !== 'running' && container.state.status !== 'created') return { StatusCode: container.state.exitCode };
+      const running = container.state.status === 'running' || container.state.status === 'paused';
+      if (!running && (condition === 'not-running' || container.state.status !== 'created')) return { StatusCode: container.state.exitCode };
       return await new Promise<{ StatusCode: number; Error?: { Message: string } }>((resolve) =>
         container.exitWaiters.push((code, error) => resolve({ StatusCode: code, ...(error ? { Error: { Message: error } } : {}) })),
       );
@@ -385,10 +392,11 @@ export class Daemon {
   containerKill(idOrName: string, signal = SIGKILL) {
     return this.api('POST', `/containers/${idOrName}/kill`, async () => {
       const container = this.get(idOrName);
-      if (container.state.status !== 'running') {
-        throw new ApiError(409, `cannot kill container: ${idOrName}: container ${container.id} is not running`);
+      if (container.state.status !== 'running' && container.state.status !== 'paused') {
+        throw new ApiError(409, `Cannot kill container: ${idOrName}: container ${container.id} is not running`);
       }
       this.runtime.signal(container, signal);
+      await this.thawIfPaused(container);
     });
   }
 
@@ -396,12 +404,14 @@ export class Daemon {
   containerStop(idOrName: string, timeoutSeconds = 10) {
     return this.api('POST', `/containers/${idOrName}/stop`, async () => {
       const container = this.get(idOrName);
-      if (container.state.status !== 'running') return;
+      if (container.state.status !== 'running' && container.state.status !== 'paused') return;
       const stopped = new Promise<void>((resolve) => container.exitWaiters.push(() => resolve()));
       // The image's STOPSIGNAL (nginx: SIGQUIT, a graceful stop), else SIGTERM.
       const stopSignal = this.images.find(container.imageId)?.config.config.StopSignal;
       this.runtime.signal(container, signalNumber(stopSignal) ?? SIGTERM);
-      const timer = setTimeout(() => this.runtime.signal(container, SIGKILL), timeoutSeconds * 1000);
+      await this.thawIfPaused(container); // a frozen process only sees its signal once thawed
+      // -t -1 waits for ever, as in Docker.
+      const timer = timeoutSeconds < 0 ? undefined : setTimeout(() => this.runtime.signal(container, SIGKILL), timeoutSeconds * 1000);
       await stopped;
       clearTimeout(timer);
     });
@@ -410,16 +420,26 @@ export class Daemon {
   containerDelete(idOrName: string, force = false) {
     return this.api('DELETE', `/containers/${idOrName}${force ? '?force=1' : ''}`, async () => {
       const container = this.get(idOrName);
-      if (container.state.status === 'running') {
+      if (container.state.status === 'paused' && !force) {
+        throw new ApiError(409, `cannot remove container "/${container.name}": container is paused and must be unpaused first`);
+      }
+      if (container.state.status === 'running' || container.state.status === 'paused') {
         if (!force) {
           throw new ApiError(409, `cannot remove container "/${container.name}": container is running: stop the container before removing or force remove`);
         }
         const stopped = new Promise<void>((resolve) => container.exitWaiters.push(() => resolve()));
         this.runtime.signal(container, SIGKILL);
+        await this.thawIfPaused(container);
         await stopped;
       }
       if (this.containers.find(container.id)) await this.removeNow(container);
     });
+  }
+
+  private async thawIfPaused(container: Container): Promise<void> {
+    if (container.state.status !== 'paused') return;
+    await this.runtime.freeze(container, false);
+    if (container.state.status === 'paused') container.state.status = 'running';
   }
 
   containerPause(idOrName: string, paused: boolean) {
@@ -485,11 +505,24 @@ export class Daemon {
         image.repoTags = image.repoTags.filter((t) => t !== untag);
         return [{ Untagged: untag }];
       }
+      const short = image.id.slice(7, 19);
+      if (!untag && image.repoTags.length > 1 && !force) {
+        throw new ApiError(409, `conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`);
+      }
+      const running = users.find((c) => c.state.status === 'running' || c.state.status === 'paused');
+      if (running && (force || !untag)) {
+        throw new ApiError(409, `conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`);
+      }
       if (users.length && !force) {
-        const running = users.find((c) => c.state.status === 'running');
         throw new ApiError(409, untag
-          ? `conflict: unable to remove repository reference "${name}" (must force) - container ${users[0]!.id.slice(0, 12)} is using its referenced image ${image.id.slice(7, 19)}`
-          : `conflict: unable to delete ${image.id.slice(7, 19)} (${running ? 'cannot be forced' : 'must be forced'}) - image is being used by ${running ? 'running ' : 'stopped '}container ${users[0]!.id.slice(0, 12)}`);
+          ? `conflict: unable to remove repository reference "${name}" (must force) - container ${users[0]!.id.slice(0, 12)} is using its referenced image ${short}`
+          : `conflict: unable to delete ${short} (must be forced) - image is being used by stopped container ${users[0]!.id.slice(0, 12)}`);
+      }
+      if (users.length) {
+        // Forced while stopped containers use it: the names go, the image stays for them.
+        const untagged = image.repoTags.map((t) => ({ Untagged: t }));
+        image.repoTags = [];
+        return untagged;
       }
       for (const tag of image.repoTags) events.push({ Untagged: tag });
       for (const digest of image.repoDigests) events.push({ Untagged: digest });

@@ -81,6 +81,10 @@ export class GuestRuntime {
     const lower = [...image.layers].reverse().map((l) => `${ROOT}/layers/${hex(l.diffId)}`).join(':');
     const c = container.config;
     const h = container.hostConfig;
+    // What Docker adds at start: HOSTNAME, HOME (if unset), TERM with a terminal.
+    const env = [...c.Env, `HOSTNAME=${c.Hostname}`];
+    if (!c.Env.some((e) => e.startsWith('HOME='))) env.push('HOME=/root');
+    if (c.Tty && !c.Env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
     const args = [
       '/sbin/drydock-run',
       '--rootfs', `${dir}/merged`,
@@ -97,24 +101,28 @@ export class GuestRuntime {
       ...(h.PidsLimit > 0 ? ['--pids', String(h.PidsLimit)] : []),
       ...(h.NanoCpus ? ['--cpus-quota', String(Math.round(h.NanoCpus / 1e4))] : []),
       ...(c.User ? ['--user', c.User] : []),
-      ...c.Env.flatMap((e) => ['--env', e]),
+      ...env.flatMap((e) => ['--env', e]),
       '--',
       ...c.Entrypoint,
       ...c.Cmd,
     ];
     const stderrHead: Uint8Array[] = [];
+    let first = true;
     const emit = (stream: 1 | 2) => (data: Uint8Array) => {
-      // drydock-run's own error (before the command ran) is the daemon's to report, not a log line.
-      if (stream === 2 && stderrHead.length === 0 && new TextDecoder().decode(data.subarray(0, 13)) === 'drydock-run: ') {
+      // drydock-run's own error (before the command ran) is the daemon's to report, not a log
+      // line. On a terminal (-t) it arrives on the one stream there is.
+      if (first && (stream === 2 || c.Tty) && new TextDecoder().decode(data.subarray(0, 13)) === 'drydock-run: ') {
         stderrHead.push(data);
         return;
       }
+      first = false;
       onOutput({ stream, time: Date.now(), data });
     };
     const proc = this.machine.agent.start(args, {
       cwd: '/',
       onStdout: emit(1),
       onStderr: emit(2),
+      collect: false, // the daemon keeps the logs; a chatty container must not be held twice
       interactive: c.OpenStdin,
       ...(c.Tty ? { pty: { rows: 24, cols: 80 } } : {}),
     });
@@ -148,16 +156,20 @@ export class GuestRuntime {
       ...options.cmd,
     ];
     let failure = '';
+    let first = true;
+    const output = (stream: 1 | 2) => (d: Uint8Array) => {
+      const text = first && (stream === 2 || options.tty) ? new TextDecoder().decode(d) : '';
+      first = false;
+      if (text.startsWith('drydock-run: ')) failure = text.slice(13).trim();
+      else onOutput(stream, d);
+    };
     const proc = this.machine.agent.start(args, {
       cwd: '/',
       interactive: options.stdin,
+      collect: false,
       ...(options.tty ? { pty: { rows: 24, cols: 80 } } : {}),
-      onStdout: (d) => onOutput(1, d),
-      onStderr: (d) => {
-        const text = new TextDecoder().decode(d);
-        if (!failure && text.startsWith('drydock-run: ')) failure = text.slice(13).trim();
-        else onOutput(2, d);
-      },
+      onStdout: output(1),
+      onStderr: output(2),
     });
     const exited = proc.exited.then((r) => {
       if (failure && [125, 126, 127].includes(r.exitCode)) throw new RuntimeError(failure, r.exitCode);
@@ -166,8 +178,15 @@ export class GuestRuntime {
     return { proc, exited };
   }
 
+  /** Signals the container's init, through the runtime process (which forwards it). */
   signal(container: Container, signal: number): void {
-    this.processes.get(container.id)?.kill(signal);
+    this.processes.get(container.id)?.kill(signal, true);
+  }
+
+  /** Whether the kernel's OOM killer ended a process of the container. */
+  async oomKilled(container: Container): Promise<boolean> {
+    const out = await this.sh(`grep oom_kill ${CGROUP_ROOT}/${container.id}/memory.events 2>/dev/null || true`);
+    return /oom_kill [1-9]/.test(out);
   }
 
   /** Input for a container started with OpenStdin; an empty array closes its stdin. */

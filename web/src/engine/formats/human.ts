@@ -1,21 +1,24 @@
 // Durations and sizes the way the Docker CLI prints them (go-units conventions). Pure code.
 
-/** "Less than a second", "5 seconds", "About a minute", "3 hours", "2 weeks", "10 months". */
+/**
+ * "Less than a second", "5 seconds", "About a minute", "3 hours", "2 weeks", "10 months", as
+ * go-units' HumanDuration: seconds and minutes truncate, hours round.
+ */
 export function humanDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
+  const seconds = Math.trunc(ms / 1000);
   if (seconds < 1) return 'Less than a second';
   if (seconds === 1) return '1 second';
   if (seconds < 60) return `${seconds} seconds`;
-  const minutes = Math.round(seconds / 60);
+  const minutes = Math.trunc(ms / 60_000);
   if (minutes === 1) return 'About a minute';
   if (minutes < 60) return `${minutes} minutes`;
-  const hours = Math.round(seconds / 3600);
+  const hours = Math.trunc(ms / 3_600_000 + 0.5);
   if (hours === 1) return 'About an hour';
   if (hours < 48) return `${hours} hours`;
-  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
-  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
-  return `${Math.floor(hours / 24 / 365)} years`;
+  if (hours < 24 * 7 * 2) return `${Math.trunc(hours / 24)} days`;
+  if (hours < 24 * 30 * 2) return `${Math.trunc(hours / 24 / 7)} weeks`;
+  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24 / 30)} months`;
+  return `${Math.trunc(ms / 3_600_000 / 24 / 365)} years`;
 }
 
 /** Decimal units with three significant digits: "4.26MB", "13.3kB", "0B". */

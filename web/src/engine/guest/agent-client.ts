@@ -37,6 +37,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   onStdout?: (bytes: Uint8Array) => void;
   onStderr?: (bytes: Uint8Array) => void;
+  /** Keep the output for the result (default). Long-lived processes that stream set false. */
+  collect?: boolean;
 }
 
 export interface ExecResult {
@@ -53,7 +55,8 @@ export interface GuestProcess {
   readonly id: number;
   writeStdin(data: Uint8Array | string): void;
   closeStdin(): void;
-  kill(signal?: number): void;
+  /** Signals the process group, or with `processOnly` the process itself. */
+  kill(signal?: number, processOnly?: boolean): void;
   /** Resizes the command's pseudo-terminal (with `pty` only). */
   resize(rows: number, cols: number): void;
   readonly exited: Promise<ExecResult>;
@@ -240,8 +243,12 @@ export class AgentClient {
     const exited = new Promise<ExecResult>((resolve, reject) => {
       pending = { stdout: [], stderr: [], options, timedOut: false, cancelled: false, resolve, reject, cleanup: () => {} };
     });
-    const kill = (signal = SIGKILL) => {
-      if (this.pending.has(id)) this.send(FrameType.Signal, id, encodeU32(signal));
+    const kill = (signal = SIGKILL, processOnly = false) => {
+      if (!this.pending.has(id)) return;
+      const payload = new Uint8Array(8);
+      new DataView(payload.buffer).setUint32(0, signal, true);
+      new DataView(payload.buffer).setUint32(4, processOnly ? 1 : 0, true);
+      this.send(FrameType.Signal, id, payload);
     };
     const env = Object.entries({ ...DEFAULT_ENV, ...options.env }).map(([k, v]) => `${k}=${v}`);
     let request: Uint8Array | null = null;
@@ -386,11 +393,11 @@ export class AgentClient {
     if (!p) return;
     switch (frame.type) {
       case FrameType.Stdout:
-        p.stdout.push(frame.payload);
+        if (p.options.collect !== false) p.stdout.push(frame.payload);
         p.options.onStdout?.(frame.payload);
         break;
       case FrameType.Stderr:
-        p.stderr.push(frame.payload);
+        if (p.options.collect !== false) p.stderr.push(frame.payload);
         p.options.onStderr?.(frame.payload);
         break;
       case FrameType.Exit: {

@@ -124,7 +124,7 @@ export const wait: Command = {
     let status = 0;
     for (const name of args) {
       try {
-        io.out(`${(await daemon.containerWait(name)).StatusCode}\n`);
+        io.out(`${(await daemon.containerWait(name, 'not-running')).StatusCode}\n`);
       } catch (error) {
         io.err(`${daemonError(error)}\n`);
         status = 1;

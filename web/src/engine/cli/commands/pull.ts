@@ -13,7 +13,7 @@ export const pull: Command = {
     const name = args[0]!;
     try {
       const ref = parseReference(name);
-      if (!/:[^/]+$/.test(name) && !name.includes('@')) io.out('Using default tag: latest\n');
+      if (!flags.quiet && !/:[^/]+$/.test(name) && !name.includes('@')) io.out('Using default tag: latest\n');
       await pullImage(daemon, name, (text) => !flags.quiet && io.out(text));
       io.out(`${ref.domain}/${ref.path}:${ref.tag}\n`);
       return 0;
