@@ -111,6 +111,22 @@ describe('docker in the guest (real containers)', () => {
     await docker('rm', 'trapper');
   });
 
+  it('restarts by policy, counts restarts, and stops restarting once stopped', async () => {
+    await docker('run', '-d', '--name', 'flaky', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'echo try; exit 1');
+    await expect.poll(async () => (await docker('inspect', '-f', '{{.RestartCount}} {{.State.Status}}', 'flaky')).out, { timeout: 30_000 }).toBe('2 exited\n');
+    expect((await docker('logs', 'flaky')).out).toBe('try\ntry\ntry\n');
+    await docker('rm', 'flaky');
+    await docker('run', '-d', '--name', 'phoenix', '--restart', 'always', 'busybox', 'sh', '-c', 'sleep 1; exit 0');
+    await expect.poll(async () => Number((await docker('inspect', '-f', '{{.RestartCount}}', 'phoenix')).out), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    expect((await docker('stop', '-t', '0', 'phoenix')).code).toBe(0);
+    const after = (await docker('inspect', '-f', '{{.RestartCount}}', 'phoenix')).out;
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect((await docker('inspect', '-f', '{{.RestartCount}} {{.State.Status}}', 'phoenix')).out).toBe(`${after.trim()} exited\n`);
+    await docker('rm', 'phoenix');
+    expect((await docker('run', '--rm', '--restart', 'always', 'busybox')).err).toBe("docker: Conflicting options: --restart and --rm.\nSee 'docker run --help'.\n");
+    expect((await docker('run', '--restart', 'sometimes', 'busybox')).code).toBe(125);
+  });
+
   it('runs as the user named in -u, from the image\'s own passwd file', async () => {
     expect((await docker('run', '--rm', '-u', 'nobody', 'busybox', 'id')).out).toBe('uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)\n');
     expect((await docker('run', '--rm', '-u', '1000:1000', 'busybox', 'id', '-u')).out).toBe('1000\n');

@@ -22,6 +22,7 @@ export interface HostConfig {
   PidsLimit: number;
   NanoCpus: number;
   NetworkMode: string;
+  RestartPolicy: { Name: 'no' | 'always' | 'unless-stopped' | 'on-failure' | ''; MaximumRetryCount: number };
 }
 
 export interface LogEntry {
@@ -52,6 +53,9 @@ export interface Container {
   /** Listeners to the container's output (attached clients, `logs -f`). */
   listeners: Set<(entry: LogEntry) => void>;
   exitWaiters: Array<(code: number, error?: string) => void>;
+  restartCount: number;
+  /** Stopped or killed by a user: no restart policy applies until it is started again. */
+  manuallyStopped: boolean;
 }
 
 export class ContainerStore {

@@ -221,7 +221,14 @@ export class Daemon {
         OpenStdin: !!request.openStdin,
         Labels: { ...ic.Labels, ...request.labels },
       };
-      const hostConfig: HostConfig = { AutoRemove: false, Memory: 0, PidsLimit: 0, NanoCpus: 0, NetworkMode: 'default', ...request.hostConfig };
+      const hostConfig: HostConfig = {
+        AutoRemove: false, Memory: 0, PidsLimit: 0, NanoCpus: 0, NetworkMode: 'default',
+        RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+        ...request.hostConfig,
+      };
+      if (hostConfig.AutoRemove && hostConfig.RestartPolicy.Name !== 'no') {
+        throw new ApiError(400, 'can\'t create \'AutoRemove\' container with restart policy');
+      }
       const container: Container = {
         id,
         name,
@@ -234,6 +241,8 @@ export class Daemon {
         logs: [],
         listeners: new Set(),
         exitWaiters: [],
+        restartCount: 0,
+        manuallyStopped: false,
       };
       await this.runtime.create(container);
       this.containers.add(container);
@@ -259,37 +268,61 @@ export class Daemon {
       const container = this.get(idOrName);
       if (container.state.status === 'paused') throw new ApiError(409, 'cannot start a paused container, try unpause instead');
       if (container.state.status === 'running') return;
-      const image = this.images.find(container.imageId);
-      if (!image) throw new ApiError(500, `image ${container.imageId} of container ${container.name} is gone`);
-      const record = (entry: LogEntry) => {
-        container.logs.push(entry);
-        container.listeners.forEach((l) => l(entry));
-      };
-      const { exited } = this.runtime.start(container, image, record);
-      container.state = { ...container.state, status: 'running', startedAt: Date.now(), exitCode: 0, error: '' };
-      // A runtime failure shows up within moments: wait for it briefly, as `docker start` does.
-      const early = await Promise.race([
-        exited.then((code) => ({ code }), (error: Error) => ({ error })),
-        new Promise<null>((resolve) => setTimeout(() => resolve(null), 150)),
-      ]);
-      const finish = (code: number, error = '') => {
-        container.state = { ...container.state, status: error ? 'created' : 'exited', exitCode: code, finishedAt: Date.now(), error, oomKilled: false };
-        if (code === 137) {
-          this.runtime.oomKilled(container).then((oom) => (container.state.oomKilled = oom), () => {});
-        }
-        container.exitWaiters.splice(0).forEach((w) => w(code, error));
-        // --rm: removed once it has stopped; a guest that is going away takes the files with it.
-        if (container.hostConfig.AutoRemove && this.containers.find(container.id)) {
-          this.removeNow(container).catch((error: Error) => console.warn(`drydock: removing ${container.name}: ${error.message}`));
-        }
-      };
-      if (early && 'error' in early) {
-        finish(early.error instanceof RuntimeError ? early.error.exitCode : 128, startFailure(early.error));
-        throw new ApiError(early.error instanceof RuntimeError && early.error.exitCode === 127 ? 400 : 500, startFailure(early.error));
-      }
-      if (early) finish(early.code);
-      else exited.then((code) => finish(code), (error: Error) => finish(error instanceof RuntimeError ? error.exitCode : 128, startFailure(error)));
+      container.manuallyStopped = false;
+      await this.launch(container);
     });
+  }
+
+  /** Starts the container's process and follows it to its exit (and to a restart, by policy). */
+  private async launch(container: Container): Promise<void> {
+    const image = this.images.find(container.imageId);
+    if (!image) throw new ApiError(500, `image ${container.imageId} of container ${container.name} is gone`);
+    const record = (entry: LogEntry) => {
+      container.logs.push(entry);
+      container.listeners.forEach((l) => l(entry));
+    };
+    const { exited } = this.runtime.start(container, image, record);
+    container.state = { ...container.state, status: 'running', startedAt: Date.now(), exitCode: 0, error: '' };
+    // A runtime failure shows up within moments: wait for it briefly, as `docker start` does.
+    const early = await Promise.race([
+      exited.then((code) => ({ code }), (error: Error) => ({ error })),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 150)),
+    ]);
+    const finish = (code: number, error = '') => {
+      container.state = { ...container.state, status: error ? 'created' : 'exited', exitCode: code, finishedAt: Date.now(), error, oomKilled: false };
+      if (code === 137) {
+        this.runtime.oomKilled(container).then((oom) => (container.state.oomKilled = oom), () => {});
+      }
+      container.exitWaiters.splice(0).forEach((w) => w(code, error));
+      if (!error && this.shouldRestart(container, code)) {
+        // Docker's backoff: 100 ms, doubling, shown as "Restarting (code) … ago" meanwhile.
+        container.state.status = 'restarting';
+        const delay = 100 * 2 ** Math.min(container.restartCount, 8);
+        container.restartCount++;
+        setTimeout(() => {
+          if (container.state.status !== 'restarting' || !this.containers.find(container.id)) return;
+          this.launch(container).catch(() => (container.state.status = 'exited'));
+        }, delay);
+        return;
+      }
+      // --rm: removed once it has stopped; a guest that is going away takes the files with it.
+      if (container.hostConfig.AutoRemove && this.containers.find(container.id)) {
+        this.removeNow(container).catch((error: Error) => console.warn(`drydock: removing ${container.name}: ${error.message}`));
+      }
+    };
+    if (early && 'error' in early) {
+      finish(early.error instanceof RuntimeError ? early.error.exitCode : 128, startFailure(early.error));
+      throw new ApiError(early.error instanceof RuntimeError && early.error.exitCode === 127 ? 400 : 500, startFailure(early.error));
+    }
+    if (early) finish(early.code);
+    else exited.then((code) => finish(code), (error: Error) => finish(error instanceof RuntimeError ? error.exitCode : 128, startFailure(error)));
+  }
+
+  private shouldRestart(container: Container, code: number): boolean {
+    const { Name, MaximumRetryCount } = container.hostConfig.RestartPolicy;
+    if (container.manuallyStopped || Name === 'no' || Name === '') return false;
+    if (Name === 'on-failure') return code !== 0 && (MaximumRetryCount === 0 || container.restartCount < MaximumRetryCount);
+    return true; // always, unless-stopped
   }
 
   /**
@@ -377,7 +410,7 @@ export class Daemon {
 
   containerList(all: boolean) {
     return this.api('GET', `/containers/json${all ? '?all=1' : ''}`, async () =>
-      this.containers.list().filter((c) => all || c.state.status === 'running' || c.state.status === 'paused'),
+      this.containers.list().filter((c) => all || ['running', 'paused', 'restarting'].includes(c.state.status)),
     );
   }
 
@@ -395,6 +428,7 @@ export class Daemon {
       if (container.state.status !== 'running' && container.state.status !== 'paused') {
         throw new ApiError(409, `Cannot kill container: ${idOrName}: container ${container.id} is not running`);
       }
+      container.manuallyStopped = true;
       this.runtime.signal(container, signal);
       await this.thawIfPaused(container);
     });
@@ -404,6 +438,8 @@ export class Daemon {
   containerStop(idOrName: string, timeoutSeconds = 10) {
     return this.api('POST', `/containers/${idOrName}/stop`, async () => {
       const container = this.get(idOrName);
+      container.manuallyStopped = true;
+      if (container.state.status === 'restarting') container.state.status = 'exited';
       if (container.state.status !== 'running' && container.state.status !== 'paused') return;
       const stopped = new Promise<void>((resolve) => container.exitWaiters.push(() => resolve()));
       // The image's STOPSIGNAL (nginx: SIGQUIT, a graceful stop), else SIGTERM.
@@ -420,6 +456,9 @@ export class Daemon {
   containerDelete(idOrName: string, force = false) {
     return this.api('DELETE', `/containers/${idOrName}${force ? '?force=1' : ''}`, async () => {
       const container = this.get(idOrName);
+      if (container.state.status === 'restarting' && !force) {
+        throw new ApiError(409, `cannot remove container "/${container.name}": container is restarting: stop the container before removing or force remove`);
+      }
       if (container.state.status === 'paused' && !force) {
         throw new ApiError(409, `cannot remove container "/${container.name}": container is paused and must be unpaused first`);
       }
@@ -427,11 +466,13 @@ export class Daemon {
         if (!force) {
           throw new ApiError(409, `cannot remove container "/${container.name}": container is running: stop the container before removing or force remove`);
         }
+        container.manuallyStopped = true;
         const stopped = new Promise<void>((resolve) => container.exitWaiters.push(() => resolve()));
         this.runtime.signal(container, SIGKILL);
         await this.thawIfPaused(container);
         await stopped;
       }
+      container.manuallyStopped = true; // a container waiting to restart is removed instead
       if (this.containers.find(container.id)) await this.removeNow(container);
     });
   }

@@ -30,7 +30,7 @@ export function containerJson(c: Container) {
     },
     Image: c.imageId,
     Name: `/${c.name}`,
-    RestartCount: 0,
+    RestartCount: c.restartCount,
     Driver: 'overlay2',
     Platform: 'linux',
     HostConfig: {
@@ -39,6 +39,7 @@ export function containerJson(c: Container) {
       NanoCpus: c.hostConfig.NanoCpus,
       PidsLimit: c.hostConfig.PidsLimit || null,
       NetworkMode: c.hostConfig.NetworkMode,
+      RestartPolicy: c.hostConfig.RestartPolicy,
     },
     Config: {
       Hostname: c.config.Hostname,

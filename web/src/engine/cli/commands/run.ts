@@ -28,7 +28,23 @@ export const runFlags: Command['flags'] = [
   { long: 'cpus', kind: 'string', description: 'Number of CPUs' },
   { long: 'network', kind: 'string', description: 'Connect a container to a network' },
   { long: 'label', short: 'l', kind: 'list', description: 'Set meta data on a container' },
+  { long: 'restart', kind: 'string', description: 'Restart policy to apply when a container exits', default: 'no' },
 ];
+
+/** `--restart no|always|unless-stopped|on-failure[:max-retries]`. */
+export function parseRestart(value: string | undefined): { Name: 'no' | 'always' | 'unless-stopped' | 'on-failure'; MaximumRetryCount: number } {
+  if (value === undefined || value === '' || value === 'no') return { Name: 'no', MaximumRetryCount: 0 };
+  const [name, count, extra] = value.split(':');
+  if (extra !== undefined || (count !== undefined && name !== 'on-failure')) {
+    throw new UsageError(`invalid restart policy format: ${value}`);
+  }
+  if (name === 'always' || name === 'unless-stopped') return { Name: name, MaximumRetryCount: 0 };
+  if (name === 'on-failure') {
+    if (count !== undefined && !/^\d+$/.test(count)) throw new UsageError(`invalid restart policy format: maximum retry count must be an integer`);
+    return { Name: 'on-failure', MaximumRetryCount: Number(count ?? 0) };
+  }
+  throw new UsageError(`invalid restart policy format: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+}
 
 /** The container configuration from `docker run`/`docker create` flags. */
 export function createRequest({ flags, args }: Pick<CommandContext, 'flags' | 'args'>): CreateRequest {
@@ -56,6 +72,7 @@ export function createRequest({ flags, args }: Pick<CommandContext, 'flags' | 'a
       PidsLimit: (flags['pids-limit'] as number | undefined) ?? 0,
       NanoCpus: Math.round(cpus * 1e9),
       NetworkMode: network,
+      RestartPolicy: parseRestart(flags.restart as string | undefined),
     },
   };
 }
@@ -86,6 +103,10 @@ export const run: Command = {
       io.err(`docker: ${daemonError(error)}.\nSee 'docker run --help'.\n`);
       return 125;
     };
+    if (flags.rm && flags.restart !== undefined && flags.restart !== 'no') {
+      io.err("docker: Conflicting options: --restart and --rm.\nSee 'docker run --help'.\n");
+      return 125;
+    }
     if (flags.tty && flags.interactive && !flags.detach && !io.stdinTty) {
       io.err('the input device is not a TTY\n');
       return 1;
