@@ -272,5 +272,19 @@ describe('docker run -it in the learner terminal (real guest)', () => {
     expect((await session).exitCode).toBe(3);
     expect((await docker('ps', '-a')).out).toMatch(/Exited \(3\) .* shell\n/);
     await docker('rm', 'shell');
+
+    // Ctrl-P Ctrl-Q leaves the container running; docker attach goes back in.
+    const detaching = shell.run('docker run -it --name bg busybox sh');
+    await settled();
+    guest.writeConsole('\x10\x11');
+    expect((await detaching).exitCode).toBe(0);
+    expect((await docker('ps')).out).toMatch(/Up .* bg\n/);
+    const attaching = shell.run('docker attach bg');
+    await expect.poll(() => shell.text.slice(-200), { timeout: 10_000 }).toContain('docker attach bg');
+    guest.writeConsole('\r');
+    await settled();
+    guest.writeConsole('exit 4\r');
+    expect((await attaching).exitCode).toBe(4);
+    await docker('rm', 'bg');
   });
 });

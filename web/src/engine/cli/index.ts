@@ -3,6 +3,7 @@
 import type { Daemon } from '../daemon/daemon';
 import type { CliIO, Command } from './context';
 import { parseFlags, UsageError } from './flags';
+import { attach } from './commands/attach';
 import { exec } from './commands/exec';
 import { images } from './commands/images';
 import { kill, pause, rename, restart, rm, start, stop, unpause, wait } from './commands/lifecycle';
@@ -18,7 +19,7 @@ import { run } from './commands/run';
 import { version } from './commands/version';
 
 const COMMANDS: Command[] = [
-  run, exec, ps, images, pull, create, start, stop, restart, kill, pause, unpause, rename, wait,
+  run, exec, attach, ps, images, pull, create, start, stop, restart, kill, pause, unpause, rename, wait,
   logs, top, inspect, diff, stats, port, rm, rmi, tag, history, info, version,
 ];
 /** Sub-commands that exist only under a management command (`docker container prune`). */
@@ -27,7 +28,7 @@ const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 /** `docker container ls`, `docker image pull`, …: the management-command spellings. */
 const GROUPS: Record<string, Record<string, string>> = {
   container: {
-    ls: 'ps', list: 'ps', ps: 'ps', run: 'run', exec: 'exec', create: 'create', rm: 'rm', remove: 'rm',
+    ls: 'ps', list: 'ps', ps: 'ps', run: 'run', exec: 'exec', attach: 'attach', create: 'create', rm: 'rm', remove: 'rm',
     stop: 'stop', start: 'start', restart: 'restart', kill: 'kill', logs: 'logs', pause: 'pause',
     unpause: 'unpause', rename: 'rename', wait: 'wait', top: 'top', inspect: 'inspect',
     diff: 'diff', stats: 'stats', port: 'port', prune: 'container prune',

@@ -3,6 +3,23 @@ import { parseReference } from '../../formats/reference';
 import type { Command, CommandContext } from '../context';
 import { UsageError } from '../flags';
 import { daemonError, pullImage } from '../output';
+import { DetachKeys } from '../detach-keys';
+
+/** Forwards the client's stdin; on a terminal, watches for the detach keys. */
+export function forwardStdin(io: CommandContext['io'], write: (bytes: Uint8Array) => void, tty: boolean, onDetach: () => void): void {
+  const keys = new DetachKeys();
+  let done = false;
+  io.onStdin((bytes) => {
+    if (done) return;
+    if (!tty || !bytes.length) return write(bytes);
+    const { forward, detach } = keys.feed(bytes);
+    if (forward.length) write(forward);
+    if (detach) {
+      done = true;
+      onDetach();
+    }
+  });
+}
 
 /** "256m", "1g", "1048576" → bytes, as Docker's RAMInBytes reads them. */
 export function parseMemory(value: string): number {
@@ -128,9 +145,12 @@ export const run: Command = {
       return 0;
     }
     const detach = await daemon.containerAttach(id, (entry) => (entry.stream === 1 ? io.out(entry.data) : io.err(entry.data)));
+    let detached!: () => void;
+    const detachedByKeys = new Promise<{ StatusCode: number; Error?: { Message: string } }>((resolve) => (detached = () => resolve({ StatusCode: 0 })));
     if (flags.interactive) {
-      // -i: the client's keystrokes (raw, with -t) go to the container's stdin.
-      io.onStdin((bytes) => daemon.containerStdin(id, bytes));
+      // -i: the client's keystrokes (raw, with -t) go to the container's stdin; with -t,
+      // Ctrl-P Ctrl-Q detaches and leaves the container running.
+      forwardStdin(io, (bytes) => daemon.containerStdin(id, bytes), !!flags.tty, detached);
       io.startStdin(!!flags.tty && io.stdinTty);
     }
     if (flags.tty) io.onResize((rows, cols) => void daemon.containerResize(id, rows, cols).catch(() => {}));
@@ -146,7 +166,7 @@ export const run: Command = {
       return message.includes('executable file not found') ? 127 : message.includes('permission denied') ? 126 : 125;
     }
     if (flags.tty && io.size.rows > 0) await daemon.containerResize(id, io.size.rows, io.size.cols).catch(() => {});
-    const { StatusCode, Error: failure } = await exited;
+    const { StatusCode, Error: failure } = await Promise.race([exited, detachedByKeys]);
     detach();
     if (failure) io.err(`docker: Error response from daemon: ${failure.Message}.\n`);
     return StatusCode;
