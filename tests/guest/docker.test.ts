@@ -236,6 +236,23 @@ describe('docker in the guest (real containers)', () => {
     await docker('rm', '-f', 'changer');
   });
 
+  it('copies files into and out of containers, running or not', async () => {
+    await guest.agent.exec(['sh', '-c', 'echo "<h1>mine</h1>" > /root/index.html']);
+    await docker('create', '--name', 'box', 'busybox', 'cat', '/tmp/index.html');
+    const into = await docker('cp', 'index.html', 'box:/tmp/index.html'); // relative to the client's cwd, /root
+    expect(into.code).toBe(0);
+    expect(into.err).toMatch(/^Successfully copied [\d.]+kB to box:\/tmp\/index.html\n$/);
+    expect((await docker('start', 'box')).code).toBe(0);
+    expect((await docker('wait', 'box')).out).toBe('0\n');
+    expect((await docker('logs', 'box')).out).toBe('<h1>mine</h1>\n');
+    expect((await docker('cp', 'box:/etc/passwd', '/tmp/passwd-from-box')).code).toBe(0);
+    expect(decoder.decode((await guest.agent.exec(['head', '-1', '/tmp/passwd-from-box'])).stdout)).toBe('root:x:0:0:root:/root:/bin/sh\n');
+    expect((await docker('cp', 'box:/nope', '/tmp'))).toMatchObject({ code: 1, err: 'Error response from daemon: Could not find the file /nope in container box\n' });
+    expect((await docker('cp', 'a', 'b')).err).toBe('must specify at least one container source\n');
+    expect(decoder.decode((await guest.agent.exec(['sh', '-c', 'grep -c "box\\|merged" /proc/mounts'])).stdout).trim()).toBe('1');
+    await docker('rm', 'box');
+  });
+
   it('shows pulled images with their real sizes', async () => {
     const r = await docker('images');
     expect(r.out.split('\n')[0]).toMatch(/^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$/);

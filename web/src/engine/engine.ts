@@ -34,6 +34,7 @@ export class Engine {
       onClose: (listener) => session.whenClosed(listener),
       stdoutTty: session.request.stdoutTty,
       stdinTty: session.request.stdinTty,
+      cwd: session.request.cwd,
       size: { rows: session.request.rows, cols: session.request.cols },
       startStdin: (raw) => session.startStdin(raw),
       onStdin: (listener) => stdinListeners.push(listener),

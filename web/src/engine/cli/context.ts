@@ -12,6 +12,8 @@ export interface CliIO {
   onClose(listener: () => void): void;
   stdoutTty: boolean;
   stdinTty: boolean;
+  /** The client's working directory in the guest (relative paths start there). */
+  cwd: string;
   /** The client's terminal size (0×0 when it has none). */
   size: { rows: number; cols: number };
   /** Asks the client for its stdin (raw: switch its terminal to raw mode). */

@@ -4,6 +4,7 @@ import type { Daemon } from '../daemon/daemon';
 import type { CliIO, Command } from './context';
 import { parseFlags, UsageError } from './flags';
 import { attach } from './commands/attach';
+import { cp } from './commands/cp';
 import { exec } from './commands/exec';
 import { images } from './commands/images';
 import { kill, pause, rename, restart, rm, start, stop, unpause, wait } from './commands/lifecycle';
@@ -20,7 +21,7 @@ import { version } from './commands/version';
 
 const COMMANDS: Command[] = [
   run, exec, attach, ps, images, pull, create, start, stop, restart, kill, pause, unpause, rename, wait,
-  logs, top, inspect, diff, stats, port, rm, rmi, tag, history, info, version,
+  logs, top, inspect, diff, stats, port, cp, rm, rmi, tag, history, info, version,
 ];
 /** Sub-commands that exist only under a management command (`docker container prune`). */
 const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'system df': systemDf, 'system info': info };
@@ -31,7 +32,7 @@ const GROUPS: Record<string, Record<string, string>> = {
     ls: 'ps', list: 'ps', ps: 'ps', run: 'run', exec: 'exec', attach: 'attach', create: 'create', rm: 'rm', remove: 'rm',
     stop: 'stop', start: 'start', restart: 'restart', kill: 'kill', logs: 'logs', pause: 'pause',
     unpause: 'unpause', rename: 'rename', wait: 'wait', top: 'top', inspect: 'inspect',
-    diff: 'diff', stats: 'stats', port: 'port', prune: 'container prune',
+    diff: 'diff', stats: 'stats', port: 'port', cp: 'cp', prune: 'container prune',
   },
   system: { df: 'system df', info: 'system info' },
   image: { ls: 'images', list: 'images', pull: 'pull', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', inspect: 'inspect' },

@@ -579,6 +579,22 @@ export class Daemon {
     });
   }
 
+  /** PUT/GET /containers/{id}/archive: a copy into or out of the container's filesystem. */
+  containerCopy(idOrName: string, direction: 'in' | 'out', hostPath: string, containerPath: string) {
+    return this.api(direction === 'in' ? 'PUT' : 'GET', `/containers/${idOrName}/archive?path=${encodeURIComponent(containerPath)}`, async () => {
+      const container = this.get(idOrName);
+      const image = this.images.find(container.imageId);
+      if (!image) throw new ApiError(500, `image of container ${container.name} is gone`);
+      try {
+        return await this.runtime.copy(container, image, direction, hostPath, containerPath);
+      } catch (error) {
+        if ((error as Error).message !== 'missing') throw new ApiError(500, (error as Error).message);
+        if (direction === 'out') throw new ApiError(404, `Could not find the file ${containerPath} in container ${idOrName}`);
+        throw new ApiError(400, `lstat ${hostPath}: no such file or directory`);
+      }
+    });
+  }
+
   containerChanges(idOrName: string) {
     return this.api('GET', `/containers/${idOrName}/changes`, async () => {
       const container = this.get(idOrName);

@@ -235,6 +235,28 @@ export class GuestRuntime {
       .filter((c) => !hidden.test(c.path));
   }
 
+  /**
+   * Copies between the guest's filesystem and the container's root (its overlay, mounted at
+   * first start and kept until removal; mounted here if the container never ran). Paths travel
+   * as arguments, never inside the script. Returns the size of the copy as a tar stream.
+   */
+  async copy(container: Container, image: Image, direction: 'in' | 'out', hostPath: string, containerPath: string): Promise<number> {
+    const dir = `${ROOT}/containers/${container.id}`;
+    const lower = [...image.layers].reverse().map((l) => `${ROOT}/layers/${hex(l.diffId)}`).join(':');
+    const script =
+      `set -e; d=${dir}; mkdir -p $d/diff $d/work $d/merged; ` +
+      `grep -q " $d/merged " /proc/mounts || mount -t overlay overlay -o lowerdir=${lower},upperdir=$d/diff,workdir=$d/work $d/merged; ` +
+      `src="$1"; dst="$2"; [ -e "$src" ] || [ -L "$src" ] || { echo "missing" >&2; exit 2; }; ` +
+      `cp -a "$src" "$dst"; tar -cf - -C "$(dirname "$src")" "$(basename "$src")" | wc -c`;
+    const inContainer = `${dir}/merged/${containerPath.replace(/^\/+/, '')}`;
+    const [src, dst] = direction === 'out' ? [inContainer, hostPath] : [hostPath, inContainer];
+    const r = await this.machine.agent.exec(['/bin/sh', '-c', script, 'sh', src, dst], { timeoutMs: 120_000 });
+    const err = new TextDecoder().decode(r.stderr).trim();
+    if (r.exitCode === 2 && err === 'missing') throw new Error('missing');
+    if (r.exitCode !== 0) throw new Error(err.replace(new RegExp(`${dir}/merged`, 'g'), '') || `exit ${r.exitCode}`);
+    return Number(new TextDecoder().decode(r.stdout).trim());
+  }
+
   /** Memory, pids and CPU time from the container's cgroup (what `docker stats` reads). */
   async stats(container: Container): Promise<{ memory: number; memoryLimit: number; pids: number; cpuUsec: number; at: number }> {
     const cg = `${CGROUP_ROOT}/${container.id}`;
