@@ -1,6 +1,7 @@
 // The engine: the daemon plus the CLI it serves. Each run of `docker` in the guest arrives as a
 // client session from the agent; the engine runs the command and sends back output and status.
 import { Daemon } from './daemon/daemon';
+import { GuestRuntime } from './daemon/guest-runtime';
 import type { RegistrySource } from './daemon/registry-source';
 import type { ClientSession } from './guest/agent-client';
 import type { GuestMachine } from './guest/guest-machine';
@@ -11,7 +12,7 @@ export class Engine {
   readonly daemon: Daemon;
 
   constructor(machine: GuestMachine, registry: RegistrySource) {
-    this.daemon = new Daemon(machine, registry);
+    this.daemon = new Daemon(new GuestRuntime(machine), registry);
     machine.agent.onClientOpen = (session) => void this.serve(session);
   }
 

@@ -3,10 +3,9 @@
 // status, time) for the page's API panel. State lives in ImageStore and ContainerStore; work in
 // the guest goes through GuestRuntime; images come from a RegistrySource.
 import { parseReference, familiarString, type ImageReference, InvalidReferenceError } from '../formats/reference';
-import type { GuestMachine } from '../guest/guest-machine';
 import { ContainerStore, type Container, type ContainerConfig, type HostConfig, type LogEntry } from './container-store';
 import { chainIds, gunzip, randomHex, sha256Digest } from './digest';
-import { GuestRuntime, RuntimeError } from './guest-runtime';
+import { RuntimeError, type ContainerRuntime } from './runtime';
 import { ImageStore, type Image, type ImageConfig } from './image-store';
 import { randomName } from './names';
 import type { RegistrySource } from './registry-source';
@@ -57,16 +56,13 @@ const HOSTNAME = /^[a-zA-Z0-9][a-zA-Z0-9.-]{0,62}$/;
 export class Daemon {
   readonly images = new ImageStore();
   readonly containers = new ContainerStore();
-  readonly runtime: GuestRuntime;
   readonly apiLog: ApiLogEntry[] = [];
   onApiCall: (entry: ApiLogEntry) => void = () => {};
 
   constructor(
-    machine: GuestMachine,
+    readonly runtime: ContainerRuntime,
     private readonly registry: RegistrySource,
-  ) {
-    this.runtime = new GuestRuntime(machine);
-  }
+  ) {}
 
   private async api<T>(method: string, path: string, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
@@ -366,7 +362,7 @@ export class Daemon {
       return { container, execId: randomHex(32) };
     });
     return this.api('POST', `/exec/${execId}/start`, async () => {
-      const { proc, exited } = this.runtime.exec(
+      const handle = this.runtime.exec(
         container,
         {
           cmd: config.cmd,
@@ -380,15 +376,15 @@ export class Daemon {
       );
       return {
         execId,
-        exited: exited.catch((error: Error) => {
+        exited: handle.exited.catch((error: Error) => {
           if (error instanceof RuntimeError) {
             throw new ApiError(error.exitCode === 127 ? 400 : 500, `OCI runtime exec failed: exec failed: unable to start container process: ${error.message}: unknown`);
           }
           throw error;
         }),
-        write: (data: Uint8Array) => (data.length ? proc.writeStdin(data) : proc.closeStdin()),
-        resize: (rows: number, cols: number) => proc.resize(rows, cols),
-        kill: (signal: number) => proc.kill(signal),
+        write: (data: Uint8Array) => handle.write(data),
+        resize: (rows: number, cols: number) => handle.resize(rows, cols),
+        kill: (signal: number) => handle.kill(signal),
       };
     });
   }

@@ -6,20 +6,15 @@ import type { GuestProcess } from '../guest/agent-client';
 import type { GuestMachine } from '../guest/guest-machine';
 import type { Container, LogEntry } from './container-store';
 import type { Image } from './image-store';
+import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle } from './runtime';
 
 const ROOT = '/var/lib/drydock';
 const CGROUP_ROOT = '/sys/fs/cgroup/drydock';
 const hex = (digest: string) => digest.replace(/^sha256:/, '');
 
-/** A runtime failure before the container's command ran (drydock-run's own error). */
-export class RuntimeError extends Error {
-  override name = 'RuntimeError';
-  constructor(message: string, readonly exitCode: number) {
-    super(message);
-  }
-}
+export { RuntimeError };
 
-export class GuestRuntime {
+export class GuestRuntime implements ContainerRuntime {
   private readonly unpacked = new Set<string>();
   private readonly unpacking = new Map<string, Promise<void>>();
   private readonly processes = new Map<string, GuestProcess>();
@@ -143,7 +138,7 @@ export class GuestRuntime {
     container: Container,
     options: { cmd: string[]; env: string[]; workdir: string; user: string; tty: boolean; stdin: boolean },
     onOutput: (stream: 1 | 2, data: Uint8Array) => void,
-  ) {
+  ): ExecHandle {
     const dir = `${ROOT}/containers/${container.id}`;
     const args = [
       '/sbin/drydock-run',
@@ -175,7 +170,12 @@ export class GuestRuntime {
       if (failure && [125, 126, 127].includes(r.exitCode)) throw new RuntimeError(failure, r.exitCode);
       return r.exitCode;
     });
-    return { proc, exited };
+    return {
+      exited,
+      write: (data) => (data.length ? proc.writeStdin(data) : proc.closeStdin()),
+      resize: (rows, cols) => proc.resize(rows, cols),
+      kill: (signal) => proc.kill(signal),
+    };
   }
 
   /** Signals the container's init, through the runtime process (which forwards it). */
@@ -258,7 +258,7 @@ export class GuestRuntime {
   }
 
   /** Memory, pids and CPU time from the container's cgroup (what `docker stats` reads). */
-  async stats(container: Container): Promise<{ memory: number; memoryLimit: number; pids: number; cpuUsec: number; at: number }> {
+  async stats(container: Container): Promise<ContainerStats> {
     const cg = `${CGROUP_ROOT}/${container.id}`;
     const out = await this.sh(`cat ${cg}/memory.current ${cg}/memory.max ${cg}/pids.current; grep usage_usec ${cg}/cpu.stat; grep MemTotal /proc/meminfo`);
     const [memory, memoryMax, pids, usage, total] = out.trim().split('\n');

@@ -1,0 +1,117 @@
+// MemoryRuntime: a ContainerRuntime that runs "containers" in memory, for unit-speed tests of
+// the daemon and CLI. It interprets a few programs (true, false, echo, sleep, sh -c with
+// `;`-separated echo/exit/sleep, /hello) and behaves like a PID 1 without signal handlers:
+// SIGTERM is ignored, SIGKILL ends it with 137. A test fake, never the product: the
+// conformance suite (tests/conformance/) runs the same tests against the real guest.
+import type { Container, LogEntry } from '../../web/src/engine/daemon/container-store';
+import type { Image } from '../../web/src/engine/daemon/image-store';
+import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle } from '../../web/src/engine/daemon/runtime';
+
+interface Running {
+  kill(signal: number): void;
+}
+
+const enc = new TextEncoder();
+
+/** Runs argv; resolves with the exit status. Steps run in order; `sleep` waits real time. */
+function interpret(argv: string[], out: (text: string) => void, onKill: (kill: (signal: number) => void) => void): Promise<number> {
+  const program = argv[0]?.split('/').pop() ?? '';
+  const steps: string[][] =
+    program === 'sh' && argv[1] === '-c' ? (argv[2] ?? '').split(';').map((s) => s.trim().split(/\s+/).filter(Boolean)) : [argv.map((a, i) => (i === 0 ? program : a))];
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let done = false;
+    const finish = (code: number) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(code);
+    };
+    onKill((signal) => signal === 9 && finish(137)); // PID 1 ignores what it has no handler for
+    const next = (i: number): void => {
+      if (done) return;
+      const [cmd, ...args] = steps[i] ?? [];
+      if (cmd === undefined) return finish(0);
+      switch (cmd) {
+        case 'true': return next(i + 1);
+        case 'false': return finish(1);
+        case 'exit': return finish(Number(args[0] ?? 0));
+        case 'echo': out(`${args.join(' ').replace(/^"|"$/g, '')}\n`); return next(i + 1);
+        case 'hello': out('\nHello from Drydock!\n'); return next(i + 1);
+        case 'sleep': timer = setTimeout(() => next(i + 1), Number(args[0] ?? 0) * 1000); return;
+        default: out(`sh: ${cmd}: not found\n`); return finish(127);
+      }
+    };
+    next(0);
+  });
+}
+
+const KNOWN = new Set(['true', 'false', 'echo', 'sleep', 'sh', 'hello']);
+
+export class MemoryRuntime implements ContainerRuntime {
+  private readonly layers = new Set<string>();
+  private readonly running = new Map<string, Running>();
+
+  hasLayer(diffId: string): boolean {
+    return this.layers.has(diffId);
+  }
+  async unpackLayer(diffId: string): Promise<void> {
+    this.layers.add(diffId);
+  }
+  async removeLayers(diffIds: string[]): Promise<void> {
+    diffIds.forEach((d) => this.layers.delete(d));
+  }
+  async create(): Promise<void> {}
+
+  start(container: Container, _image: Image, onOutput: (entry: LogEntry) => void): { exited: Promise<number> } {
+    const argv = [...container.config.Entrypoint, ...container.config.Cmd];
+    const program = argv[0]?.split('/').pop() ?? '';
+    if (!KNOWN.has(program)) {
+      return { exited: Promise.reject(new RuntimeError(`exec: "${argv[0]}": executable file not found in $PATH`, 127)) };
+    }
+    let kill: (signal: number) => void = () => {};
+    const exited = interpret(argv, (text) => onOutput({ stream: 1, time: Date.now(), data: enc.encode(text) }), (k) => (kill = k));
+    this.running.set(container.id, { kill: (s) => kill(s) });
+    return { exited: exited.finally(() => this.running.delete(container.id)) };
+  }
+
+  exec(_c: Container, options: { cmd: string[] }, onOutput: (stream: 1 | 2, data: Uint8Array) => void): ExecHandle {
+    let kill: (signal: number) => void = () => {};
+    const program = options.cmd[0]?.split('/').pop() ?? '';
+    const exited = KNOWN.has(program)
+      ? interpret(options.cmd, (text) => onOutput(1, enc.encode(text)), (k) => (kill = k))
+      : Promise.reject(new RuntimeError(`exec: "${options.cmd[0]}": executable file not found in $PATH`, 127));
+    return { exited, write: () => {}, resize: () => {}, kill: (s) => kill(s) };
+  }
+
+  signal(container: Container, signal: number): void {
+    this.running.get(container.id)?.kill(signal);
+  }
+  writeStdin(): void {}
+  resize(): void {}
+  async freeze(): Promise<void> {}
+  async oomKilled(): Promise<boolean> {
+    return false;
+  }
+  async top(container: Container): Promise<string> {
+    return `USER PID PPID TTY COMMAND\nroot 10 9 ? ${[...container.config.Entrypoint, ...container.config.Cmd].join(' ')}\n`;
+  }
+  async diff(): Promise<Array<{ kind: 'A' | 'C' | 'D'; path: string }>> {
+    return [];
+  }
+  async copy(): Promise<number> {
+    return 0;
+  }
+  async stats(): Promise<ContainerStats> {
+    return { memory: 0, memoryLimit: 128 * 1024 * 1024, pids: 1, cpuUsec: 0, at: performance.now() };
+  }
+  async writableSize(): Promise<number> {
+    return 0;
+  }
+  async hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number }> {
+    return { kernel: 'memory', memTotal: 128 * 1024 * 1024, cpus: 1 };
+  }
+  async remove(container: Container): Promise<void> {
+    this.running.delete(container.id);
+  }
+}

@@ -1,0 +1,58 @@
+// ContainerRuntime: everything the daemon needs done where containers live. GuestRuntime does it
+// in the v86 guest (drydock-run, the agent, 9p); tests/support/memory-runtime.ts does it in
+// memory for unit-speed tests. tests/conformance/ holds the suite both must pass.
+import type { Container, LogEntry } from './container-store';
+import type { Image } from './image-store';
+
+/** A runtime failure before the container's command ran (drydock-run's own error). */
+export class RuntimeError extends Error {
+  override name = 'RuntimeError';
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
+export interface ExecHandle {
+  /** The exit status; rejects with RuntimeError when the command could not be started. */
+  exited: Promise<number>;
+  /** Input (an empty array closes stdin). */
+  write(data: Uint8Array): void;
+  resize(rows: number, cols: number): void;
+  kill(signal: number): void;
+}
+
+export interface ContainerStats {
+  memory: number;
+  memoryLimit: number;
+  pids: number;
+  cpuUsec: number;
+  at: number;
+}
+
+export interface ContainerRuntime {
+  hasLayer(diffId: string): boolean;
+  unpackLayer(diffId: string, tar: Uint8Array): Promise<void>;
+  removeLayers(diffIds: string[]): Promise<void>;
+  create(container: Container): Promise<void>;
+  /** Starts the container's process; `exited` rejects with RuntimeError if it never ran. */
+  start(container: Container, image: Image, onOutput: (entry: LogEntry) => void): { exited: Promise<number> };
+  exec(
+    container: Container,
+    options: { cmd: string[]; env: string[]; workdir: string; user: string; tty: boolean; stdin: boolean },
+    onOutput: (stream: 1 | 2, data: Uint8Array) => void,
+  ): ExecHandle;
+  /** Signals the container's PID 1. */
+  signal(container: Container, signal: number): void;
+  writeStdin(container: Container, data: Uint8Array): void;
+  resize(container: Container, rows: number, cols: number): void;
+  freeze(container: Container, frozen: boolean): Promise<void>;
+  oomKilled(container: Container): Promise<boolean>;
+  /** `ps` output (header line, then USER PID PPID TTY ARGS). */
+  top(container: Container): Promise<string>;
+  diff(container: Container, image: Image): Promise<Array<{ kind: 'A' | 'C' | 'D'; path: string }>>;
+  copy(container: Container, image: Image, direction: 'in' | 'out', hostPath: string, containerPath: string): Promise<number>;
+  stats(container: Container): Promise<ContainerStats>;
+  writableSize(container: Container): Promise<number>;
+  hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number }>;
+  remove(container: Container): Promise<void>;
+}
