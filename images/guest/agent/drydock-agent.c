@@ -226,6 +226,49 @@ static void finish_proc(struct proc *p, int status)
 	memset(p, 0, sizeof *p);
 }
 
+/* ---- child-side helpers (run between fork and exec) ---- */
+
+/* A child starts with the signal handling a fresh program expects, not PID 1's. */
+static void reset_signals(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+}
+
+/* Makes `path` the controlling terminal and the stdio of a new session; -1 if it cannot. */
+static int take_terminal(const char *path)
+{
+	setsid();
+	int fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -1;
+	ioctl(fd, TIOCSCTTY, 1);
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+	return 0;
+}
+
+/* Runs the command in `cwd` with `envp` (NULL: ours), or exits 127/126 as shells do. */
+static void exec_command(char **argv, char **envp, const char *cwd)
+{
+	if (cwd && *cwd && chdir(cwd) != 0) {
+		dprintf(2, "chdir %s: %s\n", cwd, strerror(errno));
+		_exit(126);
+	}
+	if (envp)
+		environ = envp;
+	execvp(argv[0], argv);
+	int code = errno == ENOENT ? 127 : 126;
+	dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
+	_exit(code);
+}
+
 /*
  * Starts a command on a new pseudo-terminal, as a session leader with it as its controlling
  * terminal (what `docker run -t` gives a container). The master carries both directions.
@@ -247,30 +290,10 @@ static void start_pty_exec(uint32_t id, struct proc *p, char **argv, char **envp
 		return;
 	}
 	if (pid == 0) {
-		setsid();
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		int slave = open(slave_name, O_RDWR);
-		if (slave < 0)
+		reset_signals();
+		if (take_terminal(slave_name) != 0)
 			_exit(126);
-		ioctl(slave, TIOCSCTTY, 0);
-		dup2(slave, 0);
-		dup2(slave, 1);
-		dup2(slave, 2);
-		if (slave > 2)
-			close(slave);
-		if (cwd && chdir(cwd) != 0) {
-			dprintf(2, "chdir %s: %s\n", cwd, strerror(errno));
-			_exit(126);
-		}
-		if (envp)
-			environ = envp;
-		execvp(argv[0], argv);
-		int code = errno == ENOENT ? 127 : 126;
-		dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
-		_exit(code);
+		exec_command(argv, envp, cwd);
 	}
 	memset(p, 0, sizeof *p);
 	p->used = 1;
@@ -363,23 +386,12 @@ static void start_exec(uint32_t id, const uint8_t *payload, uint32_t len)
 	}
 	if (pid == 0) {
 		setsid(); /* its own process group, so a signal reaches the whole pipeline */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
+		reset_signals();
 		int fd0 = in[0] >= 0 ? in[0] : open("/dev/null", O_RDONLY);
 		dup2(fd0, 0);
 		dup2(o[1], 1);
 		dup2(e[1], 2);
-		if (cwdlen && chdir(cwd) != 0) {
-			dprintf(2, "chdir %s: %s\n", cwd, strerror(errno));
-			_exit(126);
-		}
-		environ = envc ? envp : environ;
-		execvp(argv[0], argv);
-		int code = errno == ENOENT ? 127 : 126;
-		dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
-		_exit(code);
+		exec_command(argv, envc ? envp : NULL, cwd);
 	}
 	close(o[1]);
 	close(e[1]);
@@ -679,21 +691,9 @@ static void start_console(void)
 		console_pid = pid;
 		return;
 	}
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	setsid();
-	int fd = open(console_dev, O_RDWR);
-	if (fd < 0)
+	reset_signals();
+	if (take_terminal(console_dev) != 0)
 		_exit(1);
-	ioctl(fd, TIOCSCTTY, 1);
-	dup2(fd, 0);
-	dup2(fd, 1);
-	dup2(fd, 2);
-	if (fd > 2)
-		close(fd);
 	if (chdir("/root") != 0)
 		(void)!chdir("/");
 	execl("/bin/sh", "-sh", (char *)NULL);
