@@ -2,6 +2,7 @@
 // page can show real numbers while the lab loads.
 import type { DownloadProgress } from '../engine/api';
 import type { GuestAssets } from '../engine/guest/guest-machine';
+import { concatBytes } from '../engine/protocol/frame';
 
 interface ManifestFile {
   name: string;
@@ -50,13 +51,7 @@ export async function fetchGuestAssets(
         loaded.set(name, got);
         report(name);
       }
-      const bytes = new Uint8Array(got);
-      let at = 0;
-      for (const c of chunks) {
-        bytes.set(c, at);
-        at += c.length;
-      }
-      return [key, bytes.buffer] as const;
+      return [key, concatBytes(chunks).buffer] as const;
     }),
   );
   return Object.fromEntries(parts) as unknown as GuestAssets;

@@ -13,7 +13,7 @@ export function daemonError(error: unknown): string {
 export async function pullImage(daemon: Daemon, reference: string, write: (text: string) => void): Promise<void> {
   const ref = parseReference(reference);
   const seen = new Set<string>();
-  const { image, digest, downloaded } = await daemon.imageCreate(reference, (p) => {
+  const { digest, downloaded } = await daemon.imageCreate(reference, (p) => {
     // The registry knew the image: only now does Docker say it is pulling.
     if (p.status.startsWith('Pulling from ')) write(`${ref.tag}: ${p.status}\n`);
     if (p.status === 'Pull complete' || p.status === 'Already exists') {
@@ -24,13 +24,6 @@ export async function pullImage(daemon: Daemon, reference: string, write: (text:
   write(`Digest: ${digest}\n`);
   const name = familiarString(ref);
   write(downloaded ? `Status: Downloaded newer image for ${name}\n` : `Status: Image is up to date for ${name}\n`);
-  void image;
-}
-
-export function usageError(io: CliIO, command: string, usage: string, message: string): number {
-  io.err(`${message}\nSee 'docker ${command} --help'.\n`);
-  void usage;
-  return 125;
 }
 
 /**
@@ -40,4 +33,22 @@ export function usageError(io: CliIO, command: string, usage: string, message: s
 export function quotedCommand(words: string[], truncate: boolean): string {
   const command = words.map((w, i) => (i > 0 && w.includes(' ') ? `'${w}'` : w)).join(' ');
   return `"${truncate && command.length > 20 ? `${command.slice(0, 19)}…` : command}"`;
+}
+
+/**
+ * Runs `action` for each argument in turn, printing what it returns; a failure is reported in
+ * Docker's words and the rest still run (exit status 1 if any failed), as rm, stop, rmi and
+ * wait do.
+ */
+export async function eachArgument(io: CliIO, args: string[], action: (arg: string) => Promise<string>): Promise<number> {
+  let status = 0;
+  for (const arg of args) {
+    try {
+      io.out(await action(arg));
+    } catch (error) {
+      io.err(`${daemonError(error)}\n`);
+      status = 1;
+    }
+  }
+  return status;
 }

@@ -14,6 +14,33 @@ const hex = (digest: string) => digest.replace(/^sha256:/, '');
 
 export { RuntimeError };
 
+const RUNTIME_ERROR = 'drydock-run: ';
+
+/**
+ * Keeps drydock-run's own error (its first output, written before the command ever ran) out of
+ * the command's output: it is the daemon's to report. With a terminal (-t) it arrives on the one
+ * stream there is. `settle` turns the exit status into a RuntimeError when that is what it was.
+ */
+function runtimeErrorFilter(tty: boolean, pass: (stream: 1 | 2, data: Uint8Array) => void) {
+  let first = true;
+  let failure = '';
+  return {
+    output: (stream: 1 | 2) => (data: Uint8Array) => {
+      const text = first && (stream === 2 || tty) ? new TextDecoder().decode(data) : '';
+      first = false;
+      if (text.startsWith(RUNTIME_ERROR)) failure = text.slice(RUNTIME_ERROR.length).trim();
+      else pass(stream, data);
+    },
+    settle: (exitCode: number) => {
+      if (failure && [125, 126, 127].includes(exitCode)) throw new RuntimeError(failure, exitCode);
+      return exitCode;
+    },
+  };
+}
+
+/** An image's layers as overlay lowerdirs: top layer first (the config lists them bottom first). */
+const lowerDirs = (image: Image) => [...image.layers].reverse().map((l) => `${ROOT}/layers/${hex(l.diffId)}`).join(':');
+
 export class GuestRuntime implements ContainerRuntime {
   private readonly unpacked = new Set<string>();
   private readonly unpacking = new Map<string, Promise<void>>();
@@ -72,8 +99,6 @@ export class GuestRuntime implements ContainerRuntime {
   /** Starts the container's process; resolves with its exit status when it ends. */
   start(container: Container, image: Image, onOutput: (entry: LogEntry) => void): { exited: Promise<number> } {
     const dir = `${ROOT}/containers/${container.id}`;
-    // overlay lists lower layers top first; an image's layers are listed bottom first.
-    const lower = [...image.layers].reverse().map((l) => `${ROOT}/layers/${hex(l.diffId)}`).join(':');
     const c = container.config;
     const h = container.hostConfig;
     // What Docker adds at start: HOSTNAME, HOME (if unset), TERM with a terminal.
@@ -83,7 +108,7 @@ export class GuestRuntime implements ContainerRuntime {
     const args = [
       '/sbin/drydock-run',
       '--rootfs', `${dir}/merged`,
-      '--lower', lower,
+      '--lower', lowerDirs(image),
       '--upper', `${dir}/diff`,
       '--work', `${dir}/work`,
       '--hostname', c.Hostname,
@@ -101,22 +126,11 @@ export class GuestRuntime implements ContainerRuntime {
       ...c.Entrypoint,
       ...c.Cmd,
     ];
-    const stderrHead: Uint8Array[] = [];
-    let first = true;
-    const emit = (stream: 1 | 2) => (data: Uint8Array) => {
-      // drydock-run's own error (before the command ran) is the daemon's to report, not a log
-      // line. On a terminal (-t) it arrives on the one stream there is.
-      if (first && (stream === 2 || c.Tty) && new TextDecoder().decode(data.subarray(0, 13)) === 'drydock-run: ') {
-        stderrHead.push(data);
-        return;
-      }
-      first = false;
-      onOutput({ stream, time: Date.now(), data });
-    };
+    const filter = runtimeErrorFilter(c.Tty, (stream, data) => onOutput({ stream, time: Date.now(), data }));
     const proc = this.machine.agent.start(args, {
       cwd: '/',
-      onStdout: emit(1),
-      onStderr: emit(2),
+      onStdout: filter.output(1),
+      onStderr: filter.output(2),
       collect: false, // the daemon keeps the logs; a chatty container must not be held twice
       interactive: c.OpenStdin,
       ...(c.Tty ? { pty: { rows: 24, cols: 80 } } : {}),
@@ -124,11 +138,7 @@ export class GuestRuntime implements ContainerRuntime {
     this.processes.set(container.id, proc);
     const exited = proc.exited.then((result) => {
       this.processes.delete(container.id);
-      const head = new TextDecoder().decode(stderrHead.length ? stderrHead[0] : new Uint8Array(0));
-      if ([125, 126, 127].includes(result.exitCode) && head.startsWith('drydock-run: ')) {
-        throw new RuntimeError(head.slice('drydock-run: '.length).trim(), result.exitCode);
-      }
-      return result.exitCode;
+      return filter.settle(result.exitCode);
     });
     return { exited };
   }
@@ -150,26 +160,16 @@ export class GuestRuntime implements ContainerRuntime {
       '--',
       ...options.cmd,
     ];
-    let failure = '';
-    let first = true;
-    const output = (stream: 1 | 2) => (d: Uint8Array) => {
-      const text = first && (stream === 2 || options.tty) ? new TextDecoder().decode(d) : '';
-      first = false;
-      if (text.startsWith('drydock-run: ')) failure = text.slice(13).trim();
-      else onOutput(stream, d);
-    };
+    const filter = runtimeErrorFilter(options.tty, onOutput);
     const proc = this.machine.agent.start(args, {
       cwd: '/',
       interactive: options.stdin,
       collect: false,
       ...(options.tty ? { pty: { rows: 24, cols: 80 } } : {}),
-      onStdout: output(1),
-      onStderr: output(2),
+      onStdout: filter.output(1),
+      onStderr: filter.output(2),
     });
-    const exited = proc.exited.then((r) => {
-      if (failure && [125, 126, 127].includes(r.exitCode)) throw new RuntimeError(failure, r.exitCode);
-      return r.exitCode;
-    });
+    const exited = proc.exited.then((r) => filter.settle(r.exitCode));
     return {
       exited,
       write: (data) => (data.length ? proc.writeStdin(data) : proc.closeStdin()),
@@ -242,7 +242,7 @@ export class GuestRuntime implements ContainerRuntime {
    */
   async copy(container: Container, image: Image, direction: 'in' | 'out', hostPath: string, containerPath: string): Promise<number> {
     const dir = `${ROOT}/containers/${container.id}`;
-    const lower = [...image.layers].reverse().map((l) => `${ROOT}/layers/${hex(l.diffId)}`).join(':');
+    const lower = lowerDirs(image);
     const script =
       `set -e; d=${dir}; mkdir -p $d/diff $d/work $d/merged; ` +
       `grep -q " $d/merged " /proc/mounts || mount -t overlay overlay -o lowerdir=${lower},upperdir=$d/diff,workdir=$d/work $d/merged; ` +

@@ -21,14 +21,22 @@ export function humanDuration(ms: number): string {
   return `${Math.trunc(ms / 3_600_000 / 24 / 365)} years`;
 }
 
-/** Decimal units with three significant digits: "4.26MB", "13.3kB", "0B". */
-export function humanSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+function scaledSize(bytes: number, base: number, units: string[], digits: number): string {
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
+  while (value >= base && unit < units.length - 1) {
+    value /= base;
     unit++;
   }
-  return `${Number(value.toPrecision(3))}${units[unit]}`;
+  return `${Number(value.toPrecision(digits))}${units[unit]}`;
+}
+
+/** Decimal units with three significant digits: "4.26MB", "13.3kB", "0B". */
+export function humanSize(bytes: number): string {
+  return scaledSize(bytes, 1000, ['B', 'kB', 'MB', 'GB', 'TB'], 3);
+}
+
+/** Binary units with four significant digits, as `docker stats` prints them: "2.148MiB". */
+export function binarySize(bytes: number): string {
+  return scaledSize(bytes, 1024, ['B', 'KiB', 'MiB', 'GiB', 'TiB'], 4);
 }

@@ -1,7 +1,7 @@
 // Commands on images by name: rmi, tag, history.
 import { humanDuration, humanSize } from '../../formats/human';
 import type { Command } from '../context';
-import { daemonError } from '../output';
+import { daemonError, eachArgument } from '../output';
 import { formatTable } from '../table';
 
 export const rmi: Command = {
@@ -10,20 +10,10 @@ export const rmi: Command = {
   description: 'Remove one or more images',
   flags: [{ long: 'force', short: 'f', kind: 'bool', description: 'Force removal of the image' }],
   minArgs: 1,
-  async run({ io, daemon, args, flags }) {
-    let status = 0;
-    for (const name of args) {
-      try {
-        for (const event of await daemon.imageDelete(name, !!flags.force)) {
-          io.out(event.Untagged ? `Untagged: ${event.Untagged}\n` : `Deleted: ${event.Deleted}\n`);
-        }
-      } catch (error) {
-        io.err(`${daemonError(error)}\n`);
-        status = 1;
-      }
-    }
-    return status;
-  },
+  run: ({ io, daemon, args, flags }) =>
+    eachArgument(io, args, async (name) =>
+      (await daemon.imageDelete(name, !!flags.force)).map((e) => (e.Untagged ? `Untagged: ${e.Untagged}\n` : `Deleted: ${e.Deleted}\n`)).join(''),
+    ),
 };
 
 export const tag: Command = {

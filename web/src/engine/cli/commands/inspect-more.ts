@@ -1,22 +1,10 @@
 // Commands that look into containers and the system: diff, stats, port, info, system df,
 // container prune.
-import { humanSize } from '../../formats/human';
+import { binarySize, humanSize } from '../../formats/human';
 import { ENGINE_VERSION } from '../../daemon/daemon';
 import type { Command, CliIO } from '../context';
 import { daemonError } from '../output';
 import { formatTable } from '../table';
-
-/** Binary sizes as `docker stats` prints them ("2.148MiB"). */
-export function binarySize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number(value.toPrecision(4))}${units[unit]}`;
-}
 
 export const diff: Command = {
   name: 'diff',
@@ -53,25 +41,25 @@ export const stats: Command = {
     const containers = args.length
       ? args.map((a) => daemon.containers.find(a) ?? a)
       : (await daemon.containerList(!!flags.all));
-    const rows: string[][] = [];
     let status = 0;
-    for (const c of containers) {
-      if (typeof c === 'string') {
-        io.err(`Error response from daemon: No such container: ${c}\n`);
-        status = 1;
-        continue;
-      }
-      // CPU % is measured, as Docker does, from two samples of the cgroup's CPU time.
-      const first = await daemon.containerStats(c.id);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const second = await daemon.containerStats(c.id);
+    const found = containers.filter((c): c is Exclude<typeof c, string> => {
+      if (typeof c !== 'string') return true;
+      io.err(`Error response from daemon: No such container: ${c}\n`);
+      status = 1;
+      return false;
+    });
+    // CPU % is measured, as Docker does, from two samples of each cgroup's CPU time, taken
+    // for all containers across one shared interval.
+    const sample = () => Promise.all(found.map((c) => daemon.containerStats(c.id)));
+    const firsts = await sample();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const seconds = await sample();
+    const rows = found.map((c, i) => {
+      const [first, second] = [firsts[i], seconds[i]];
       const id = flags['no-trunc'] ? c.id : c.id.slice(0, 12);
-      if (!first || !second) {
-        rows.push([id, c.name, '0.00%', '0B / 0B', '0.00%', '0B / 0B', '0B / 0B', '0']);
-        continue;
-      }
+      if (!first || !second) return [id, c.name, '0.00%', '0B / 0B', '0.00%', '0B / 0B', '0B / 0B', '0'];
       const cpu = ((second.cpuUsec - first.cpuUsec) / 1000 / (second.at - first.at)) * 100;
-      rows.push([
+      return [
         id,
         c.name,
         `${Math.max(0, cpu).toFixed(2)}%`,
@@ -80,8 +68,8 @@ export const stats: Command = {
         '0B / 0B', // only lo: no network traffic leaves a container yet
         '0B / 0B', // no block devices in the guest
         String(second.pids),
-      ]);
-    }
+      ];
+    });
     io.out(formatTable(['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'], rows));
     return status;
   },

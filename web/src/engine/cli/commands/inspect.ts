@@ -4,7 +4,6 @@ import type { Container } from '../../daemon/container-store';
 import type { Daemon } from '../../daemon/daemon';
 import type { Image } from '../../daemon/image-store';
 import type { Command } from '../context';
-import { daemonError } from '../output';
 
 const iso = (ms: number) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
 
@@ -108,7 +107,6 @@ export const inspect: Command = {
     const format = flags.format as string | undefined;
     if (format) io.out(found.map((f) => `${applyFormat(format, f)}\n`).join(''));
     else if (found.length || status === 0) io.out(`${JSON.stringify(found, null, 4)}\n`);
-    void daemonError;
     return status;
   },
 };

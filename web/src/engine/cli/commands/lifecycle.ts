@@ -2,20 +2,14 @@
 // Docker does and reporting each failure without stopping the rest.
 import { signalNumber, type Daemon } from '../../daemon/daemon';
 import type { Command, CommandContext } from '../context';
-import { daemonError } from '../output';
+import { daemonError, eachArgument } from '../output';
 
-async function eachContainer(ctx: CommandContext, action: (daemon: Daemon, name: string) => Promise<void>): Promise<number> {
-  let status = 0;
-  for (const name of ctx.args) {
-    try {
-      await action(ctx.daemon, name);
-      ctx.io.out(`${name}\n`);
-    } catch (error) {
-      ctx.io.err(`${daemonError(error)}\n`);
-      status = 1;
-    }
-  }
-  return status;
+/** Acts on each named container, printing the name back as Docker does. */
+function eachContainer(ctx: CommandContext, action: (daemon: Daemon, name: string) => Promise<void>): Promise<number> {
+  return eachArgument(ctx.io, ctx.args, async (name) => {
+    await action(ctx.daemon, name);
+    return `${name}\n`;
+  });
 }
 
 export const rm: Command = {
@@ -120,16 +114,5 @@ export const wait: Command = {
   description: 'Block until one or more containers stop, then print their exit codes',
   flags: [],
   minArgs: 1,
-  async run({ io, daemon, args }) {
-    let status = 0;
-    for (const name of args) {
-      try {
-        io.out(`${(await daemon.containerWait(name, 'not-running')).StatusCode}\n`);
-      } catch (error) {
-        io.err(`${daemonError(error)}\n`);
-        status = 1;
-      }
-    }
-    return status;
-  },
+  run: ({ io, daemon, args }) => eachArgument(io, args, async (name) => `${(await daemon.containerWait(name, 'not-running')).StatusCode}\n`),
 };
