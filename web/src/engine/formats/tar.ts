@@ -1,10 +1,25 @@
-// POSIX ustar writer (pure code). Deterministic: same entries, same bytes. Used to make image
-// layers; long names use the ustar prefix field (paths up to 255 bytes).
+// POSIX ustar writer and reader (pure code). The writer is deterministic: same entries, same
+// bytes; long names use the ustar prefix field (paths up to 255 bytes). The reader also takes
+// what busybox and GNU tar write (GNU long names, pax headers), since layers built in the guest
+// come from busybox tar.
+
+interface Owner {
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  /** Seconds since the epoch; createTar's `mtime` when absent. */
+  mtime?: number;
+}
 
 export type TarEntry =
-  | { type: 'file'; path: string; data: Uint8Array; mode?: number; uid?: number; gid?: number }
-  | { type: 'dir'; path: string; mode?: number; uid?: number; gid?: number }
-  | { type: 'symlink'; path: string; target: string; uid?: number; gid?: number };
+  | ({ type: 'file'; path: string; data: Uint8Array } & Owner)
+  | ({ type: 'dir'; path: string } & Owner)
+  | ({ type: 'symlink'; path: string; target: string } & Owner)
+  | ({ type: 'hardlink'; path: string; target: string } & Owner)
+  | ({ type: 'char' | 'block'; path: string; major: number; minor: number } & Owner)
+  | ({ type: 'fifo'; path: string } & Owner);
+
+const TYPEFLAGS: Record<TarEntry['type'], number> = { file: 0x30, hardlink: 0x31, symlink: 0x32, char: 0x33, block: 0x34, dir: 0x35, fifo: 0x36 };
 
 const BLOCK = 512;
 const encoder = new TextEncoder();
@@ -33,18 +48,22 @@ function header(entry: TarEntry, size: number, mtime: number): Uint8Array {
   const block = new Uint8Array(BLOCK);
   const path = entry.type === 'dir' && !entry.path.endsWith('/') ? `${entry.path}/` : entry.path;
   const { name, prefix } = splitPath(path);
-  const mode = entry.type === 'symlink' ? 0o777 : (entry.mode ?? (entry.type === 'dir' ? 0o755 : 0o644));
+  const mode = entry.type === 'symlink' ? 0o777 : (entry.mode ?? (entry.type === 'dir' ? 0o755 : 0o644)) & 0o7777;
   writeString(block, 0, 100, name);
   writeOctal(block, 100, 8, mode);
   writeOctal(block, 108, 8, entry.uid ?? 0);
   writeOctal(block, 116, 8, entry.gid ?? 0);
   writeOctal(block, 124, 12, size);
-  writeOctal(block, 136, 12, mtime);
+  writeOctal(block, 136, 12, entry.mtime ?? mtime);
   block.fill(0x20, 148, 156); // checksum field counts as spaces while summing
-  block[156] = entry.type === 'file' ? 0x30 : entry.type === 'dir' ? 0x35 : 0x32;
-  if (entry.type === 'symlink') writeString(block, 157, 100, entry.target);
+  block[156] = TYPEFLAGS[entry.type];
+  if (entry.type === 'symlink' || entry.type === 'hardlink') writeString(block, 157, 100, entry.target);
   writeString(block, 257, 6, 'ustar\0');
   writeString(block, 263, 2, '00');
+  if (entry.type === 'char' || entry.type === 'block') {
+    writeOctal(block, 329, 8, entry.major);
+    writeOctal(block, 337, 8, entry.minor);
+  }
   writeString(block, 345, 155, prefix);
   const sum = block.reduce((a, b) => a + b, 0);
   writeString(block, 148, 8, `${sum.toString(8).padStart(6, '0')}\0 `);
@@ -76,4 +95,109 @@ export function createTar(entries: TarEntry[], mtime = 0): Uint8Array {
     at += p.length;
   }
   return out;
+}
+
+const decoder = new TextDecoder();
+
+function readString(block: Uint8Array, offset: number, length: number): string {
+  const field = block.subarray(offset, offset + length);
+  const end = field.indexOf(0);
+  return decoder.decode(end < 0 ? field : field.subarray(0, end));
+}
+
+function readOctal(block: Uint8Array, offset: number, length: number): number {
+  // GNU base-256 for large values: high bit of the first byte set.
+  if (block[offset]! & 0x80) {
+    let n = 0;
+    for (let i = offset + 1; i < offset + length; i++) n = n * 256 + block[i]!;
+    return n;
+  }
+  const text = readString(block, offset, length).trim();
+  return text ? parseInt(text, 8) : 0;
+}
+
+/** pax extended header records: "LEN key=value\n" each. */
+function paxRecords(data: Uint8Array): Record<string, string> {
+  const out: Record<string, string> = {};
+  let at = 0;
+  while (at < data.length) {
+    const space = data.indexOf(0x20, at);
+    if (space < 0) break;
+    const len = parseInt(decoder.decode(data.subarray(at, space)), 10);
+    if (!len) break;
+    const record = decoder.decode(data.subarray(space + 1, at + len - 1));
+    const eq = record.indexOf('=');
+    out[record.slice(0, eq)] = record.slice(eq + 1);
+    at += len;
+  }
+  return out;
+}
+
+/**
+ * The entries of a tar archive, in order. Paths lose a leading "./" and a trailing "/"; the
+ * archive's root entry ("./") is skipped. Throws on a damaged header.
+ */
+export function readTar(bytes: Uint8Array): TarEntry[] {
+  const entries: TarEntry[] = [];
+  let at = 0;
+  let longName: string | undefined;
+  let longLink: string | undefined;
+  let pax: Record<string, string> = {};
+  while (at + BLOCK <= bytes.length) {
+    const block = bytes.subarray(at, at + BLOCK);
+    if (block.every((b) => b === 0)) break;
+    const stored = readOctal(block, 148, 8);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i]!;
+    if (sum !== stored) throw new Error(`tar: bad header checksum at byte ${at}`);
+    const flag = String.fromCharCode(block[156]!);
+    const size = pax.size !== undefined ? Number(pax.size) : readOctal(block, 124, 12);
+    const data = bytes.subarray(at + BLOCK, at + BLOCK + size);
+    at += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+    if (flag === 'L') {
+      longName = readString(data, 0, data.length);
+      continue;
+    }
+    if (flag === 'K') {
+      longLink = readString(data, 0, data.length);
+      continue;
+    }
+    if (flag === 'x') {
+      pax = { ...pax, ...paxRecords(data) };
+      continue;
+    }
+    if (flag === 'g') continue;
+    const prefix = readString(block, 345, 155);
+    const name = readString(block, 0, 100);
+    let path = pax.path ?? longName ?? (prefix ? `${prefix}/${name}` : name);
+    const target = pax.linkpath ?? longLink ?? readString(block, 157, 100);
+    longName = longLink = undefined;
+    pax = {};
+    path = path.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    if (path === '' || path === '.') continue;
+    const owner = { mode: readOctal(block, 100, 8) & 0o7777, uid: readOctal(block, 108, 8), gid: readOctal(block, 116, 8), mtime: readOctal(block, 136, 12) };
+    switch (flag) {
+      case '0': case '\0': case '7':
+        entries.push({ type: 'file', path, data: data.slice(), ...owner });
+        break;
+      case '1':
+        entries.push({ type: 'hardlink', path, target: target.replace(/^(\.\/)+/, ''), ...owner });
+        break;
+      case '2':
+        entries.push({ type: 'symlink', path, target, ...owner });
+        break;
+      case '3': case '4':
+        entries.push({ type: flag === '3' ? 'char' : 'block', path, major: readOctal(block, 329, 8), minor: readOctal(block, 337, 8), ...owner });
+        break;
+      case '5':
+        entries.push({ type: 'dir', path, ...owner });
+        break;
+      case '6':
+        entries.push({ type: 'fifo', path, ...owner });
+        break;
+      default:
+        break; // other kinds (sparse, volume labels) do not occur in layers
+    }
+  }
+  return entries;
 }
