@@ -5,6 +5,7 @@
 // conformance suite (tests/conformance/) runs the same tests against the real guest.
 import type { Container, LogEntry } from '../../web/src/engine/daemon/container-store';
 import type { Image } from '../../web/src/engine/daemon/image-store';
+import { createTar, type TarEntry } from '../../web/src/engine/formats/tar';
 import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle } from '../../web/src/engine/daemon/runtime';
 
 interface Running {
@@ -113,5 +114,25 @@ export class MemoryRuntime implements ContainerRuntime {
   }
   async remove(container: Container): Promise<void> {
     this.running.delete(container.id);
+  }
+  /** Containers here change no files: every layer they make is empty. */
+  async exportChanges(): Promise<Uint8Array> {
+    return createTar([]);
+  }
+  /** The guest's own files, for tests to fill: directory path → its entries. */
+  readonly hostFiles = new Map<string, TarEntry[]>();
+  async archiveHostPath(path: string): Promise<{ directory: boolean; tar: Uint8Array } | null> {
+    const clean = path.replace(/\/+$/, '');
+    const entries = this.hostFiles.get(clean);
+    if (entries) return { directory: true, tar: createTar(entries) };
+    const slash = clean.lastIndexOf('/');
+    const file = this.hostFiles.get(clean.slice(0, slash))?.find((e) => e.path === clean.slice(slash + 1));
+    return file ? { directory: false, tar: createTar([file]) } : null;
+  }
+  async archiveImagePaths(): Promise<Uint8Array> {
+    return createTar([]);
+  }
+  async statImagePaths(): Promise<Uint8Array> {
+    return createTar([]);
   }
 }

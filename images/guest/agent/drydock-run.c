@@ -7,6 +7,8 @@
  *               [--net host|none] [--pidfile FILE] -- COMMAND [ARG...]
  *   drydock-run --exec PIDFILE [--cgroup DIR] [--env K=V]... [--workdir DIR] [--user UID[:GID]]
  *               -- COMMAND [ARG...]
+ *   drydock-run --opaque DIR...        marks directories opaque (overlayfs's xattr)
+ *   drydock-run --find-opaque DIR      lists the opaque directories under DIR, relative
  *
  * --files DIR writes DIR/hostname, DIR/hosts and DIR/resolv.conf for the container (from
  * --hostname) and binds them over its /etc files, as Docker does.
@@ -38,6 +40,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/xattr.h>
+#include <dirent.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <grp.h>
@@ -264,8 +268,47 @@ static int exec_in_container(const char *pidfile, const char *cgroup, char **env
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
+/*
+ * Opaque directories: a directory deleted and made again in a layer hides everything the
+ * layers below had in it. overlayfs records that as an xattr, which busybox tar can neither
+ * write nor read, so the engine asks for it here when it turns an upper dir into a layer and
+ * when it unpacks one.
+ */
+static const char OPAQUE_XATTR[] = "trusted.overlay.opaque";
+
+static void find_opaque(const char *root, const char *rel)
+{
+	char path[4096], value[4];
+	snprintf(path, sizeof path, "%s%s%s", root, *rel ? "/" : "", rel);
+	if (*rel && lgetxattr(path, OPAQUE_XATTR, value, sizeof value) == 1 && value[0] == 'y')
+		printf("%s\n", rel);
+	DIR *dir = opendir(path);
+	if (!dir)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char child[4096];
+		snprintf(child, sizeof child, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+		find_opaque(root, child);
+	}
+	closedir(dir);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "--opaque")) {
+		for (int k = 2; k < argc; k++)
+			if (lsetxattr(argv[k], OPAQUE_XATTR, "y", 1, 0) != 0)
+				fail(1, "opaque %s: %s", argv[k], strerror(errno));
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "--find-opaque")) {
+		find_opaque(argv[2], "");
+		return 0;
+	}
+
 	const char *rootfs = NULL, *lower = NULL, *upper = NULL, *work = NULL, *hostname = NULL;
 	const char *cgroup = NULL, *memory = NULL, *pids = NULL, *cpus = NULL, *workdir = "/", *user = NULL;
 	const char *net = "none", *pidfile = NULL, *exec_pidfile = NULL, *files = NULL;

@@ -6,6 +6,8 @@ import type { GuestProcess } from '../guest/agent-client';
 import type { GuestMachine } from '../guest/guest-machine';
 import type { Container, LogEntry } from './container-store';
 import type { Image } from './image-store';
+import { createTar, readTar, type TarEntry } from '../formats/tar';
+import { hasWhiteouts, ociToOverlay, OPAQUE, overlayToOci } from '../formats/whiteouts';
 import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle } from './runtime';
 
 const ROOT = '/var/lib/drydock';
@@ -38,8 +40,17 @@ function runtimeErrorFilter(tty: boolean, pass: (stream: 1 | 2, data: Uint8Array
   };
 }
 
+/** An empty directory: the root of an image with no layers (FROM scratch). */
+const EMPTY = `${ROOT}/empty`;
+
 /** An image's layers as overlay lowerdirs: top layer first (the config lists them bottom first). */
-const lowerDirs = (image: Image) => [...image.layers].reverse().map((l) => `${ROOT}/layers/${hex(l.diffId)}`).join(':');
+const lowerDirs = (image: Image) => [...image.layers].reverse().map((l) => `${ROOT}/layers/${hex(l.diffId)}`).join(':') || EMPTY;
+
+/** What drydock-run puts into a container's root: not the container's own changes. */
+function runtimeMade(entry: TarEntry): boolean {
+  if (/^(proc|sys|dev)\//.test(entry.path)) return true;
+  return /^etc\/(hostname|hosts|resolv\.conf)$/.test(entry.path) && entry.type === 'file' && entry.data.length === 0;
+}
 
 export class GuestRuntime implements ContainerRuntime {
   private readonly unpacked = new Set<string>();
@@ -60,7 +71,7 @@ export class GuestRuntime implements ContainerRuntime {
   private init(): Promise<void> {
     // Delegate cpu, memory and pids to a cgroup subtree that holds every container.
     this.ready ??= this.sh(
-      `echo "+cpu +memory +pids" > /sys/fs/cgroup/cgroup.subtree_control; mkdir -p ${CGROUP_ROOT} ${ROOT}/layers ${ROOT}/containers; ` +
+      `echo "+cpu +memory +pids" > /sys/fs/cgroup/cgroup.subtree_control; mkdir -p ${CGROUP_ROOT} ${ROOT}/layers ${ROOT}/containers ${EMPTY} ${ROOT}/tmp; ` +
         `echo "+cpu +memory +pids" > ${CGROUP_ROOT}/cgroup.subtree_control`,
     ).then(() => {});
     return this.ready;
@@ -77,10 +88,18 @@ export class GuestRuntime implements ContainerRuntime {
     let pending = this.unpacking.get(diffId);
     if (!pending) {
       pending = (async () => {
+        // Deletions become overlayfs whiteouts, so that the layer can be a lowerdir.
+        let opaque: string[] = [];
+        if (hasWhiteouts(tar)) {
+          const converted = ociToOverlay(readTar(tar));
+          tar = createTar(converted.entries);
+          opaque = converted.opaqueDirs;
+        }
         const file = `layer-${hex(diffId)}.tar`;
         const path = await this.machine.writeSharedFile(file, tar);
         const dir = `${ROOT}/layers/${hex(diffId)}`;
-        await this.sh(`set -e; rm -rf ${dir}.tmp; mkdir -p ${dir}.tmp; tar -xf ${path} -C ${dir}.tmp; rm -f ${path}; mv ${dir}.tmp ${dir}`);
+        const marks = opaque.length ? `/sbin/drydock-run --opaque ${opaque.map((d) => `'${dir}.tmp/${d.replace(/'/g, `'\\''`)}'`).join(' ')}; ` : '';
+        await this.sh(`set -e; rm -rf ${dir}.tmp; mkdir -p ${dir}.tmp; tar -xf ${path} -C ${dir}.tmp; rm -f ${path}; ${marks}mv ${dir}.tmp ${dir}`);
         this.unpacked.add(diffId);
       })().finally(() => this.unpacking.delete(diffId));
       this.unpacking.set(diffId, pending);
@@ -290,6 +309,52 @@ export class GuestRuntime implements ContainerRuntime {
     if (!diffIds.length) return;
     for (const d of diffIds) this.unpacked.delete(d);
     await this.sh(`rm -rf ${diffIds.map((d) => `${ROOT}/layers/${hex(d)}`).join(' ')}`);
+  }
+
+  /**
+   * The container's upper dir as an OCI layer. The opaque directories come on stderr (they are
+   * an xattr, which busybox tar does not keep), the tar on stdout: one round trip.
+   */
+  async exportChanges(container: Container): Promise<Uint8Array> {
+    const dir = `${ROOT}/containers/${container.id}/diff`;
+    const r = await this.machine.agent.exec(['/bin/sh', '-c', `mkdir -p ${dir} && cd ${dir} && /sbin/drydock-run --find-opaque . >&2 && tar -cf - .`], { timeoutMs: 300_000 });
+    if (r.exitCode !== 0) throw new Error(`guest: exporting changes: exit ${r.exitCode}`);
+    const opaque = new TextDecoder().decode(r.stderr).split('\n').filter(Boolean);
+    const entries = overlayToOci(readTar(r.stdout).filter((e) => !runtimeMade(e)));
+    for (const d of opaque) entries.push({ type: 'file', path: `${d}/${OPAQUE}`, data: new Uint8Array(0), mode: 0o600 });
+    return createTar(entries);
+  }
+
+  async archiveHostPath(path: string): Promise<{ directory: boolean; tar: Uint8Array } | null> {
+    const script = 'p="$1"; [ -e "$p" ] || exit 3; if [ -d "$p" ]; then tar -cf - -C "$p" .; else tar -cf - -C "$(dirname "$p")" "$(basename "$p")" && exit 4; fi';
+    const r = await this.machine.agent.exec(['/bin/sh', '-c', script, 'sh', path], { timeoutMs: 300_000 });
+    if (r.exitCode === 3) return null;
+    if (r.exitCode !== 0 && r.exitCode !== 4) throw new Error(new TextDecoder().decode(r.stderr).trim() || `tar: exit ${r.exitCode}`);
+    return { directory: r.exitCode === 0, tar: r.stdout };
+  }
+
+  /** Mounts the image's layers read-only for a moment and tars the paths asked for. */
+  async archiveImagePaths(image: Image, paths: string[]): Promise<Uint8Array> {
+    const r = await this.inImage(image, paths, 'for p in "$@"; do [ -e "$p" ] || [ -L "$p" ] || { echo "$p" >&2; exit 3; }; done; tar -cf - "$@"');
+    if (r.exitCode === 3) throw new Error(`"/${new TextDecoder().decode(r.stderr).trim()}": not found`);
+    if (r.exitCode !== 0) throw new Error(new TextDecoder().decode(r.stderr).trim() || `tar: exit ${r.exitCode}`);
+    return r.stdout;
+  }
+
+  async statImagePaths(image: Image, paths: string[]): Promise<Uint8Array> {
+    const r = await this.inImage(image, paths, 'for p in "$@"; do shift; if [ -e "$p" ] || [ -L "$p" ]; then set -- "$@" "$p"; fi; done; [ $# -eq 0 ] || tar -cf - --no-recursion "$@"');
+    if (r.exitCode !== 0) throw new Error(new TextDecoder().decode(r.stderr).trim() || `tar: exit ${r.exitCode}`);
+    return r.stdout.length ? r.stdout : createTar([]);
+  }
+
+  /** Runs a script (paths as its arguments) in the image's root, mounted read-only for it. */
+  private async inImage(image: Image, paths: string[], script: string) {
+    await this.init();
+    if (!image.layers.length) return { exitCode: 0, stdout: createTar([]), stderr: new Uint8Array(0) };
+    const wrapper =
+      `m=$(mktemp -d ${ROOT}/tmp/ro.XXXXXX) || exit 1; mount -t overlay overlay -o lowerdir=${lowerDirs(image)}:${EMPTY} $m || exit 1; ` +
+      `(cd $m && ${script}); r=$?; umount $m; rmdir $m; exit $r`;
+    return this.machine.agent.exec(['/bin/sh', '-c', wrapper, 'sh', ...paths], { timeoutMs: 300_000 });
   }
 
   /** Unmounts and deletes the container's files and cgroup. */

@@ -55,4 +55,15 @@ export interface ContainerRuntime {
   writableSize(container: Container): Promise<number>;
   hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number }>;
   remove(container: Container): Promise<void>;
+  /**
+   * The container's filesystem changes as an OCI layer tar (deletions as `.wh.` whiteouts),
+   * without what the runtime itself put there (/proc, /dev, the /etc files it binds).
+   */
+  exportChanges(container: Container): Promise<Uint8Array>;
+  /** A tar of a file or directory (its contents) on the guest's own filesystem; null if missing. */
+  archiveHostPath(path: string): Promise<{ directory: boolean; tar: Uint8Array } | null>;
+  /** A tar of paths (relative to /) in an image's filesystem, e.g. for COPY --from. */
+  archiveImagePaths(image: Image, paths: string[]): Promise<Uint8Array>;
+  /** Tar headers (no contents, no recursion) of those of the paths that exist in the image. */
+  statImagePaths(image: Image, paths: string[]): Promise<Uint8Array>;
 }
