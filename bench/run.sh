@@ -6,3 +6,4 @@ bash scripts/ensure-chromium.sh
 npx vite build --logLevel warn
 npx tsx bench/boot.ts
 npx tsx bench/engine.ts
+npx tsx bench/build.ts

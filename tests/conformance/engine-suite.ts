@@ -11,7 +11,10 @@ export interface DockerResult {
 
 export type Docker = (...args: string[]) => Promise<DockerResult>;
 
-export function engineConformance(docker: () => Docker): void {
+/** Writes files (relative path → text) into a directory of the machine the client runs on. */
+export type WriteFiles = (dir: string, files: Record<string, string>) => Promise<void>;
+
+export function engineConformance(docker: () => Docker, writeFiles: () => WriteFiles): void {
   describe('engine conformance', () => {
     it('runs a container, streams its output and returns its exit status', async () => {
       expect(await docker()('run', '--rm', 'busybox', 'echo', 'hello')).toMatchObject({ code: 0, out: 'hello\n' });
@@ -82,6 +85,63 @@ export function engineConformance(docker: () => Docker): void {
       expect((await docker()('rmi', 'busybox')).err).toContain('conflict: unable to remove repository reference "busybox" (must force)');
       expect((await docker()('rm', '-f', 'busy')).code).toBe(0);
       expect((await docker()('logs', 'nope')).err).toBe('Error response from daemon: No such container: nope\n');
+    });
+
+    it('builds an image from a Dockerfile, caches unchanged steps and rebuilds from a change', async () => {
+      const dockerfile = 'FROM busybox\nENV GREETING=hello\nWORKDIR /app\nCOPY greet.txt ./\nRUN echo building\nCMD ["echo", "hello from the image"]\n';
+      await writeFiles()('/root/app', { Dockerfile: dockerfile, 'greet.txt': 'one\n', '.dockerignore': 'secret.txt\n', 'secret.txt': 'x' });
+      const first = await docker()('build', '-t', 'app', '/root/app');
+      expect(first.code).toBe(0);
+      expect(first.err).toContain('#1 [internal] load build definition from Dockerfile');
+      expect(first.err).toMatch(/#\d+ \[1\/4\] FROM docker\.io\/library\/busybox:latest\n/);
+      expect(first.err).toMatch(/#(\d+) \[3\/4\] COPY greet\.txt \.\/\n#\1 DONE \d+\.\ds\n/);
+      expect(first.err).toMatch(/#(\d+) \[4\/4\] RUN echo building\n#\1 \d+\.\d{3} building\n#\1 DONE/);
+      expect(first.err).toContain('naming to docker.io/library/app:latest done');
+      expect(await docker()('run', '--rm', 'app')).toMatchObject({ code: 0, out: 'hello from the image\n' });
+
+      const again = await docker()('build', '-t', 'app', '/root/app');
+      expect(again.err).toMatch(/\[3\/4\] COPY greet\.txt \.\/\n#\d+ CACHED/);
+      expect(again.err).toMatch(/\[4\/4\] RUN echo building\n#\d+ CACHED/);
+      const id = (s: string) => /writing image (sha256:[0-9a-f]{64})/.exec(s)?.[1];
+      expect(id(again.err)).toBe(id(first.err)); // nothing changed: the very same image
+
+      await writeFiles()('/root/app', { 'greet.txt': 'two\n' });
+      const changed = await docker()('build', '-t', 'app', '/root/app');
+      expect(changed.err).toMatch(/\[2\/4\] WORKDIR \/app\n#\d+ CACHED/);
+      expect(changed.err).toMatch(/\[3\/4\] COPY greet\.txt \.\/\n#(\d+) DONE/);
+      expect(changed.err).toMatch(/\[4\/4\] RUN echo building\n#(\d+) \d+\.\d{3} building/);
+      expect(id(changed.err)).not.toBe(id(first.err));
+
+      const history = (await docker()('history', '--no-trunc', 'app')).out;
+      expect(history).toContain('RUN /bin/sh -c echo building # buildkit');
+      expect(history).toContain('COPY greet.txt ./ # buildkit');
+      expect(history).toContain('CMD ["echo" "hello from the image"]');
+      expect((await docker()('inspect', '-f', '{{.Config.WorkingDir}} {{len .RootFS.Layers}}', 'app')).out).toMatch(/^\/app \d+\n$/);
+
+      // The image the tag left behind is dangling, and image prune removes it.
+      expect((await docker()('images', '--filter', 'dangling=true', '-q')).out.trim()).toBe(id(first.err)!.slice(7, 19));
+      const pruned = await docker()('image', 'prune', '-f');
+      expect(pruned.out).toContain(`deleted: ${id(first.err)}`);
+      expect((await docker()('images', '--filter', 'dangling=true', '-q')).out).toBe('');
+      expect((await docker()('rmi', 'app')).code).toBe(0);
+    });
+
+    it('stops a build at a failing RUN or a Dockerfile mistake, with BuildKit\'s words, and tags nothing', async () => {
+      await writeFiles()('/root/bad', { Dockerfile: 'FROM busybox\nRUN echo about to fail; exit 3\nCMD ["true"]\n' });
+      const failed = await docker()('build', '-t', 'broken', '/root/bad');
+      expect(failed.code).toBe(1);
+      expect(failed.err).toContain('ERROR: process "/bin/sh -c echo about to fail; exit 3" did not complete successfully: exit code: 3');
+      expect(failed.err).toMatch(/------\n > \[2\/2\] RUN echo about to fail; exit 3:\n\d+\.\d{3} about to fail\n------/);
+      expect(failed.err).toContain(' 2 | >>> RUN echo about to fail; exit 3');
+      expect(failed.err).toMatch(/ERROR: failed to solve: process .* exit code: 3\n$/);
+      expect((await docker()('images', '-q', 'broken')).out).toBe('');
+
+      await writeFiles()('/root/typo', { Dockerfile: 'FROM busybox\nRUNN echo hi\n' });
+      const typo = await docker()('build', '/root/typo');
+      expect(typo.code).toBe(1);
+      expect(typo.err).toContain('dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)');
+      expect(typo.err).toContain(' 2 | >>> RUNN echo hi');
+      expect((await docker()('build', '/root/nowhere')).err).toContain('unable to prepare context: path "/root/nowhere" not found');
     });
   });
 }

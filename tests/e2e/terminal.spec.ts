@@ -91,3 +91,18 @@ test('docker run -it busybox sh: a shell inside the container, and exit returns'
   await typeLine(page, 'echo "back with $?"');
   await expect(rows(page)).toContainText('back with 7');
 });
+
+test('a learner writes a Dockerfile in the terminal, builds it, runs it, and rebuilds from cache', async ({ page }) => {
+  await page.goto('/');
+  await waitForLab(page);
+  await typeLine(page, 'mkdir myapp && cd myapp && echo "echo hi from myapp" > app.sh');
+  await typeLine(page, "printf 'FROM busybox\\nCOPY app.sh /\\nRUN echo building\\nCMD [\"sh\", \"/app.sh\"]\\n' > Dockerfile");
+  await typeLine(page, 'docker build -t myapp .');
+  await expect(rows(page)).toContainText('naming to docker.io/library/myapp:latest done', { timeout: 60_000 });
+  await expect(rows(page)).toContainText(/\[3\/3\] RUN echo building/);
+  await typeLine(page, 'clear; docker run --rm myapp');
+  await expect(rows(page)).toContainText('hi from myapp', { timeout: 30_000 });
+  await typeLine(page, 'clear; docker build -t myapp . 2>&1 | grep -c CACHED');
+  // FROM, COPY and RUN all come from the cache.
+  await expect(rows(page).locator('div', { hasText: /^3\s*$/ })).toHaveCount(1, { timeout: 30_000 });
+});

@@ -2,13 +2,21 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
 import { attachEngine, bootGuest } from '../../tools/node-host';
-import { engineConformance, type Docker } from '../conformance/engine-suite';
+import { engineConformance, type Docker, type WriteFiles } from '../conformance/engine-suite';
 
 let guest: GuestMachine;
 const decoder = new TextDecoder();
 const docker: Docker = async (...args) => {
   const r = await guest.agent.exec(['docker', ...args], { timeoutMs: 120_000 });
   return { code: r.exitCode, out: decoder.decode(r.stdout), err: decoder.decode(r.stderr) };
+};
+
+/** Files written in the guest by a shell (paths and contents travel as arguments). */
+const writeFiles: WriteFiles = async (dir, files) => {
+  for (const [path, text] of Object.entries(files)) {
+    const r = await guest.agent.exec(['sh', '-c', 'mkdir -p "$(dirname "$1")" && printf %s "$2" > "$1"', 'sh', `${dir}/${path}`, text]);
+    if (r.exitCode !== 0) throw new Error(`writing ${path}: ${decoder.decode(r.stderr)}`);
+  }
 };
 
 beforeAll(async () => {
@@ -18,4 +26,4 @@ afterAll(async () => {
   await guest?.destroy();
 });
 
-engineConformance(() => docker);
+engineConformance(() => docker, () => writeFiles);

@@ -5,11 +5,19 @@ import { runDockerCli } from '../../web/src/engine/cli/index';
 import type { CliIO } from '../../web/src/engine/cli/context';
 import { FsRegistrySource } from '../../tools/node-host';
 import { MemoryRuntime } from '../support/memory-runtime';
-import { engineConformance, type Docker } from '../conformance/engine-suite';
+import { engineConformance, type Docker, type WriteFiles } from '../conformance/engine-suite';
+import type { TarEntry } from '../../web/src/engine/formats/tar';
 
 let docker: Docker;
+let writeFiles: WriteFiles;
 beforeAll(() => {
-  const daemon = new Daemon(new MemoryRuntime(), new FsRegistrySource());
+  const runtime = new MemoryRuntime();
+  const daemon = new Daemon(runtime, new FsRegistrySource());
+  writeFiles = async (dir, files) => {
+    const entries = new Map((runtime.hostFiles.get(dir) ?? []).map((e) => [e.path, e]));
+    for (const [path, text] of Object.entries(files)) entries.set(path, { type: 'file', path, data: new TextEncoder().encode(text), mode: 0o644 } as TarEntry);
+    runtime.hostFiles.set(dir, [...entries.values()]);
+  };
   docker = async (...args) => {
     let out = '';
     let err = '';
@@ -26,10 +34,11 @@ beforeAll(() => {
       startStdin: () => {},
       onStdin: () => {},
       onResize: () => {},
+      archiveLocal: (path) => runtime.archiveHostPath(path),
     };
     const code = await runDockerCli(args, io, daemon);
     return { code, out, err };
   };
 });
 
-engineConformance(() => docker);
+engineConformance(() => docker, () => writeFiles);

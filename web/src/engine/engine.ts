@@ -40,6 +40,8 @@ export class Engine {
       startStdin: (raw) => session.startStdin(raw),
       onStdin: (listener) => stdinListeners.push(listener),
       onResize: (listener) => resizeListeners.push(listener),
+      // The client runs in the guest: its files are the guest's.
+      archiveLocal: (path) => this.daemon.runtime.archiveHostPath(path),
     };
     let code: number;
     try {

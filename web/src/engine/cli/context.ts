@@ -21,6 +21,11 @@ export interface CliIO {
   /** Bytes from the client's stdin; an empty array is end of input. */
   onStdin(listener: (bytes: Uint8Array) => void): void;
   onResize(listener: (rows: number, cols: number) => void): void;
+  /**
+   * The client's own files: a tar of a file or directory (its contents) on the machine the
+   * client runs on, as the real CLI reads a build context; null if the path does not exist.
+   */
+  archiveLocal(path: string): Promise<{ directory: boolean; tar: Uint8Array } | null>;
 }
 
 export interface CommandContext {

@@ -9,7 +9,9 @@ import { exec } from './commands/exec';
 import { images } from './commands/images';
 import { kill, pause, rename, restart, rm, start, stop, unpause, wait } from './commands/lifecycle';
 import { create } from './commands/create';
-import { history, rmi, tag } from './commands/images-manage';
+import { builderPrune, history, imagePrune, rmi, tag } from './commands/images-manage';
+import { build } from './commands/build';
+import { commit } from './commands/commit';
 import { inspect } from './commands/inspect';
 import { containerPrune, diff, info, port, stats, systemDf } from './commands/inspect-more';
 import { top } from './commands/top';
@@ -21,10 +23,10 @@ import { version } from './commands/version';
 
 const COMMANDS: Command[] = [
   run, exec, attach, ps, images, pull, create, start, stop, restart, kill, pause, unpause, rename, wait,
-  logs, top, inspect, diff, stats, port, cp, rm, rmi, tag, history, info, version,
+  logs, top, inspect, diff, stats, port, cp, rm, rmi, tag, history, info, version, build, commit,
 ];
 /** Sub-commands that exist only under a management command (`docker container prune`). */
-const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'system df': systemDf, 'system info': info };
+const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'image prune': imagePrune, 'builder prune': builderPrune, 'system df': systemDf, 'system info': info };
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 /** `docker container ls`, `docker image pull`, …: the management-command spellings. */
 const GROUPS: Record<string, Record<string, string>> = {
@@ -32,10 +34,14 @@ const GROUPS: Record<string, Record<string, string>> = {
     ls: 'ps', list: 'ps', ps: 'ps', run: 'run', exec: 'exec', attach: 'attach', create: 'create', rm: 'rm', remove: 'rm',
     stop: 'stop', start: 'start', restart: 'restart', kill: 'kill', logs: 'logs', pause: 'pause',
     unpause: 'unpause', rename: 'rename', wait: 'wait', top: 'top', inspect: 'inspect',
-    diff: 'diff', stats: 'stats', port: 'port', cp: 'cp', prune: 'container prune',
+    diff: 'diff', stats: 'stats', port: 'port', cp: 'cp', prune: 'container prune', commit: 'commit',
   },
   system: { df: 'system df', info: 'system info' },
-  image: { ls: 'images', list: 'images', pull: 'pull', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', inspect: 'inspect' },
+  image: {
+    ls: 'images', list: 'images', pull: 'pull', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', inspect: 'inspect',
+    build: 'build', prune: 'image prune',
+  },
+  builder: { build: 'build', prune: 'builder prune' },
 };
 
 function helpText(command: Command): string {
@@ -48,7 +54,7 @@ function helpText(command: Command): string {
 
 function mainHelp(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.description}`);
-  return `\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers (Drydock: real containers in your browser)\n\nCommands:\n${lines.join('\n')}\n\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n\nRun 'docker COMMAND --help' for more information on a command.\n`;
+  return `\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers (Drydock: real containers in your browser)\n\nCommands:\n${lines.join('\n')}\n\nManagement Commands:\n  builder     Manage builds\n  container   Manage containers\n  image       Manage images\n\nRun 'docker COMMAND --help' for more information on a command.\n`;
 }
 
 export async function runDockerCli(argv: string[], io: CliIO, daemon: Daemon): Promise<number> {

@@ -52,3 +52,20 @@ export async function eachArgument(io: CliIO, args: string[], action: (arg: stri
   }
   return status;
 }
+
+/** Asks a yes/no question on the client's terminal; true for "y" or "yes". */
+export function confirm(io: CliIO, prompt: string): Promise<boolean> {
+  io.out(prompt);
+  return new Promise((resolve) => {
+    let line = '';
+    const answer = (text: string) => resolve(/^y(es)?$/i.test(text.trim()));
+    io.onStdin((bytes) => {
+      if (!bytes.length) return answer(line);
+      line += new TextDecoder().decode(bytes);
+      const nl = line.indexOf('\n');
+      if (nl >= 0) answer(line.slice(0, nl));
+    });
+    io.onClose(() => answer(''));
+    io.startStdin(false);
+  });
+}

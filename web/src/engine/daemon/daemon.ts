@@ -6,8 +6,11 @@ import { parseReference, familiarString, type ImageReference, InvalidReferenceEr
 import { ContainerStore, type Container, type ContainerConfig, type HostConfig, type LogEntry } from './container-store';
 import { chainIds, gunzip, randomHex, sha256Digest } from './digest';
 import { RuntimeError, type ContainerRuntime } from './runtime';
-import { ImageStore, type Image, type ImageConfig } from './image-store';
+import { ImageStore, type Image, type ImageConfig, type ImageLayer } from './image-store';
 import { randomName } from './names';
+import { ImageBuilder, type BuildRequest, type CachedStep } from '../builder/builder';
+import { BuildError, type BuildEvent } from '../builder/events';
+import { readTar } from '../formats/tar';
 import type { RegistrySource } from './registry-source';
 
 export const API_VERSION = '1.46';
@@ -71,7 +74,8 @@ export class Daemon {
       return await work();
     } catch (error) {
       status = error instanceof ApiError ? error.status : 500;
-      throw error instanceof ApiError ? error : new ApiError(500, (error as Error).message);
+      // A failed build keeps its own shape: the CLI prints the step and the Dockerfile lines.
+      throw error instanceof ApiError || error instanceof BuildError ? error : new ApiError(500, (error as Error).message);
     } finally {
       const entry = { method, path, status, ms: performance.now() - started, at: Date.now() };
       this.apiLog.push(entry);
@@ -157,6 +161,149 @@ export class Daemon {
   }
 
   private readonly layerSizes = new Map<string, number>();
+  /** Layers made here (build, commit), by diffID: uncompressed tars, as they would be pushed. */
+  readonly layerBlobs = new Map<string, Uint8Array>();
+  /** The build cache: a step's key → the layer it made. */
+  readonly buildCache = new Map<string, CachedStep>();
+
+  /** Keeps a layer made here and unpacks it where containers run. Its size is its files' bytes. */
+  private async storeLayer(tar: Uint8Array): Promise<ImageLayer> {
+    const diffId = await sha256Digest(tar);
+    const size = readTar(tar).reduce((n, e) => n + (e.type === 'file' ? e.data.length : 0), 0);
+    if (!this.runtime.hasLayer(diffId)) await this.runtime.unpackLayer(diffId, tar);
+    this.layerBlobs.set(diffId, tar);
+    this.layerSizes.set(diffId, size);
+    return { digest: diffId, diffId, size };
+  }
+
+  /** Adds an image made here (build, commit): its ID is its config's digest. */
+  private async storeImage(config: ImageConfig, layers: ImageLayer[], tags: string[]): Promise<Image> {
+    config.created ??= new Date().toISOString();
+    config.rootfs = { type: 'layers', diff_ids: layers.map((l) => l.diffId) };
+    const id = await sha256Digest(new TextEncoder().encode(JSON.stringify(config)));
+    const image: Image = { id, config, layers, repoTags: tags, repoDigests: [] };
+    this.images.add(image);
+    return this.images.find(id) ?? image;
+  }
+
+  /** Validated familiar names for -t / commit's REPOSITORY[:TAG]. */
+  private tagNames(tags: string[]): string[] {
+    return tags.map((t) => {
+      try {
+        const ref = parseReference(t);
+        if (ref.digest) throw new Error('invalid reference format');
+        return familiarString(ref);
+      } catch (error) {
+        throw new ApiError(400, `invalid tag "${t}": ${(error as Error).message}`);
+      }
+    });
+  }
+
+  /**
+   * POST /build: runs the Dockerfile on the context (see builder/), reporting BuildKit-style
+   * events, and tags the image. Throws BuildError when the build fails.
+   */
+  build(request: BuildRequest & { tags: string[] }, onEvent: (event: BuildEvent) => void) {
+    const query = request.tags.map((t) => `t=${encodeURIComponent(t)}`).join('&');
+    return this.api('POST', `/build${query ? `?${query}` : ''}`, async () => {
+      const tags = this.tagNames(request.tags);
+      let lastVertex = 0;
+      const builder = new ImageBuilder(
+        {
+          runtime: this.runtime,
+          baseImage: async (reference) => {
+            const local = this.images.find(reference, parseReference(reference));
+            if (local) return { image: local, pulled: false };
+            return { image: (await this.imageCreate(reference, () => {})).image, pulled: true };
+          },
+          storeLayer: (tar) => this.storeLayer(tar),
+          cache: this.buildCache,
+        },
+        request,
+        (event) => {
+          lastVertex = Math.max(lastVertex, event.id);
+          onEvent(event);
+        },
+      );
+      const result = await builder.build();
+      const started = performance.now();
+      const id = lastVertex + 1;
+      onEvent({ kind: 'vertex', id, name: 'exporting to image' });
+      onEvent({ kind: 'status', id, text: 'exporting layers done' });
+      const config = result.config;
+      if (Object.keys(request.labels).length) config.config.Labels = { ...config.config.Labels, ...request.labels };
+      const image = await this.storeImage(config, result.layers, tags);
+      onEvent({ kind: 'status', id, text: `writing image ${image.id} done` });
+      for (const tag of tags) {
+        const ref = parseReference(tag);
+        onEvent({ kind: 'status', id, text: `naming to ${ref.domain}/${ref.path}:${ref.tag} done` });
+      }
+      onEvent({ kind: 'done', id, seconds: Math.round((performance.now() - started) / 100) / 10 });
+      return image;
+    });
+  }
+
+  /** POST /commit?container=…&repo=…: the container's changes as a new image on top of its own. */
+  containerCommit(idOrName: string, options: { reference?: string; comment?: string; author?: string; pause?: boolean }) {
+    return this.api('POST', `/commit?container=${encodeURIComponent(idOrName)}${options.reference ? `&repo=${encodeURIComponent(options.reference)}` : ''}`, async () => {
+      const container = this.get(idOrName);
+      const tags = options.reference ? this.tagNames([options.reference]) : [];
+      const image = this.images.find(container.imageId);
+      if (!image) throw new ApiError(500, `image of container ${container.name} is gone`);
+      const freeze = options.pause !== false && container.state.status === 'running';
+      if (freeze) await this.runtime.freeze(container, true);
+      let layer: ImageLayer;
+      try {
+        layer = await this.storeLayer(await this.runtime.exportChanges(container));
+      } finally {
+        if (freeze) await this.runtime.freeze(container, false);
+      }
+      const c = container.config;
+      const config: ImageConfig = structuredClone(image.config);
+      config.created = new Date().toISOString();
+      config.config = { ...config.config, Env: c.Env, Cmd: c.Cmd, Entrypoint: c.Entrypoint.length ? c.Entrypoint : undefined, WorkingDir: c.WorkingDir, User: c.User, Labels: c.Labels };
+      config.history = [
+        ...(image.config.history ?? []),
+        { created: new Date().toISOString(), created_by: [...c.Entrypoint, ...c.Cmd].join(' '), ...(options.comment ? { comment: options.comment } : {}) },
+      ];
+      if (options.author) (config as ImageConfig & { author?: string }).author = options.author;
+      const made = await this.storeImage(config, [...image.layers, layer], tags);
+      return made.id;
+    });
+  }
+
+  /** POST /build/prune: forgets the build cache, and removes the layers only it kept. */
+  buildPrune() {
+    return this.api('POST', '/build/prune', async () => {
+      const used = new Set(this.images.list().flatMap((i) => i.layers.map((l) => l.diffId)));
+      const orphans = new Map<string, ImageLayer>();
+      for (const step of this.buildCache.values()) if (!used.has(step.layer.diffId)) orphans.set(step.layer.diffId, step.layer);
+      const reclaimed = [...orphans.values()].reduce((n, l) => n + l.size, 0);
+      const count = this.buildCache.size;
+      this.buildCache.clear();
+      for (const d of orphans.keys()) this.layerBlobs.delete(d);
+      await this.runtime.removeLayers([...orphans.keys()]);
+      return { CachesDeleted: count, SpaceReclaimed: reclaimed };
+    });
+  }
+
+  /** POST /images/prune: dangling images (untagged, unused), or with `all` every unused one. */
+  imagePrune(all: boolean) {
+    return this.api('POST', `/images/prune${all ? '?filters={"dangling":["false"]}' : ''}`, async () => {
+      const used = new Set(this.containers.list().map((c) => c.imageId));
+      const deleted: Array<{ Untagged?: string; Deleted?: string }> = [];
+      let reclaimed = 0;
+      for (const image of this.images.list()) {
+        if (used.has(image.id) || (!all && image.repoTags.length)) continue;
+        const before = new Set(this.images.list().flatMap((i) => i.layers.map((l) => l.diffId)));
+        const events = await this.imageDelete(image.id.slice(7), true);
+        const after = new Set(this.images.list().flatMap((i) => i.layers.map((l) => l.diffId)));
+        for (const l of image.layers) if (before.has(l.diffId) && !after.has(l.diffId)) reclaimed += l.size;
+        deleted.push(...events);
+      }
+      return { ImagesDeleted: deleted, SpaceReclaimed: reclaimed };
+    });
+  }
 
   imageInspect(name: string) {
     return this.api('GET', `/images/${name}/json`, async () => this.resolveImage(name));

@@ -17,6 +17,9 @@ export interface ImageConfig {
     StopSignal?: string;
     Volumes?: Record<string, object>;
     Labels?: Record<string, string>;
+    Shell?: string[];
+    OnBuild?: string[];
+    Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number };
   };
   rootfs: { type: 'layers'; diff_ids: string[] };
   history?: Array<{ created?: string; created_by?: string; empty_layer?: boolean; comment?: string }>;

@@ -1,7 +1,7 @@
 // Commands on images by name: rmi, tag, history.
 import { humanDuration, humanSize } from '../../formats/human';
 import type { Command } from '../context';
-import { daemonError, eachArgument } from '../output';
+import { confirm, daemonError, eachArgument } from '../output';
 import { formatTable } from '../table';
 
 export const rmi: Command = {
@@ -71,5 +71,51 @@ export const history: Command = {
     if (flags.quiet) io.out(rows.map((r) => `${r[0]}\n`).join(''));
     else io.out(formatTable(['IMAGE', 'CREATED', 'CREATED BY', 'SIZE', 'COMMENT'], rows));
     return 0;
+  },
+};
+
+export const builderPrune: Command = {
+  name: 'builder prune',
+  usage: 'docker builder prune',
+  description: 'Remove build cache',
+  flags: [
+    { long: 'force', short: 'f', kind: 'bool', description: 'Do not prompt for confirmation' },
+    { long: 'all', short: 'a', kind: 'bool', description: 'Remove all unused build cache, not just dangling ones' },
+  ],
+  maxArgs: 0,
+  async run({ io, daemon, flags }) {
+    if (!flags.force && !(await confirm(io, 'WARNING! This will remove all dangling build cache. Are you sure you want to continue? [y/N] '))) return 0;
+    const { SpaceReclaimed } = await daemon.buildPrune();
+    io.out(`Total:\t${humanSize(SpaceReclaimed)}\n`);
+    return 0;
+  },
+};
+
+export const imagePrune: Command = {
+  name: 'image prune',
+  usage: 'docker image prune [OPTIONS]',
+  description: 'Remove unused images',
+  flags: [
+    { long: 'all', short: 'a', kind: 'bool', description: 'Remove all unused images, not just dangling ones' },
+    { long: 'force', short: 'f', kind: 'bool', description: 'Do not prompt for confirmation' },
+  ],
+  maxArgs: 0,
+  async run({ io, daemon, flags }) {
+    // The confirmation prompt needs the learner's answer; -f skips it, as in Docker.
+    if (!flags.force) {
+      const warning = flags.all ? 'WARNING! This will remove all images without at least one container associated to them.' : 'WARNING! This will remove all dangling images.';
+      if (!(await confirm(io, `${warning}\nAre you sure you want to continue? [y/N] `))) return 0;
+    }
+    try {
+      const result = await daemon.imagePrune(!!flags.all);
+      if (result.ImagesDeleted.length) {
+        io.out(`Deleted Images:\n${result.ImagesDeleted.map((e) => (e.Untagged ? `untagged: ${e.Untagged}\n` : `deleted: ${e.Deleted}\n`)).join('')}\n`);
+      }
+      io.out(`Total reclaimed space: ${humanSize(result.SpaceReclaimed)}\n`);
+      return 0;
+    } catch (error) {
+      io.err(`${daemonError(error)}\n`);
+      return 1;
+    }
   },
 };

@@ -3,7 +3,7 @@
 import { binarySize, humanSize } from '../../formats/human';
 import { ENGINE_VERSION } from '../../daemon/daemon';
 import type { Command, CliIO } from '../context';
-import { daemonError } from '../output';
+import { confirm, daemonError } from '../output';
 import { formatTable } from '../table';
 
 export const diff: Command = {
@@ -98,21 +98,6 @@ export const port: Command = {
   },
 };
 
-/** Reads one line of the client's stdin (for confirmation prompts). */
-function readLine(io: CliIO): Promise<string> {
-  return new Promise((resolve) => {
-    let line = '';
-    io.onStdin((bytes) => {
-      if (!bytes.length) return resolve(line);
-      line += new TextDecoder().decode(bytes);
-      const nl = line.indexOf('\n');
-      if (nl >= 0) resolve(line.slice(0, nl));
-    });
-    io.onClose(() => resolve(''));
-    io.startStdin(false);
-  });
-}
-
 export const containerPrune: Command = {
   name: 'prune',
   usage: 'docker container prune [OPTIONS]',
@@ -121,8 +106,7 @@ export const containerPrune: Command = {
   maxArgs: 0,
   async run({ io, daemon, flags }) {
     if (!flags.force) {
-      io.out('WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ');
-      if (!/^y(es)?$/i.test((await readLine(io)).trim())) return 0;
+      if (!(await confirm(io, 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] '))) return 0;
     }
     const { ContainersDeleted, SpaceReclaimed } = await daemon.containerPrune();
     if (ContainersDeleted.length) io.out(`Deleted Containers:\n${ContainersDeleted.map((id) => `${id}\n`).join('')}\n`);

@@ -64,17 +64,32 @@ export function imageJson(daemon: Daemon, i: Image) {
     Architecture: i.config.architecture,
     Os: i.config.os,
     Size: daemon.images.size(i),
-    Config: { Env: i.config.config.Env ?? [], Cmd: i.config.config.Cmd ?? null, Entrypoint: i.config.config.Entrypoint ?? null, WorkingDir: i.config.config.WorkingDir ?? '', Labels: i.config.config.Labels ?? null },
+    Author: (i.config as { author?: string }).author ?? '',
+    Config: {
+      User: i.config.config.User ?? '',
+      ExposedPorts: i.config.config.ExposedPorts,
+      Env: i.config.config.Env ?? [],
+      Cmd: i.config.config.Cmd ?? null,
+      Healthcheck: i.config.config.Healthcheck,
+      Volumes: i.config.config.Volumes ?? null,
+      WorkingDir: i.config.config.WorkingDir ?? '',
+      Entrypoint: i.config.config.Entrypoint ?? null,
+      OnBuild: i.config.config.OnBuild ?? null,
+      Labels: i.config.config.Labels ?? null,
+      StopSignal: i.config.config.StopSignal,
+      Shell: i.config.config.Shell,
+    },
     RootFS: { Type: 'layers', Layers: i.config.rootfs.diff_ids },
   };
 }
 
-/** A small Go-template subset: {{.A.B}}, {{json .A}}, {{lower .A}}, {{upper .A}}. */
+/** A small Go-template subset: {{.A.B}}, {{json .A}}, {{lower .A}}, {{upper .A}}, {{len .A}}. */
 export function applyFormat(format: string, value: unknown): string {
-  return format.replace(/\{\{\s*(json|lower|upper)?\s*\.([\w.]*)\s*\}\}/g, (_, fn: string | undefined, path: string) => {
+  return format.replace(/\{\{\s*(json|lower|upper|len)?\s*\.([\w.]*)\s*\}\}/g, (_, fn: string | undefined, path: string) => {
     let v: unknown = value;
     for (const key of path.split('.').filter(Boolean)) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
     if (fn === 'json') return JSON.stringify(v ?? null);
+    if (fn === 'len') return String(Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0);
     const text = v === undefined || v === null ? '<no value>' : Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? `map[${Object.entries(v).map(([k, x]) => `${k}:${x}`).join(' ')}]` : String(v);
     return fn === 'lower' ? text.toLowerCase() : fn === 'upper' ? text.toUpperCase() : text;
   });

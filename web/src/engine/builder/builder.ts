@@ -1,0 +1,712 @@
+// ImageBuilder: `docker build` as BuildKit's Dockerfile frontend does it, on the engine. Each
+// RUN runs in a real container on the layers so far and its filesystem changes become a layer;
+// COPY/ADD layers are made from the build context; metadata instructions change the config.
+// Steps are cached by their parent's key and what they do (for COPY/ADD: the content of what
+// they copy), so an unchanged rebuild is all CACHED and one changed file rebuilds from its step.
+import type { Container } from '../daemon/container-store';
+import type { Image, ImageConfig, ImageLayer } from '../daemon/image-store';
+import { RuntimeError, type ContainerRuntime } from '../daemon/runtime';
+import { sha256Digest, randomHex } from '../daemon/digest';
+import { parseDockerfile, parseOnbuildTrigger } from '../formats/dockerfile/parse';
+import { expandHeredocBody, expandWord, expandWords } from '../formats/dockerfile/expand';
+import { DockerfileParseError, type CommandForm, type Dockerfile, type Instruction } from '../formats/dockerfile/types';
+import { cleanPath } from '../formats/path-match';
+import { parseReference } from '../formats/reference';
+import { createTar, readTar, type TarEntry } from '../formats/tar';
+import { ancestors, planCopy, tarEntriesIfArchive } from './copy-plan';
+import { BuildError, type BuildEvent } from './events';
+
+export interface BuildRequest {
+  /** The build context, .dockerignore already applied (the client sends only what is left). */
+  context: TarEntry[];
+  dockerfile: string;
+  /** How the Dockerfile is named in messages ("Dockerfile", "app.Dockerfile"). */
+  dockerfileName: string;
+  buildArgs: Record<string, string>;
+  target?: string;
+  noCache: boolean;
+  labels: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** What the builder needs from the daemon. */
+export interface BuildHost {
+  runtime: ContainerRuntime;
+  /** A base image, pulled first if missing; `pulled` says whether it was. */
+  baseImage(reference: string): Promise<{ image: Image; pulled: boolean }>;
+  /** Stores a layer (digest, blob) and unpacks it where containers run. */
+  storeLayer(tar: Uint8Array): Promise<ImageLayer>;
+  /** Step cache: cache key → the layer the step made, and when. */
+  cache: Map<string, CachedStep>;
+}
+
+export interface CachedStep {
+  layer: ImageLayer;
+  created: string;
+}
+
+export interface BuildResult {
+  config: ImageConfig;
+  layers: ImageLayer[];
+}
+
+interface StageState {
+  config: ImageConfig;
+  layers: ImageLayer[];
+  key: string;
+  shell: string[];
+  /** ARG values in scope in this stage. */
+  args: Map<string, string>;
+  /** Whether this stage set CMD (else an ENTRYPOINT clears the base image's). */
+  cmdSet?: boolean;
+  /**
+   * When the newest layer was made. Metadata steps take it as their time too, so that a fully
+   * cached rebuild makes the very same config, hence the same image ID, as in Docker.
+   */
+  created: string;
+}
+
+const DEFAULT_SHELL = ['/bin/sh', '-c'];
+const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** The platform ARGs BuildKit defines (the guest is linux/386). */
+const PLATFORM_ARGS: Record<string, string> = {
+  TARGETPLATFORM: 'linux/386', TARGETOS: 'linux', TARGETARCH: '386', TARGETVARIANT: '',
+  BUILDPLATFORM: 'linux/386', BUILDOS: 'linux', BUILDARCH: '386', BUILDVARIANT: '',
+};
+/** Filesystem steps: numbered in the progress ([2/5]) and cached. */
+const FS_STEPS = new Set(['RUN', 'COPY', 'ADD', 'WORKDIR']);
+
+const goQuote = (words: string[]) => `[${words.map((w) => JSON.stringify(w)).join(' ')}]`;
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+export class ImageBuilder {
+  private nextVertex = 1;
+  private readonly stageResults = new Map<number, StageState>();
+  private readonly usedArgs = new Set<string>();
+
+  constructor(
+    private readonly host: BuildHost,
+    private readonly request: BuildRequest,
+    private readonly emit: (event: BuildEvent) => void,
+  ) {}
+
+  async build(): Promise<BuildResult> {
+    const file = this.loadDefinition();
+    this.escape = file.escape;
+    const globals = this.globalArgs(file);
+    const target = this.targetStage(file);
+    const needed = this.neededStages(file, target, globals);
+    await this.loadMetadata(file, needed, globals);
+    const contextVertex = { loaded: false };
+    for (const index of needed) {
+      this.stageResults.set(index, await this.buildStage(file, index, globals, contextVertex));
+    }
+    const final = this.stageResults.get(target)!;
+    final.config.created = final.created;
+    // This build's metadata steps take the time of its newest layer (see StageState.created).
+    for (const h of final.config.history ?? []) if (this.metadataSteps.has(h)) h.created = final.created;
+    const unused = Object.keys(this.request.buildArgs).filter((a) => !this.usedArgs.has(a) && !(a in PLATFORM_ARGS));
+    if (unused.length) this.note(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
+    return { config: final.config, layers: final.layers };
+  }
+
+  // ---- vertices
+
+  private vertex(name: string): { id: number; started: number } {
+    const id = this.nextVertex++;
+    this.emit({ kind: 'vertex', id, name });
+    return { id, started: performance.now() };
+  }
+
+  private done(v: { id: number; started: number }): void {
+    this.emit({ kind: 'done', id: v.id, seconds: seconds(performance.now() - v.started) });
+  }
+
+  private note(text: string): void {
+    this.emit({ kind: 'status', id: 0, text });
+  }
+
+  private checkAborted(): void {
+    if (this.request.signal?.aborted) throw new BuildError('failed to solve: Canceled: context canceled');
+  }
+
+  // ---- the definition, stages and base images
+
+  private loadDefinition(): Dockerfile {
+    const v = this.vertex(`[internal] load build definition from ${this.request.dockerfileName}`);
+    this.emit({ kind: 'status', id: v.id, text: `transferring dockerfile: ${new TextEncoder().encode(this.request.dockerfile).length}B done` });
+    let file: Dockerfile;
+    try {
+      file = parseDockerfile(this.request.dockerfile);
+    } catch (error) {
+      if (error instanceof DockerfileParseError) {
+        this.done(v);
+        throw new BuildError(`failed to solve: ${error.message}`, { name: '', tail: [], range: { startLine: error.line, endLine: error.line } });
+      }
+      throw error;
+    }
+    this.done(v);
+    for (const w of file.warnings) this.note(`[Warning] ${w.message} (line ${w.line})`);
+    return file;
+  }
+
+  private globalArgs(file: Dockerfile): Map<string, string> {
+    const values = new Map<string, string>(Object.entries(PLATFORM_ARGS));
+    for (const ins of file.globalArgs) {
+      for (const arg of ins.args) {
+        const given = this.request.buildArgs[arg.name];
+        if (given !== undefined) this.usedArgs.add(arg.name);
+        const value = given ?? (arg.default !== undefined ? this.expand(arg.default, (n) => values.get(n)) : undefined);
+        if (value !== undefined) values.set(arg.name, value);
+      }
+    }
+    return values;
+  }
+
+  private stageName(file: Dockerfile, index: number): string {
+    return file.stages[index]!.from.stage ?? `stage-${index}`;
+  }
+
+  private findStage(file: Dockerfile, name: string, before: number): number | undefined {
+    const lower = name.toLowerCase();
+    const byName = file.stages.findIndex((s, i) => i < before && s.from.stage?.toLowerCase() === lower);
+    if (byName >= 0) return byName;
+    if (/^\d+$/.test(name) && Number(name) < before) return Number(name);
+    return undefined;
+  }
+
+  private targetStage(file: Dockerfile): number {
+    const target = this.request.target;
+    if (!target) return file.stages.length - 1;
+    const index = file.stages.findIndex((s) => s.from.stage?.toLowerCase() === target.toLowerCase());
+    if (index < 0) throw new BuildError(`failed to solve: target stage "${target}" could not be found`);
+    return index;
+  }
+
+  /** The stages the target depends on (FROM a stage, COPY --from), in file order. */
+  private neededStages(file: Dockerfile, target: number, globals: Map<string, string>): number[] {
+    const needed = new Set<number>();
+    const visit = (index: number) => {
+      if (needed.has(index)) return;
+      needed.add(index);
+      const stage = file.stages[index]!;
+      const base = this.findStage(file, this.expand(stage.from.image, (n) => globals.get(n)), index);
+      if (base !== undefined) visit(base);
+      for (const ins of stage.instructions) {
+        const from = (ins.kind === 'COPY' || ins.kind === 'ADD') && ins.flags.from;
+        const dep = from ? this.findStage(file, from, index) : undefined;
+        if (dep !== undefined) visit(dep);
+      }
+    };
+    visit(target);
+    return [...needed].sort((a, b) => a - b);
+  }
+
+  private readonly bases = new Map<string, Image>();
+  private readonly pulledBases = new Set<string>();
+
+  /** Resolves (pulling if needed) every base image the stages name, one vertex each. */
+  private async loadMetadata(file: Dockerfile, needed: number[], globals: Map<string, string>): Promise<void> {
+    for (const index of needed) {
+      const image = this.expand(file.stages[index]!.from.image, (n) => globals.get(n));
+      if (image.toLowerCase() === 'scratch' || this.findStage(file, image, index) !== undefined) continue;
+      await this.resolveBase(image);
+    }
+    const v = this.vertex('[internal] load .dockerignore');
+    this.emit({ kind: 'status', id: v.id, text: 'transferring context: 2B done' });
+    this.done(v);
+  }
+
+  private async resolveBase(name: string): Promise<Image> {
+    let full: string;
+    try {
+      const ref = parseReference(name);
+      full = `${ref.domain}/${ref.path}:${ref.tag}`;
+    } catch (error) {
+      throw new BuildError(`failed to solve: failed to parse stage name "${name}": invalid reference format: ${(error as Error).message}`);
+    }
+    const known = this.bases.get(full);
+    if (known) return known;
+    const v = this.vertex(`[internal] load metadata for ${full}`);
+    try {
+      const { image, pulled } = await this.host.baseImage(name);
+      this.bases.set(full, image);
+      if (pulled) this.pulledBases.add(full);
+      this.done(v);
+      return image;
+    } catch (error) {
+      const message = `${full}: failed to resolve source metadata for ${full}: ${(error as Error).message}`;
+      this.emit({ kind: 'error', id: v.id, message });
+      throw new BuildError(`failed to solve: ${message}`);
+    }
+  }
+
+  // ---- a stage
+
+  private async buildStage(file: Dockerfile, index: number, globals: Map<string, string>, context: { loaded: boolean }): Promise<StageState> {
+    const stage = file.stages[index]!;
+    const prefix = file.stages.length > 1 ? `${this.stageName(file, index)} ` : '';
+    const baseName = this.expand(stage.from.image, (n) => globals.get(n));
+    const fromStage = this.findStage(file, baseName, index);
+    const external = baseName.toLowerCase() !== 'scratch' && fromStage === undefined;
+    const total = (external ? 1 : 0) + stage.instructions.filter((i) => FS_STEPS.has(i.kind)).length;
+    let step = 0;
+    let state: StageState;
+    if (fromStage !== undefined) {
+      const base = this.stageResults.get(fromStage)!;
+      state = { ...base, config: structuredClone(base.config), layers: [...base.layers], args: new Map(), cmdSet: false };
+    } else if (!external) {
+      state = { config: emptyConfig(), layers: [], key: 'scratch', shell: DEFAULT_SHELL, args: new Map(), created: new Date(0).toISOString() };
+    } else {
+      const image = await this.resolveBase(baseName);
+      const ref = parseReference(baseName);
+      const v = this.vertex(`[${prefix}${++step}/${total}] FROM ${ref.domain}/${ref.path}:${ref.tag}`);
+      if (this.pulledBases.has(`${ref.domain}/${ref.path}:${ref.tag}`)) {
+        this.emit({ kind: 'status', id: v.id, text: `resolve ${ref.domain}/${ref.path}:${ref.tag} done` });
+        this.done(v);
+      } else this.emit({ kind: 'cached', id: v.id });
+      const config = structuredClone(image.config);
+      config.history = [...(image.config.history ?? [])];
+      state = { config, layers: [...image.layers], key: image.id, shell: image.config.config.Shell ?? DEFAULT_SHELL, args: new Map(), created: image.config.created ?? new Date(0).toISOString() };
+    }
+    state.config.config.OnBuild = undefined;
+
+    const triggers = (fromStage === undefined && external ? this.bases.get(fullName(baseName))?.config.config.OnBuild : undefined) ?? [];
+    const instructions = [...triggers.map((t) => parseOnbuildTrigger(t)), ...stage.instructions];
+    for (const ins of instructions) {
+      this.checkAborted();
+      const label = FS_STEPS.has(ins.kind) ? `[${prefix}${++step}/${total}] ${this.stepName(ins, state)}` : '';
+      try {
+        state = await this.apply(ins, state, label, file, index, globals, context);
+      } catch (error) {
+        if (error instanceof BuildError && error.step) throw error;
+        const message = (error as Error).message;
+        throw new BuildError(message.startsWith('failed to solve') ? message : `failed to solve: ${message}`, { name: label.slice(0, label.indexOf(']') + 1) ? label : ins.original, tail: [], range: ins.range });
+      }
+    }
+    return state;
+  }
+
+  private escape = '\\';
+
+  private expand(word: string, lookup: (name: string) => string | undefined): string {
+    return expandWord(word, lookup, this.escape);
+  }
+
+  /**
+   * How BuildKit names a step: RUN with the values in scope filled in (quotes kept, unknown
+   * names left as written) and its keyword in capitals; COPY, ADD and WORKDIR expanded plainly.
+   */
+  private stepName(ins: Instruction, state: StageState): string {
+    try {
+      if (ins.kind === 'RUN') {
+        const text = expandWord(ins.original, this.lookup(state), this.escape, { rawQuotes: true, keepUnset: true });
+        return text.replace(/^\S+/, (w) => w.toUpperCase());
+      }
+      return this.expand(ins.original, this.lookup(state)).replace(/^\S+/, (w) => w.toUpperCase());
+    } catch {
+      return ins.original;
+    }
+  }
+
+  /** Names in scope for substitution: ENV first, then ARGs, as Docker resolves them. */
+  private lookup(state: StageState): (name: string) => string | undefined {
+    return (name) => {
+      const env = (state.config.config.Env ?? []).find((e) => e.startsWith(`${name}=`));
+      if (env) return env.slice(name.length + 1);
+      return state.args.get(name);
+    };
+  }
+
+  private readonly metadataSteps = new WeakSet<object>();
+
+  private history(state: StageState, createdBy: string, empty: boolean): void {
+    const entry = { created: state.created, created_by: createdBy, comment: 'buildkit.dockerfile.v0', ...(empty ? { empty_layer: true } : {}) };
+    if (empty) this.metadataSteps.add(entry);
+    state.config.history = [...(state.config.history ?? []), entry];
+  }
+
+  private async apply(ins: Instruction, state: StageState, label: string, file: Dockerfile, stageIndex: number, globals: Map<string, string>, context: { loaded: boolean }): Promise<StageState> {
+    const c = state.config.config;
+    const expand = (w: string) => this.expand(w, this.lookup(state));
+    switch (ins.kind) {
+      case 'ENV': {
+        const env = [...(c.Env ?? [])];
+        const words: string[] = [];
+        for (const [rawName, rawValue] of ins.pairs) {
+          const name = expand(rawName);
+          const value = expand(rawValue);
+          const i = env.findIndex((e) => e.startsWith(`${name}=`));
+          if (i >= 0) env[i] = `${name}=${value}`;
+          else env.push(`${name}=${value}`);
+          c.Env = env;
+          words.push(`${name}=${value}`);
+        }
+        this.history(state, `ENV ${words.join(' ')}`, true);
+        return state;
+      }
+      case 'ARG': {
+        for (const arg of ins.args) {
+          const given = this.request.buildArgs[arg.name];
+          if (given !== undefined) this.usedArgs.add(arg.name);
+          const value = given ?? (arg.default !== undefined ? expand(arg.default) : globals.get(arg.name));
+          if (value !== undefined) state.args.set(arg.name, value);
+          else state.args.delete(arg.name);
+        }
+        this.history(state, `ARG ${ins.args.map((a) => (state.args.has(a.name) ? `${a.name}=${state.args.get(a.name)}` : a.name)).join(' ')}`, true);
+        return state;
+      }
+      case 'LABEL': {
+        const labels = { ...c.Labels };
+        for (const [k, v] of ins.pairs) labels[expand(k)] = expand(v);
+        c.Labels = labels;
+        this.history(state, `LABEL ${ins.pairs.map(([k, v]) => `${expand(k)}=${expand(v)}`).join(' ')}`, true);
+        return state;
+      }
+      case 'MAINTAINER':
+        this.history(state, `MAINTAINER ${ins.name}`, true);
+        return state;
+      case 'EXPOSE': {
+        const ports = { ...c.ExposedPorts };
+        for (const raw of ins.ports.flatMap((p) => expandWords(p, this.lookup(state)))) {
+          const port = raw.includes('/') ? raw.toLowerCase() : `${raw}/tcp`;
+          if (!/^\d+(-\d+)?\/(tcp|udp|sctp)$/.test(port)) throw new Error(`invalid containerPort: ${raw}`);
+          ports[port] = {};
+        }
+        c.ExposedPorts = ports;
+        this.history(state, `EXPOSE map[${Object.keys(ports).map((p) => `${p}:{}`).join(' ')}]`, true);
+        return state;
+      }
+      case 'USER':
+        c.User = expand(ins.user);
+        this.history(state, `USER ${c.User}`, true);
+        return state;
+      case 'VOLUME': {
+        const volumes = { ...c.Volumes };
+        const paths = ins.paths.flatMap((p) => expandWords(p, this.lookup(state)));
+        for (const p of paths) volumes[p] = {};
+        c.Volumes = volumes;
+        this.history(state, `VOLUME [${paths.join(' ')}]`, true);
+        return state;
+      }
+      case 'STOPSIGNAL':
+        c.StopSignal = expand(ins.signal);
+        this.history(state, `STOPSIGNAL ${c.StopSignal}`, true);
+        return state;
+      case 'SHELL':
+        state.shell = ins.shell;
+        c.Shell = ins.shell;
+        this.history(state, `SHELL ${goQuote(ins.shell)}`, true);
+        return state;
+      case 'CMD':
+      case 'ENTRYPOINT': {
+        const argv = this.commandArgv(ins.command, state);
+        if (ins.kind === 'CMD') {
+          c.Cmd = argv;
+          state.cmdSet = true;
+        } else {
+          c.Entrypoint = argv;
+          // As Docker: a new ENTRYPOINT clears a CMD inherited from the base image.
+          if (!state.cmdSet) c.Cmd = undefined;
+        }
+        this.history(state, `${ins.kind} ${goQuote(argv)}`, true);
+        return state;
+      }
+      case 'HEALTHCHECK': {
+        if (!ins.check) c.Healthcheck = { Test: ['NONE'] };
+        else {
+          const cmd = ins.check.command;
+          c.Healthcheck = {
+            Test: cmd.form === 'exec' ? ['CMD', ...cmd.argv] : ['CMD-SHELL', cmd.text],
+            ...(ins.check.interval ? { Interval: goDuration(ins.check.interval) } : {}),
+            ...(ins.check.timeout ? { Timeout: goDuration(ins.check.timeout) } : {}),
+            ...(ins.check.startPeriod ? { StartPeriod: goDuration(ins.check.startPeriod) } : {}),
+            ...(ins.check.retries !== undefined ? { Retries: ins.check.retries } : {}),
+          };
+        }
+        this.history(state, `HEALTHCHECK &{${goQuote(c.Healthcheck.Test)}}`, true);
+        return state;
+      }
+      case 'ONBUILD':
+        c.OnBuild = [...(c.OnBuild ?? []), ins.expression ?? ins.original.replace(/^\s*onbuild\s+/i, '')];
+        this.history(state, ins.original, true);
+        return state;
+      case 'FROM':
+        return state;
+      case 'WORKDIR': {
+        const dir = absolute(expand(ins.path), c.WorkingDir);
+        c.WorkingDir = dir;
+        return this.fileStep(state, label, `WORKDIR ${dir}`, { workdir: dir }, [], async () => {
+          const existing = await this.existing(state, cleanPath(dir));
+          if (existing.get(cleanPath(dir))?.type === 'dir') return [];
+          // `mkdir -p`: the directory (new, 0755) and any missing parents.
+          return planCopy([{ type: 'dir', path: 'dir', mode: 0o755 }], { sources: ['dir'], dest: dir, existing });
+        });
+      }
+      case 'COPY':
+      case 'ADD':
+        return this.copyStep(ins, state, label, file, stageIndex, context);
+      case 'RUN':
+        return this.runStep(ins.command, state, label, ins);
+    }
+  }
+
+  private commandArgv(command: CommandForm, state: StageState): string[] {
+    if (command.form === 'exec') return command.argv;
+    const script = command.heredocs.length ? `${command.text}\n${command.heredocs.map((h) => `${h.content}${h.name}\n`).join('')}` : command.text;
+    return [...state.shell, script];
+  }
+
+  /** The destination and its parents as the image has them (for COPY's rules). */
+  private async existing(state: StageState, path: string): Promise<Map<string, TarEntry>> {
+    const paths = [...ancestors(path), path].filter(Boolean);
+    if (!paths.length || !state.layers.length) return new Map();
+    const image = stateImage(state);
+    const entries = readTar(await this.host.runtime.statImagePaths(image, paths));
+    return new Map(entries.map((e) => [e.path, e]));
+  }
+
+  /**
+   * A step that makes a layer from entries computed here (COPY, ADD, WORKDIR): cached on the
+   * parent's key, what the step says and the content it copies (`content`, mtimes aside). Only
+   * on a miss does `make` look into the image (ownership, existing directories): a cached step
+   * costs no guest round trip.
+   */
+  private async fileStep(state: StageState, label: string, createdBy: string, what: object, content: TarEntry[], make: () => Promise<TarEntry[]>): Promise<StageState> {
+    const v = this.vertex(label);
+    const checksum = await sha256Digest(createTar(content.map((e) => ({ ...e, mtime: 0 }))));
+    const key = await sha256Digest(new TextEncoder().encode(JSON.stringify([state.key, what, checksum])));
+    let step = this.request.noCache ? undefined : this.host.cache.get(key);
+    if (step && this.host.runtime.hasLayer(step.layer.diffId)) this.emit({ kind: 'cached', id: v.id });
+    else {
+      step = { layer: await this.host.storeLayer(createTar(await make())), created: new Date().toISOString() };
+      this.host.cache.set(key, step);
+      this.done(v);
+    }
+    const next = { ...state, layers: [...state.layers, step.layer], key, created: step.created };
+    this.history(next, createdBy, false);
+    return next;
+  }
+
+  private async copyStep(ins: Extract<Instruction, { kind: 'COPY' | 'ADD' }>, state: StageState, label: string, file: Dockerfile, stageIndex: number, context: { loaded: boolean }): Promise<StageState> {
+    const c = state.config.config;
+    const expand = (w: string) => this.expand(w, this.lookup(state));
+    const sources = ins.sources.map(expand);
+    const dest = absolute(expand(ins.dest), c.WorkingDir, true);
+    const from = ins.flags.from ? expand(ins.flags.from) : undefined;
+    for (const s of sources) {
+      if (/^[a-z]+:\/\//i.test(s)) {
+        if (ins.kind === 'COPY') throw new Error(`source can't be a URL for COPY`);
+        const host = /^[a-z]+:\/\/([^/:]+)/i.exec(s)?.[1] ?? s;
+        throw new Error(`failed to load cache key: Get "${s}": dial tcp: lookup ${host}: no such host (this lab is offline: ADD cannot download; put the file in the build context instead)`);
+      }
+    }
+    // Where the sources come from: the context, a here-document, or another stage or image.
+    let tree: TarEntry[];
+    if (ins.heredocs.length) {
+      tree = ins.heredocs.map((h) => ({ type: 'file', path: h.name, data: new TextEncoder().encode(h.expand ? expandHeredocBody(h.content, this.lookup(state)) : h.content), mode: 0o644 }));
+    } else if (from !== undefined) {
+      const stage = this.findStage(file, from, stageIndex);
+      const image = stage !== undefined ? stateImage(this.stageResults.get(stage)!) : await this.resolveBase(from);
+      // Only what the patterns can match leaves the image; matching happens here, as for the context.
+      const paths = sources.map((s) => staticPrefix(cleanPath(s)));
+      tree = readTar(await this.host.runtime.archiveImagePaths(image, [...new Set(paths)].map((p) => p || '.')));
+    } else {
+      if (!context.loaded) {
+        context.loaded = true;
+        const v = this.vertex('[internal] load build context');
+        const size = this.request.context.reduce((n, e) => n + (e.type === 'file' ? e.data.length : 0), 0);
+        this.emit({ kind: 'status', id: v.id, text: `transferring context: ${humanBytes(size)} done` });
+        this.done(v);
+      }
+      tree = this.request.context;
+    }
+    const chmod = ins.flags.chmod ? parseChmod(ins.flags.chmod) : undefined;
+    const what = { kind: ins.kind, dest, from, chown: ins.flags.chown, chmod: ins.flags.chmod };
+    const plan = { sources: ins.heredocs.length ? ins.heredocs.map((h) => h.name) : sources, dest, ...(chmod !== undefined ? { chmod } : {}) };
+    const unpack = ins.kind === 'ADD' && from === undefined ? { unpackArchives: (e: TarEntry) => (e.type === 'file' ? tarEntriesIfArchive(e.data) : null) } : {};
+    const content = planCopy(tree, { ...plan, ...unpack, existing: new Map() });
+    return this.fileStep(state, label, `${ins.original} # buildkit`, what, content, async () => {
+      const owner = ins.flags.chown ? await this.owner(expand(ins.flags.chown), state) : undefined;
+      const existing = await this.existing(state, cleanPath(dest));
+      return planCopy(tree, { ...plan, ...unpack, existing, ...(owner ? { owner } : {}) });
+    });
+  }
+
+  /** --chown=user:group: numbers as given; names from the image's /etc/passwd and /etc/group. */
+  private async owner(spec: string, state: StageState): Promise<{ uid: number; gid: number }> {
+    const [user = '', group] = spec.split(':');
+    const numeric = (s: string) => /^\d+$/.test(s);
+    if (numeric(user) && (group === undefined || numeric(group))) return { uid: Number(user), gid: Number(group ?? user) };
+    let files: TarEntry[] = [];
+    try {
+      files = readTar(await this.host.runtime.archiveImagePaths(stateImage(state), ['etc/passwd', 'etc/group']));
+    } catch {
+      files = [];
+    }
+    const table = (name: string) => {
+      const f = files.find((e) => e.path === name);
+      return f && f.type === 'file' ? new TextDecoder().decode(f.data).split('\n').map((l) => l.split(':')) : [];
+    };
+    const passwd = table('etc/passwd');
+    const row = numeric(user) ? passwd.find((r) => r[2] === user) : passwd.find((r) => r[0] === user);
+    if (!row && !numeric(user)) throw new Error(`unable to convert uid/gid chown string to host mapping: can't find uid for user ${user}: no such user: ${user}`);
+    const uid = numeric(user) ? Number(user) : Number(row![2]);
+    let gid = row ? Number(row[3]) : uid;
+    if (group !== undefined) {
+      if (numeric(group)) gid = Number(group);
+      else {
+        const g = table('etc/group').find((r) => r[0] === group);
+        if (!g) throw new Error(`unable to convert uid/gid chown string to host mapping: can't find gid for group ${group}: no such group: ${group}`);
+        gid = Number(g[2]);
+      }
+    }
+    return { uid, gid };
+  }
+
+  private async runStep(command: CommandForm, state: StageState, label: string, ins: Instruction): Promise<StageState> {
+    const c = state.config.config;
+    const argv = this.commandArgv(command, state);
+    // Build args reach RUN as environment variables (ENV wins over an ARG of the same name).
+    const argEnv = [...state.args].filter(([k]) => !(c.Env ?? []).some((e) => e.startsWith(`${k}=`))).map(([k, v]) => `${k}=${v}`);
+    const env = [...(c.Env ?? [DEFAULT_PATH]), ...argEnv];
+    const shown = command.form === 'exec' ? goQuote(argv) : argv.join(' ');
+    const createdBy = `RUN ${argEnv.length ? `|${argEnv.length} ${argEnv.join(' ')} ` : ''}${shown} # buildkit`;
+    const key = await sha256Digest(new TextEncoder().encode(JSON.stringify([state.key, 'RUN', argv, env, c.WorkingDir ?? '', c.User ?? ''])));
+    const v = this.vertex(label);
+    const cached = this.request.noCache ? undefined : this.host.cache.get(key);
+    if (cached && this.host.runtime.hasLayer(cached.layer.diffId)) {
+      this.emit({ kind: 'cached', id: v.id });
+      const next = { ...state, layers: [...state.layers, cached.layer], key, created: cached.created };
+      this.history(next, createdBy, false);
+      return next;
+    }
+    const runtime = this.host.runtime;
+    const container = buildContainer(argv, env, c.WorkingDir || '/', c.User ?? '');
+    const tail: string[] = [];
+    let partial = '';
+    const line = (text: string) => {
+      const seconds = Math.round(performance.now() - v.started) / 1000;
+      this.emit({ kind: 'output', id: v.id, seconds, line: text });
+      tail.push(`${seconds.toFixed(3)} ${text}`);
+      if (tail.length > 6) tail.shift();
+    };
+    const decoder = new TextDecoder();
+    await runtime.create(container);
+    const abort = () => runtime.signal(container, 9);
+    this.request.signal?.addEventListener('abort', abort);
+    let code: number;
+    try {
+      const { exited } = runtime.start(container, stateImage(state), (entry) => {
+        const lines = (partial + decoder.decode(entry.data, { stream: true })).split(/\r?\n/);
+        partial = lines.pop() ?? '';
+        lines.forEach(line);
+      });
+      code = await exited.catch((error: Error) => {
+        line(error instanceof RuntimeError ? error.message : `${error.message}`);
+        return error instanceof RuntimeError ? error.exitCode : 1;
+      });
+      if (partial) line(partial);
+    } finally {
+      this.request.signal?.removeEventListener('abort', abort);
+    }
+    try {
+      this.checkAborted();
+      if (code !== 0) {
+        const message = `process "${argv.join(' ')}" did not complete successfully: exit code: ${code}`;
+        this.emit({ kind: 'error', id: v.id, message });
+        throw new BuildError(`failed to solve: ${message}`, { name: label.slice(0, label.indexOf(']') + 1) + ' ' + ins.original, tail, range: ins.range });
+      }
+      const step = { layer: await this.host.storeLayer(await runtime.exportChanges(container)), created: new Date().toISOString() };
+      this.host.cache.set(key, step);
+      this.done(v);
+      const next = { ...state, layers: [...state.layers, step.layer], key, created: step.created };
+      this.history(next, createdBy, false);
+      return next;
+    } finally {
+      await runtime.remove(container).catch(() => {});
+    }
+  }
+}
+
+function emptyConfig(): ImageConfig {
+  return { architecture: '386', os: 'linux', config: { Env: [DEFAULT_PATH] }, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
+}
+
+/** The image a stage has built so far, for running containers on it. */
+function stateImage(state: StageState): Image {
+  return { id: state.key, config: state.config, layers: state.layers, repoTags: [], repoDigests: [] };
+}
+
+/** A container for one RUN step: hidden from `docker ps`, as BuildKit's are. */
+function buildContainer(argv: string[], env: string[], workdir: string, user: string): Container {
+  const id = randomHex(32);
+  return {
+    id,
+    name: `buildkit-${id.slice(0, 12)}`,
+    imageId: '',
+    imageName: '',
+    created: Date.now(),
+    config: { Image: '', Cmd: argv, Entrypoint: [], Env: env, WorkingDir: workdir, User: user, Hostname: 'buildkitsandbox', Tty: false, OpenStdin: false, Labels: {} },
+    hostConfig: { AutoRemove: false, Memory: 0, PidsLimit: 0, NanoCpus: 0, NetworkMode: 'none', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 } },
+    state: { status: 'created', pid: 0, exitCode: 0, startedAt: 0, finishedAt: 0, error: '', oomKilled: false },
+    logs: [],
+    listeners: new Set(),
+    exitWaiters: [],
+    restartCount: 0,
+    manuallyStopped: false,
+  };
+}
+
+/** A path made absolute against the working directory; `keepSlash` keeps a trailing "/". */
+function absolute(path: string, workdir: string | undefined, keepSlash = false): string {
+  const base = path.startsWith('/') ? path : `${workdir || '/'}/${path}`;
+  const clean = `/${cleanPath(base)}`;
+  return keepSlash && (path.endsWith('/') || path === '.' || path.endsWith('/.')) && clean !== '/' ? `${clean}/` : clean;
+}
+
+/** The part of a pattern before its first glob segment ("app/*.so" → "app"). */
+function staticPrefix(pattern: string): string {
+  const parts = pattern.split('/');
+  const i = parts.findIndex((p) => /[*?[\\]/.test(p));
+  return (i < 0 ? parts : parts.slice(0, i)).join('/');
+}
+
+function parseChmod(spec: string): number {
+  if (!/^[0-7]{3,4}$/.test(spec)) throw new Error(`invalid chmod parameter: ${spec}`);
+  return parseInt(spec, 8);
+}
+
+function fullName(name: string): string {
+  const ref = parseReference(name);
+  return `${ref.domain}/${ref.path}:${ref.tag}`;
+}
+
+
+/** Go's time.ParseDuration, to nanoseconds ("1m30s", "500ms"). */
+function goDuration(text: string): number {
+  const units: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  let total = 0;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let m: RegExpExecArray | null;
+  let at = 0;
+  while ((m = re.exec(text))) {
+    total += Number(m[1]) * units[m[2]!]!;
+    at = re.lastIndex;
+  }
+  if (at !== text.length || !text) throw new Error(`time: invalid duration "${text}"`);
+  return total;
+}
+
+/** Sizes as BuildKit's progress shows them (go-units HumanSize with "B"). */
+function humanBytes(n: number): string {
+  if (n < 1000) return `${n}B`;
+  const units = ['kB', 'MB', 'GB'];
+  let v = n;
+  let u = -1;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${Number(v.toPrecision(3))}${units[u]}`;
+}
