@@ -25,3 +25,22 @@ export class DetachKeys {
     return { forward: Uint8Array.from(out), detach: false };
   }
 }
+
+/**
+ * `--detach-keys`: a comma-separated list of `ctrl-<c>` (c one of a-z @ [ \ ] ^ _) or single
+ * characters, as Docker reads it ("ctrl-a,q", "ctrl-\\"). Throws Docker's message otherwise.
+ */
+export function parseDetachKeys(spec: string): number[] {
+  const keys: number[] = [];
+  for (const part of spec.split(',')) {
+    const ctrl = /^ctrl-(.)$/i.exec(part);
+    if (ctrl) {
+      const c = ctrl[1]!.toLowerCase();
+      if (c >= 'a' && c <= 'z') keys.push(c.charCodeAt(0) - 0x60);
+      else if ('@[\\]^_'.includes(c)) keys.push(c.charCodeAt(0) - 0x40);
+      else throw new Error(`Invalid detach keys (${spec}) provided`);
+    } else if (part.length === 1) keys.push(part.charCodeAt(0));
+    else throw new Error(`Invalid detach keys (${spec}) provided`);
+  }
+  return keys;
+}

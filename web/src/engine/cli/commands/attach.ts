@@ -1,12 +1,14 @@
 import type { Command } from '../context';
 import { daemonError } from '../output';
 import { forwardStdin } from './run';
+import { parseDetachKeys } from '../detach-keys';
 
 export const attach: Command = {
   name: 'attach',
   usage: 'docker attach [OPTIONS] CONTAINER',
   description: "Attach local standard input, output, and error streams to a running container",
   flags: [
+    { long: 'detach-keys', kind: 'string', description: 'Override the key sequence for detaching a container' },
     { long: 'no-stdin', kind: 'bool', description: 'Do not attach STDIN' },
     { long: 'sig-proxy', kind: 'bool', description: 'Proxy all received signals to the process', default: 'true' },
   ],
@@ -14,6 +16,12 @@ export const attach: Command = {
   maxArgs: 1,
   async run({ io, daemon, args, flags }) {
     const name = args[0]!;
+    try {
+      if (flags['detach-keys']) parseDetachKeys(flags['detach-keys'] as string);
+    } catch (error) {
+      io.err(`${daemonError(error)}\n`);
+      return 1;
+    }
     let container;
     try {
       container = await daemon.containerInspect(name);
@@ -39,7 +47,7 @@ export const attach: Command = {
     let detached!: () => void;
     const byKeys = new Promise<{ StatusCode: number }>((resolve) => (detached = () => resolve({ StatusCode: 0 })));
     if (container.config.OpenStdin && !flags['no-stdin']) {
-      forwardStdin(io, (bytes) => daemon.containerStdin(container.id, bytes), tty, detached);
+      forwardStdin(io, (bytes) => daemon.containerStdin(container.id, bytes), tty, detached, flags['detach-keys'] as string | undefined);
       io.startStdin(tty && io.stdinTty);
     }
     if (tty && io.size.rows > 0) await daemon.containerResize(container.id, io.size.rows, io.size.cols).catch(() => {});

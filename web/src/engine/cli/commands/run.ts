@@ -3,11 +3,11 @@ import { parseReference } from '../../formats/reference';
 import type { Command, CommandContext } from '../context';
 import { UsageError } from '../flags';
 import { daemonError, pullImage } from '../output';
-import { DetachKeys } from '../detach-keys';
+import { DetachKeys, parseDetachKeys } from '../detach-keys';
 
 /** Forwards the client's stdin; on a terminal, watches for the detach keys. */
-export function forwardStdin(io: CommandContext['io'], write: (bytes: Uint8Array) => void, tty: boolean, onDetach: () => void): void {
-  const keys = new DetachKeys();
+export function forwardStdin(io: CommandContext['io'], write: (bytes: Uint8Array) => void, tty: boolean, onDetach: () => void, detachKeys?: string): void {
+  const keys = new DetachKeys(detachKeys ? parseDetachKeys(detachKeys) : undefined);
   let done = false;
   io.onStdin((bytes) => {
     if (done) return;
@@ -31,6 +31,7 @@ export function parseMemory(value: string): number {
 
 export const runFlags: Command['flags'] = [
   { long: 'detach', short: 'd', kind: 'bool', description: 'Run container in background and print container ID' },
+  { long: 'detach-keys', kind: 'string', description: 'Override the key sequence for detaching a container' },
   { long: 'interactive', short: 'i', kind: 'bool', description: 'Keep STDIN open even if not attached' },
   { long: 'tty', short: 't', kind: 'bool', description: 'Allocate a pseudo-TTY' },
   { long: 'rm', kind: 'bool', description: 'Automatically remove the container and its associated anonymous volumes when it exits' },
@@ -120,6 +121,11 @@ export const run: Command = {
       io.err(`docker: ${daemonError(error)}.\nSee 'docker run --help'.\n`);
       return 125;
     };
+    try {
+      if (flags['detach-keys']) parseDetachKeys(flags['detach-keys'] as string);
+    } catch (error) {
+      return fail(error);
+    }
     if (flags.rm && flags.restart !== undefined && flags.restart !== 'no') {
       io.err("docker: Conflicting options: --restart and --rm.\nSee 'docker run --help'.\n");
       return 125;
@@ -150,7 +156,7 @@ export const run: Command = {
     if (flags.interactive) {
       // -i: the client's keystrokes (raw, with -t) go to the container's stdin; with -t,
       // Ctrl-P Ctrl-Q detaches and leaves the container running.
-      forwardStdin(io, (bytes) => daemon.containerStdin(id, bytes), !!flags.tty, detached);
+      forwardStdin(io, (bytes) => daemon.containerStdin(id, bytes), !!flags.tty, detached, flags['detach-keys'] as string | undefined);
       io.startStdin(!!flags.tty && io.stdinTty);
     }
     if (flags.tty) io.onResize((rows, cols) => void daemon.containerResize(id, rows, cols).catch(() => {}));
