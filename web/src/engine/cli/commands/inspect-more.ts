@@ -34,44 +34,67 @@ export const stats: Command = {
     { long: 'no-trunc', kind: 'bool', description: "Don't truncate output" },
   ],
   async run({ io, daemon, args, flags }) {
-    if (!flags['no-stream']) {
-      io.err('docker stats streams in Drydock only with --no-stream for now\n');
-      return 1;
-    }
-    const containers = args.length
-      ? args.map((a) => daemon.containers.find(a) ?? a)
-      : (await daemon.containerList(!!flags.all));
     let status = 0;
-    const found = containers.filter((c): c is Exclude<typeof c, string> => {
-      if (typeof c !== 'string') return true;
-      io.err(`Error response from daemon: No such container: ${c}\n`);
-      status = 1;
-      return false;
-    });
+    let stopped = false;
+    const streaming = !flags['no-stream'];
+    // Streaming runs until Ctrl-C (the real CLI dies of the SIGINT: 130) or the client goes.
+    let stop: () => void = () => {};
+    const interrupted = new Promise<void>((resolve) => (stop = resolve));
+    if (streaming) {
+      io.onSignal(() => ((stopped = true), stop()));
+      io.onClose(() => ((stopped = true), stop()));
+    }
+    const targets = async () => {
+      if (!args.length) return daemon.containerList(!!flags.all);
+      return args.flatMap((a) => {
+        const c = daemon.containers.find(a);
+        if (c) return [c];
+        io.err(`Error response from daemon: No such container: ${a}\n`);
+        status = 1;
+        return [];
+      });
+    };
+    let found = await targets();
+    if (args.length && !found.length) return status;
     // CPU % is measured, as Docker does, from two samples of each cgroup's CPU time, taken
     // for all containers across one shared interval.
-    const sample = () => Promise.all(found.map((c) => daemon.containerStats(c.id)));
-    const firsts = await sample();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const seconds = await sample();
-    const rows = found.map((c, i) => {
-      const [first, second] = [firsts[i], seconds[i]];
-      const id = flags['no-trunc'] ? c.id : c.id.slice(0, 12);
-      if (!first || !second) return [id, c.name, '0.00%', '0B / 0B', '0.00%', '0B / 0B', '0B / 0B', '0'];
-      const cpu = ((second.cpuUsec - first.cpuUsec) / 1000 / (second.at - first.at)) * 100;
-      return [
-        id,
-        c.name,
-        `${Math.max(0, cpu).toFixed(2)}%`,
-        `${binarySize(second.memory)} / ${binarySize(second.memoryLimit)}`,
-        `${((second.memory / second.memoryLimit) * 100).toFixed(2)}%`,
-        '0B / 0B', // only lo: no network traffic leaves a container yet
-        '0B / 0B', // no block devices in the guest
-        String(second.pids),
-      ];
-    });
-    io.out(formatTable(['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'], rows));
-    return status;
+    const sample = (list: typeof found) => Promise.all(list.map((c) => daemon.containerStats(c.id)));
+    let firsts = await sample(found);
+    let interval = 500;
+    while (!stopped) {
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, interval)), interrupted]);
+      if (stopped) break;
+      const seconds = await sample(found);
+      const rows = found.map((c, i) => {
+        const [first, second] = [firsts[i], seconds[i]];
+        const id = flags['no-trunc'] ? c.id : c.id.slice(0, 12);
+        if (!first || !second) return [id, c.name, '0.00%', '0B / 0B', '0.00%', '0B / 0B', '0B / 0B', '0'];
+        const cpu = ((second.cpuUsec - first.cpuUsec) / 1000 / (second.at - first.at)) * 100;
+        return [
+          id,
+          c.name,
+          `${Math.max(0, cpu).toFixed(2)}%`,
+          `${binarySize(second.memory)} / ${binarySize(second.memoryLimit)}`,
+          `${((second.memory / second.memoryLimit) * 100).toFixed(2)}%`,
+          '0B / 0B', // only lo: no network traffic leaves a container yet
+          '0B / 0B', // no block devices in the guest
+          String(second.pids),
+        ];
+      });
+      const table = formatTable(['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'], rows);
+      if (!streaming) {
+        io.out(table);
+        return status;
+      }
+      // Each refresh redraws the screen, as the real CLI does on a terminal.
+      io.out(`${io.stdoutTty ? '\x1b[2J\x1b[H' : ''}${table}`);
+      interval = 1000;
+      if (!args.length) {
+        found = await targets();
+        firsts = await sample(found);
+      } else firsts = seconds;
+    }
+    return 130;
   },
 };
 
