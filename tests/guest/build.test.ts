@@ -92,6 +92,35 @@ EOF`);
     expect(url.err).toContain('lookup example.com: no such host');
   });
 
+  it('runs a bare RUN <<EOF script, unpacks .tar.gz with ADD, and scopes ENV and WORKDIR as Docker does', async () => {
+    await sh(`mkdir -p /root/details/src && cd /root/details && echo gz > src/inside.txt && tar -czf pack.tar.gz -C src inside.txt && cat > Dockerfile <<'EOF'
+FROM busybox
+RUN <<SCRIPT
+echo from the heredoc > /heredoc.txt
+exit 3
+SCRIPT
+EOF`);
+    const failed = await docker('/root/details', 'build', '.');
+    expect(failed.code).toBe(1); // the here-document is the script: its status fails the build
+    expect(failed.err).toContain('did not complete successfully: exit code: 3');
+    await sh(`cd /root/details && cat > Dockerfile <<'EOF'
+FROM busybox
+RUN <<SCRIPT
+echo from the heredoc > /heredoc.txt
+SCRIPT
+ADD pack.tar.gz /unpacked/
+ENV abc=hello
+ENV abc=bye def=$abc
+USER nobody
+WORKDIR /work
+RUN touch /work/mine
+CMD ["sh", "-c", "cat /heredoc.txt /unpacked/inside.txt; echo $abc $def; stat -c %U /work/mine"]
+EOF`);
+    const built = await docker('/root/details', 'build', '-t', 'details', '.');
+    expect(built.code, built.err).toBe(0);
+    expect((await docker('/root', 'run', '--rm', 'details')).out).toBe('from the heredoc\ngz\nbye hello\nnobody\n');
+  });
+
   it('commits a container\'s changes as a new image', async () => {
     expect((await docker('/root', 'run', '--name', 'scribe', 'busybox', 'sh', '-c', 'echo kept > /note.txt; rm /etc/group')).code).toBe(0);
     const id = (await docker('/root', 'commit', '-m', 'a note', 'scribe', 'noted:v1')).out.trim();

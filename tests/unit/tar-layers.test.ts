@@ -134,6 +134,18 @@ describe('COPY layer plan', () => {
     expect(paths(planCopy(tree, { sources: ['.'], dest: '/app/', existing: new Map() }))).toHaveLength(7);
   });
 
+  it('a pattern matching one file copies to the path; links among the sources are followed', () => {
+    const jars: TarEntry[] = [{ type: 'dir', path: 'target', mode: 0o755 }, file('target/app-1.0.jar', 'PK')];
+    expect(paths(planCopy(jars, { sources: ['target/*.jar'], dest: '/app.jar', existing: new Map() }))).toEqual(['f app.jar']);
+    const linked: TarEntry[] = [
+      { type: 'dir', path: 'real', mode: 0o755 }, file('real/a.txt', 'a'),
+      { type: 'symlink', path: 'linkdir', target: 'real' }, { type: 'symlink', path: 'run.sh', target: 'real/a.txt' },
+    ];
+    expect(paths(planCopy(linked, { sources: ['linkdir'], dest: '/ld', existing: new Map() }))).toEqual(['d ld', 'f ld/a.txt']);
+    expect(paths(planCopy(linked, { sources: ['run.sh'], dest: '/bin2/', existing: new Map() }))).toEqual(['d bin2', 'f bin2/run.sh']);
+    expect(paths(planCopy(linked, { sources: ['linkdir/a.txt'], dest: '/x', existing: new Map() }))).toEqual(['f x']);
+  });
+
   it('applies --chown and --chmod, and names a missing source as BuildKit does', () => {
     const [, f] = planCopy(tree, { sources: ['app.py'], dest: '/app/', existing: new Map(), owner: { uid: 1000, gid: 1000 }, chmod: 0o755 });
     expect(f).toMatchObject({ path: 'app/app.py', uid: 1000, gid: 1000, mode: 0o755 });

@@ -6,11 +6,11 @@
 import type { Container } from '../daemon/container-store';
 import type { Image, ImageConfig, ImageLayer } from '../daemon/image-store';
 import { RuntimeError, type ContainerRuntime } from '../daemon/runtime';
-import { sha256Digest, randomHex } from '../daemon/digest';
+import { gunzip, sha256Digest, randomHex } from '../daemon/digest';
 import { parseDockerfile, parseOnbuildTrigger } from '../formats/dockerfile/parse';
 import { expandHeredocBody, expandWord, expandWords } from '../formats/dockerfile/expand';
 import { DockerfileParseError, type CommandForm, type Dockerfile, type Instruction } from '../formats/dockerfile/types';
-import { cleanPath } from '../formats/path-match';
+import { cleanPath, compilePattern, IgnoreMatcher } from '../formats/path-match';
 import { parseReference } from '../formats/reference';
 import { createTar, readTar, type TarEntry } from '../formats/tar';
 import { ancestors, planCopy, tarEntriesIfArchive } from './copy-plan';
@@ -249,7 +249,13 @@ export class ImageBuilder {
     const baseName = this.expand(stage.from.image, (n) => globals.get(n));
     const fromStage = this.findStage(file, baseName, index);
     const external = baseName.toLowerCase() !== 'scratch' && fromStage === undefined;
-    const total = (external ? 1 : 0) + stage.instructions.filter((i) => FS_STEPS.has(i.kind)).length;
+    const base = external ? await this.resolveBase(baseName) : undefined;
+    // ONBUILD triggers of the base image run first, and count among the steps.
+    const triggers = (base?.config.config.OnBuild ?? []).map((t) => parseOnbuildTrigger(t));
+    const instructions = [...triggers, ...stage.instructions];
+    const total = (external ? 1 : 0) + instructions.filter((i) => FS_STEPS.has(i.kind)).length;
+    // BuildKit pads the step number to the width of the total: [ 2/13].
+    const counter = (n: number) => `[${prefix}${String(n).padStart(String(total).length)}/${total}]`;
     let step = 0;
     let state: StageState;
     if (fromStage !== undefined) {
@@ -258,9 +264,9 @@ export class ImageBuilder {
     } else if (!external) {
       state = { config: emptyConfig(), layers: [], key: 'scratch', shell: DEFAULT_SHELL, args: new Map(), created: new Date(0).toISOString() };
     } else {
-      const image = await this.resolveBase(baseName);
+      const image = base!;
       const ref = parseReference(baseName);
-      const v = this.vertex(`[${prefix}${++step}/${total}] FROM ${ref.domain}/${ref.path}:${ref.tag}`);
+      const v = this.vertex(`${counter(++step)} FROM ${ref.domain}/${ref.path}:${ref.tag}`);
       if (this.pulledBases.has(`${ref.domain}/${ref.path}:${ref.tag}`)) {
         this.emit({ kind: 'status', id: v.id, text: `resolve ${ref.domain}/${ref.path}:${ref.tag} done` });
         this.done(v);
@@ -271,11 +277,10 @@ export class ImageBuilder {
     }
     state.config.config.OnBuild = undefined;
 
-    const triggers = (fromStage === undefined && external ? this.bases.get(fullName(baseName))?.config.config.OnBuild : undefined) ?? [];
-    const instructions = [...triggers.map((t) => parseOnbuildTrigger(t)), ...stage.instructions];
     for (const ins of instructions) {
       this.checkAborted();
-      const label = FS_STEPS.has(ins.kind) ? `[${prefix}${++step}/${total}] ${this.stepName(ins, state)}` : '';
+      const trigger = triggers.includes(ins) ? 'ONBUILD ' : '';
+      const label = FS_STEPS.has(ins.kind) ? `${counter(++step)} ${trigger}${this.stepName(ins, state)}` : '';
       try {
         state = await this.apply(ins, state, label, file, index, globals, context);
       } catch (error) {
@@ -331,17 +336,16 @@ export class ImageBuilder {
     const expand = (w: string) => this.expand(w, this.lookup(state));
     switch (ins.kind) {
       case 'ENV': {
+        // Every value is expanded with the variables as they were before this instruction.
         const env = [...(c.Env ?? [])];
-        const words: string[] = [];
-        for (const [rawName, rawValue] of ins.pairs) {
-          const name = expand(rawName);
-          const value = expand(rawValue);
+        const words = ins.pairs.map(([rawName, rawValue]) => `${expand(rawName)}=${expand(rawValue)}`);
+        for (const word of words) {
+          const name = word.slice(0, word.indexOf('='));
           const i = env.findIndex((e) => e.startsWith(`${name}=`));
-          if (i >= 0) env[i] = `${name}=${value}`;
-          else env.push(`${name}=${value}`);
-          c.Env = env;
-          words.push(`${name}=${value}`);
+          if (i >= 0) env[i] = word;
+          else env.push(word);
         }
+        c.Env = env;
         this.history(state, `ENV ${words.join(' ')}`, true);
         return state;
       }
@@ -439,22 +443,30 @@ export class ImageBuilder {
         return this.fileStep(state, label, `WORKDIR ${dir}`, { workdir: dir }, [], async () => {
           const existing = await this.existing(state, cleanPath(dir));
           if (existing.get(cleanPath(dir))?.type === 'dir') return [];
-          // `mkdir -p`: the directory (new, 0755) and any missing parents.
-          return planCopy([{ type: 'dir', path: 'dir', mode: 0o755 }], { sources: ['dir'], dest: dir, existing });
+          // `mkdir -p`: the directory (new, 0755, owned by USER as BuildKit makes it) and any
+          // missing parents.
+          const owner = c.User ? await this.owner(c.User, state) : undefined;
+          return planCopy([{ type: 'dir', path: 'dir', mode: 0o755 }], { sources: ['dir'], dest: dir, existing, ...(owner ? { owner } : {}) });
         });
       }
       case 'COPY':
       case 'ADD':
         return this.copyStep(ins, state, label, file, stageIndex, context);
       case 'RUN':
+        for (const flag of ['mount', 'network', 'security', 'device']) {
+          if (ins.flags[flag] !== undefined) throw new Error(`RUN --${flag} is not supported in this lab yet (Drydock runs each RUN in a plain container)`);
+        }
         return this.runStep(ins.command, state, label, ins);
     }
   }
 
   private commandArgv(command: CommandForm, state: StageState): string[] {
     if (command.form === 'exec') return command.argv;
-    const script = command.heredocs.length ? `${command.text}\n${command.heredocs.map((h) => `${h.content}${h.name}\n`).join('')}` : command.text;
-    return [...state.shell, script];
+    if (!command.heredocs.length) return [...state.shell, command.text];
+    // `RUN <<EOF` with nothing else: the here-document is the script (BuildKit runs it so).
+    const bare = command.text.replace(/\d*<<-?\s*(["']?)[^\s"']+\1/g, '').trim() === '';
+    if (bare && command.heredocs.length === 1) return [...state.shell, command.heredocs[0]!.content];
+    return [...state.shell, `${command.text}\n${command.heredocs.map((h) => `${h.content}${h.name}\n`).join('')}`];
   }
 
   /** The destination and its parents as the image has them (for COPY's rules). */
@@ -521,6 +533,14 @@ export class ImageBuilder {
       }
       tree = this.request.context;
     }
+    if (ins.flags.parents !== undefined) throw new Error('COPY --parents is not supported in this lab yet');
+    const excludes = ins.flagLists?.exclude ?? (ins.flags.exclude ? [ins.flags.exclude] : []);
+    if (excludes.length) {
+      const matcher = new IgnoreMatcher(excludes.map(expand).join('\n'));
+      tree = tree.filter((e) => !matcher.ignores(e.path));
+    }
+    // ADD unpacks local archives, gzip'd ones too.
+    if (ins.kind === 'ADD' && from === undefined) tree = await gunzipArchives(tree, sources);
     const chmod = ins.flags.chmod ? parseChmod(ins.flags.chmod) : undefined;
     const what = { kind: ins.kind, dest, from, chown: ins.flags.chown, chmod: ins.flags.chmod };
     const plan = { sources: ins.heredocs.length ? ins.heredocs.map((h) => h.name) : sources, dest, ...(chmod !== undefined ? { chmod } : {}) };
@@ -677,11 +697,23 @@ function parseChmod(spec: string): number {
   return parseInt(spec, 8);
 }
 
-function fullName(name: string): string {
-  const ref = parseReference(name);
-  return `${ref.domain}/${ref.path}:${ref.tag}`;
-}
 
+
+/** Files among the sources that are gzip'd (1f 8b), unzipped, so that ADD sees the tar inside. */
+async function gunzipArchives(tree: TarEntry[], sources: string[]): Promise<TarEntry[]> {
+  const patterns = sources.map((s) => compilePattern(cleanPath(s) || '**'));
+  return Promise.all(
+    tree.map(async (e) => {
+      if (e.type !== 'file' || e.data[0] !== 0x1f || e.data[1] !== 0x8b || !patterns.some((p) => p.test(e.path))) return e;
+      try {
+        const data = await gunzip(e.data);
+        return tarEntriesIfArchive(data) ? { ...e, data } : e;
+      } catch {
+        return e;
+      }
+    }),
+  );
+}
 
 /** Go's time.ParseDuration, to nanoseconds ("1m30s", "500ms"). */
 function goDuration(text: string): number {

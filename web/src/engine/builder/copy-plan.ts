@@ -29,7 +29,32 @@ const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 export function planCopy(tree: TarEntry[], options: CopyOptions): TarEntry[] {
   const byPath = new Map(tree.map((e) => [e.path, e]));
   const destClean = cleanPath(options.dest);
-  const toDir = options.existing.get(destClean)?.type === 'dir' || options.dest.endsWith('/') || /(^|\/)\.$/.test(options.dest) || options.sources.length > 1 || options.sources.some(hasGlob);
+  // Sources are found with symbolic links followed, as BuildKit does (a link's own name is kept).
+  const follow = (path: string): TarEntry | undefined => {
+    let parts = path.split('/');
+    for (let hops = 0, i = 1; i <= parts.length; i++) {
+      const at = byPath.get(parts.slice(0, i).join('/'));
+      if (at?.type !== 'symlink') continue;
+      if (++hops > 16) return undefined;
+      const dir = parts.slice(0, i - 1).join('/');
+      parts = cleanPath(at.target.startsWith('/') ? at.target : `${dir}/${at.target}`).split('/').concat(parts.slice(i));
+      i = 0;
+    }
+    return byPath.get(parts.join('/'));
+  };
+  const found = options.sources.map((source) => {
+    const clean = cleanPath(source);
+    const named = clean === '' ? [''] : hasGlob(clean) ? tree.filter((e) => compilePattern(clean).test(e.path)).map((e) => e.path) : [clean];
+    const matches = named.flatMap((path) => {
+      const entry = path === '' ? null : follow(path);
+      return entry === undefined ? [] : [{ entry, name: basename(path) }];
+    });
+    if (!matches.length) throw new BuildError(`failed to compute cache key: failed to calculate checksum of ref: "/${clean}": not found`);
+    return { clean, matches };
+  });
+  // Several sources (or a pattern matching several) go into a directory; one goes to the path.
+  const many = found.reduce((n, f) => n + f.matches.length, 0) > 1;
+  const toDir = options.existing.get(destClean)?.type === 'dir' || options.dest.endsWith('/') || /(^|\/)\.$/.test(options.dest) || many;
   const placed = new Map<string, TarEntry>();
   const put = (entry: TarEntry, path: string) => {
     // A hard link inside the tree is copied as the file it links to.
@@ -37,11 +62,8 @@ export function planCopy(tree: TarEntry[], options: CopyOptions): TarEntry[] {
     placed.set(path, { ...resolved, path } as TarEntry);
   };
 
-  for (const source of options.sources) {
-    const clean = cleanPath(source);
-    const matches = clean === '' ? [null] : hasGlob(clean) ? tree.filter((e) => compilePattern(clean).test(e.path)) : byPath.has(clean) ? [byPath.get(clean)!] : [];
-    if (!matches.length) throw new BuildError(`failed to compute cache key: failed to calculate checksum of ref: "/${clean}": not found`);
-    for (const match of matches) {
+  for (const { matches } of found) {
+    for (const { entry: match, name } of matches) {
       if (match === null || match.type === 'dir') {
         // A directory: its contents (not the directory itself) go to the destination.
         const prefix = match ? `${match.path}/` : '';
@@ -55,7 +77,7 @@ export function planCopy(tree: TarEntry[], options: CopyOptions): TarEntry[] {
         for (const e of unpacked) put(e, join(destClean, cleanPath(e.path)));
         continue;
       }
-      put(match, toDir ? join(destClean, basename(match.path)) : destClean);
+      put(match, toDir ? join(destClean, name) : destClean);
     }
   }
 
