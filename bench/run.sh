@@ -7,3 +7,4 @@ npx vite build --logLevel warn
 npx tsx bench/boot.ts
 npx tsx bench/engine.ts
 npx tsx bench/build.ts
+npx tsx bench/large-images.ts

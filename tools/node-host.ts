@@ -19,6 +19,10 @@ export class FsRegistrySource implements RegistrySource {
   async blob(digest: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(join(this.dir, 'blobs', 'sha256', digest.replace(/^sha256:/, ''))));
   }
+
+  async file(path: string): Promise<Uint8Array> {
+    return new Uint8Array(await readFile(join(this.dir, path)));
+  }
 }
 
 /** The container engine over a booted (or booting) guest, with the built-in registry. */
@@ -52,7 +56,8 @@ export async function bootGuest(
   options: GuestMachineOptions = {},
   onCreated?: (machine: GuestMachine) => void,
 ): Promise<GuestMachine> {
-  const machine = new GuestMachine(await loadGuestAssets(), options);
+  // In Node, v86 reads lazy files from disk: the base is a path.
+  const machine = new GuestMachine(await loadGuestAssets(), { lazyBaseUrl: `${join(repoRoot, 'public', 'registry', 'lazy', 'files')}/`, ...options });
   onCreated?.(machine);
   try {
     await withTimeout(machine.ready, 60_000, 'the guest did not reach a shell prompt within 60 s');

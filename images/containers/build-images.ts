@@ -5,11 +5,13 @@
 //   tsx images/containers/build-images.ts STAGE_DIR
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createTar, type TarEntry } from '../../web/src/engine/formats/tar';
 import { repoRoot } from '../../tools/guest-manifest';
+import { packageClosure, unpackRootfs } from './debian-rootfs';
+import { buildIndex } from './lazy-index';
 
 const stage = process.argv[2];
 if (!stage) throw new Error('usage: build-images.ts STAGE_DIR');
@@ -28,21 +30,50 @@ function putBlob(data: Uint8Array | string): { digest: string; size: number } {
   return { digest: `sha256:${hex}`, size: bytes.length };
 }
 
+/** A layer published as a tar.gz blob, or (large ones) as a lazy index of its files. */
+type LayerSpec = { entries: TarEntry[]; createdBy: string } | { lazyDir: string; exclude?: (path: string) => boolean; createdBy: string };
+
 interface ImageSpec {
   repository: string;
   tag: string;
-  layers: Array<{ entries: TarEntry[]; createdBy: string }>;
+  layers: LayerSpec[];
   config: Record<string, unknown>;
   history?: Array<{ createdBy: string; emptyLayer: true }>;
 }
 
 const index: Record<string, Record<string, string>> = {};
 
+const lazyLayers = new Map<string, { diffId: string; descriptor: Record<string, unknown> }>();
+
+/** A lazy layer: its index under lazy/, its files under lazy/files/ (see lazy-index.ts). */
+function lazyLayer(dir: string, exclude?: (path: string) => boolean) {
+  const known = lazyLayers.get(dir);
+  if (known) return known;
+  const { fsroot, bytes, entries } = buildIndex(dir, join(registry, 'lazy', 'files'), exclude);
+  const tar = createTar(entries);
+  const hex = sha(tar);
+  writeFileSync(join(registry, 'lazy', `${hex}.json`), JSON.stringify({ version: 3, size: bytes, fsroot }));
+  const layer = {
+    diffId: `sha256:${hex}`,
+    // The tar itself is not published: the guest reads the files through the index.
+    descriptor: {
+      mediaType: 'application/vnd.oci.image.layer.v1.tar',
+      digest: `sha256:${hex}`,
+      size: tar.length,
+      annotations: { 'org.drydock.lazy.index': `lazy/${hex}.json`, 'org.drydock.lazy.bytes': String(bytes) },
+    },
+  };
+  lazyLayers.set(dir, layer);
+  return layer;
+}
+
 function buildImage(spec: ImageSpec): void {
   const layers = spec.layers.map((layer) => {
+    if ('lazyDir' in layer) return { ...lazyLayer(layer.lazyDir, layer.exclude), createdBy: layer.createdBy };
     const tar = createTar(layer.entries);
     const gz = gzipSync(tar, { level: 9 });
-    return { diffId: `sha256:${sha(tar)}`, blob: putBlob(gz), createdBy: layer.createdBy };
+    const blob = putBlob(gz);
+    return { diffId: `sha256:${sha(tar)}`, descriptor: { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...blob }, createdBy: layer.createdBy };
   });
   const config = {
     architecture: '386',
@@ -60,7 +91,7 @@ function buildImage(spec: ImageSpec): void {
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...configBlob },
-    layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...l.blob })),
+    layers: layers.map((l) => l.descriptor),
   };
   const manifestBlob = putBlob(JSON.stringify(manifest));
   (index[spec.repository] ??= {})[spec.tag] = manifestBlob.digest;
@@ -281,6 +312,42 @@ buildImage({
     { createdBy: '/bin/sh -c #(nop) WORKDIR /data', emptyLayer: true },
     { createdBy: '/bin/sh -c #(nop)  EXPOSE 6379', emptyLayer: true },
     { createdBy: '/bin/sh -c #(nop)  CMD ["redis-server" "--protected-mode" "no"]', emptyLayer: true },
+  ],
+});
+
+// debian:bookworm-slim: Debian 12's essential set (Priority: required), unpacked; and
+// python:3-slim: Debian's Python 3.11 on top of it. Both are large, so both load lazily.
+const debs = join(stage, 'debs');
+const REQUIRED = ['apt', 'base-files', 'base-passwd', 'bash', 'bsdutils', 'coreutils', 'dash', 'debconf', 'debianutils', 'diffutils', 'dpkg', 'e2fsprogs', 'findutils', 'grep', 'gzip', 'hostname', 'init-system-helpers', 'libc-bin', 'login', 'mawk', 'mount', 'ncurses-base', 'ncurses-bin', 'passwd', 'perl-base', 'sed', 'sysvinit-utils', 'tar', 'tzdata', 'util-linux'];
+const debianPackages = packageClosure(REQUIRED);
+const debianDir = join(stage, 'img-debian');
+debianVersions.push(...unpackRootfs(debianPackages, debianDir, debs, { base: true }));
+const pythonPackages = packageClosure(['python3'], new Set(debianPackages));
+const pythonDir = join(stage, 'img-python');
+debianVersions.push(...unpackRootfs(pythonPackages, pythonDir, debs, { base: false }));
+symlinkSync('python3', join(pythonDir, 'usr/bin/python'));
+const usrMergeLinks = (p: string) => p === 'bin' || p === 'sbin' || p === 'lib';
+const debianLayer = { lazyDir: debianDir, createdBy: '/bin/sh -c #(nop) ADD file:debian-12-i386-essential in / ' };
+const debianTree = (d: string, skip: (p: string) => boolean = () => false) => treeEntries(d, skip);
+checkLibraries([debianTree(debianDir)], [debianDir], ['usr/bin/bash', 'usr/bin/dash', 'usr/bin/apt-get']);
+buildImage({
+  repository: 'library/debian',
+  tag: 'bookworm-slim',
+  layers: [debianLayer],
+  config: { Env: [PATH], Cmd: ['bash'] },
+  history: [{ createdBy: '/bin/sh -c #(nop)  CMD ["bash"]', emptyLayer: true }],
+});
+const pythonVersion = debianVersions.find((v) => v.startsWith('python3.11='))?.split('=')[1]?.replace(/-.*$/, '') ?? '3.11';
+checkLibraries([debianTree(debianDir), debianTree(pythonDir, usrMergeLinks)], [debianDir, pythonDir], ['usr/bin/python3.11']);
+buildImage({
+  repository: 'library/python',
+  tag: '3-slim',
+  layers: [debianLayer, { lazyDir: pythonDir, exclude: usrMergeLinks, createdBy: `/bin/sh -c apt-get install python3 # Debian 12 i386, Python ${pythonVersion}` }],
+  config: { Env: [PATH, 'LANG=C.UTF-8', `PYTHON_VERSION=${pythonVersion}`], Cmd: ['python3'] },
+  history: [
+    { createdBy: '/bin/sh -c #(nop)  ENV LANG=C.UTF-8', emptyLayer: true },
+    { createdBy: `/bin/sh -c #(nop)  ENV PYTHON_VERSION=${pythonVersion}`, emptyLayer: true },
+    { createdBy: '/bin/sh -c #(nop)  CMD ["python3"]', emptyLayer: true },
   ],
 });
 

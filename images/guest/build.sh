@@ -18,7 +18,7 @@ done
 
 # --- Debian packages (root on the project's machines; see README).
 packages=(linux-source-6.1 seabios flex bison cpio bc libelf-dev libssl-dev
-          gcc-i686-linux-gnu musl-dev:i386 lz4 xz-utils)
+          gcc-i686-linux-gnu musl-dev:i386 lz4 xz-utils zstd)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ! dpkg --print-foreign-architectures | grep -qx i386; then dpkg --add-architecture i386; missing+=(apt-update); fi

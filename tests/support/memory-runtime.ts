@@ -59,6 +59,9 @@ export class MemoryRuntime implements ContainerRuntime {
   async unpackLayer(diffId: string): Promise<void> {
     this.layers.add(diffId);
   }
+  async attachLazyLayer(diffId: string): Promise<void> {
+    this.layers.add(diffId);
+  }
   async removeLayers(diffIds: string[]): Promise<void> {
     diffIds.forEach((d) => this.layers.delete(d));
   }

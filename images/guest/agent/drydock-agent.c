@@ -756,7 +756,9 @@ static void init_system(void)
 	/* The engine's layers and containers: overlay upper dirs need a filesystem with xattrs. */
 	mount_or_warn("tmpfs", "/var/lib/drydock", "tmpfs", 0, "mode=700");
 	/* The 9p share carries bulk files between the engine and the guest. */
-	mount_or_warn("host9p", "/mnt/host", "9p", 0, "trans=virtio,version=9p2000.L,msize=512000");
+	/* cache=loose: lazy image layers are read through this share; without a cache every open
+	 * fetches the file again. Shared files always get fresh names, so nothing goes stale. */
+	mount_or_warn("host9p", "/mnt/host", "9p", 0, "trans=virtio,version=9p2000.L,msize=512000,cache=loose");
 	sethostname("drydock", 7);
 	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct ifreq ifr = { 0 };

@@ -36,6 +36,7 @@ export class LabService implements LabWorkerApi {
     status({ stage: 'starting' });
     this.machine = new GuestMachine(assets, {
       ...(options.memoryMiB ? { memoryMiB: options.memoryMiB } : {}),
+      ...(options.registryBaseUrl ? { lazyBaseUrl: new URL('lazy/files/', options.registryBaseUrl).href } : {}),
       onConsoleOutput: (bytes) => events.console(bytes),
       onStage: (stage) => status({ stage }),
       onCrash: (reason) => status({ stage: 'crashed', reason }),

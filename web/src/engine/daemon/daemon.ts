@@ -123,7 +123,7 @@ export class Daemon {
       }
       const manifest = JSON.parse(new TextDecoder().decode(await this.registry.blob(manifestDigest))) as {
         config: { digest: string };
-        layers: Array<{ digest: string; size: number }>;
+        layers: Array<{ digest: string; size: number; annotations?: Record<string, string> }>;
       };
       const name = familiarString(ref);
       const repoDigest = `${name.split(':')[0]}@${manifestDigest}`;
@@ -144,6 +144,16 @@ export class Daemon {
             return { digest: layer.digest, diffId, size: this.layerSizes.get(diffId) ?? 0 };
           }
           onProgress({ id: short, status: 'Pulling fs layer' });
+          const lazyIndex = layer.annotations?.['org.drydock.lazy.index'];
+          if (lazyIndex) {
+            // A large layer: only its index now; files come when a container reads them.
+            const index = JSON.parse(new TextDecoder().decode(await this.registry.file(lazyIndex))) as { fsroot: unknown[] };
+            await this.runtime.attachLazyLayer(diffId, index);
+            const size = Number(layer.annotations?.['org.drydock.lazy.bytes'] ?? layer.size);
+            this.layerSizes.set(diffId, size);
+            onProgress({ id: short, status: 'Pull complete' });
+            return { digest: layer.digest, diffId, size };
+          }
           const blob = await this.registry.blob(layer.digest);
           onProgress({ id: short, status: 'Download complete' });
           const tar = await gunzip(blob);

@@ -98,13 +98,23 @@ export class GuestRuntime implements ContainerRuntime {
         const file = `layer-${hex(diffId)}.tar`;
         const path = await this.machine.writeSharedFile(file, tar);
         const dir = `${ROOT}/layers/${hex(diffId)}`;
-        const marks = opaque.length ? `/sbin/drydock-run --opaque ${opaque.map((d) => `'${dir}.tmp/${d.replace(/'/g, `'\\''`)}'`).join(' ')}; ` : '';
-        await this.sh(`set -e; rm -rf ${dir}.tmp; mkdir -p ${dir}.tmp; tar -xf ${path} -C ${dir}.tmp; rm -f ${path}; ${marks}mv ${dir}.tmp ${dir}`);
+        const marks = opaque.length ? `/sbin/drydock-run --opaque ${opaque.map((d) => `'${dir}.tmp/${d.replace(/'/g, `'\\''`)}'`).join(' ')} && ` : '';
+        // A layer that cannot be unpacked (the store is full) leaves nothing behind.
+        await this.sh(`rm -rf ${dir}.tmp; mkdir -p ${dir}.tmp && tar -xf ${path} -C ${dir}.tmp && ${marks}mv ${dir}.tmp ${dir}; s=$?; rm -f ${path}; [ $s = 0 ] || rm -rf ${dir}.tmp; exit $s`);
         this.unpacked.add(diffId);
       })().finally(() => this.unpacking.delete(diffId));
       this.unpacking.set(diffId, pending);
     }
     await pending;
+  }
+
+  /** A lazy layer: its index joins the 9p share (/mnt/host/lazy/<hex>), linked as the layer's dir. */
+  async attachLazyLayer(diffId: string, index: { fsroot: unknown[] }): Promise<void> {
+    await this.init();
+    if (this.unpacked.has(diffId)) return;
+    this.machine.attachLazyTree(hex(diffId), index.fsroot);
+    await this.sh(`ln -sfn /mnt/host/lazy/${hex(diffId)} ${ROOT}/layers/${hex(diffId)}`);
+    this.unpacked.add(diffId);
   }
 
   /**

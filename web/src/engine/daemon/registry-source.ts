@@ -9,6 +9,8 @@ export interface RegistrySource {
   index(): Promise<RegistryIndex>;
   /** The blob with this digest (`sha256:<hex>`), as stored (layers are gzip-compressed). */
   blob(digest: string): Promise<Uint8Array>;
+  /** Another file of the registry, by its path (a lazy layer's index: `lazy/<hex>.json`). */
+  file(path: string): Promise<Uint8Array>;
 }
 
 /** A registry served over HTTP from a static host (the page's own origin). */
@@ -24,6 +26,12 @@ export class HttpRegistrySource implements RegistrySource {
   async blob(digest: string): Promise<Uint8Array> {
     const response = await fetch(new URL(`blobs/sha256/${digest.replace(/^sha256:/, '')}`, this.baseUrl));
     if (!response.ok) throw new Error(`blob ${digest}: HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  async file(path: string): Promise<Uint8Array> {
+    const response = await fetch(new URL(path, this.baseUrl));
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
     return new Uint8Array(await response.arrayBuffer());
   }
 }

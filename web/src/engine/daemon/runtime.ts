@@ -32,6 +32,11 @@ export interface ContainerStats {
 export interface ContainerRuntime {
   hasLayer(diffId: string): boolean;
   unpackLayer(diffId: string, tar: Uint8Array): Promise<void>;
+  /**
+   * Makes a large layer available without unpacking it: its files' index (v86's 9p format,
+   * `{ version, size, fsroot }`) is attached, and each file is fetched when first read.
+   */
+  attachLazyLayer(diffId: string, index: { fsroot: unknown[] }): Promise<void>;
   removeLayers(diffIds: string[]): Promise<void>;
   create(container: Container): Promise<void>;
   /** Starts the container's process; `exited` rejects with RuntimeError if it never ran. */

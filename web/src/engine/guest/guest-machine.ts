@@ -25,6 +25,8 @@ export interface GuestMachineOptions {
   heartbeatTimeoutMs?: number;
   /** How long the guest may take to reach its first prompt before it counts as crashed. */
   bootTimeoutMs?: number;
+  /** Where lazy layers' file contents live (`…/registry/lazy/files/`). */
+  lazyBaseUrl?: string;
   onConsoleOutput?: (bytes: Uint8Array) => void;
   onStage?: (stage: BootStage, atMs: number) => void;
   onPromptMark?: (mark: PromptMark) => void;
@@ -37,6 +39,12 @@ interface Emulator {
   remove_listener(event: string, listener: (value: never) => void): void;
   serial_send_bytes(port: number, data: Uint8Array): void;
   create_file(path: string, data: Uint8Array): Promise<void>;
+  /** v86's 9p file system (lib/filesystem.js); used to attach lazy layers' indexes. */
+  fs9p: {
+    SearchPath(path: string): { id: number };
+    CreateDirectory(name: string, parentId: number): number;
+    LoadRecursive(entry: unknown[], parentId: number): void;
+  };
   read_file(path: string): Promise<Uint8Array>;
   bus: { send(event: string, value: unknown): void };
   destroy(): Promise<void>;
@@ -85,7 +93,8 @@ export class GuestMachine {
       bzimage: { buffer: assets.bzimage },
       initrd: { buffer: assets.initrd },
       cmdline: options.cmdline ?? KERNEL_CMDLINE,
-      filesystem: {},
+      // Lazy layers' files are fetched from here when first read (a URL; a path in Node).
+      filesystem: options.lazyBaseUrl ? { baseurl: options.lazyBaseUrl } : {},
       virtio_console: true,
       acpi: false,
       autostart: true,
@@ -140,6 +149,17 @@ export class GuestMachine {
     if (name.includes('/')) throw new Error('shared files live at the top of the share');
     await this.emulator.create_file(`/${name}`, data);
     return `/mnt/host/${name}`;
+  }
+
+  /**
+   * Attaches a lazy layer's file index to the 9p share as /mnt/host/lazy/<name> (once): the guest
+   * sees the whole tree at once, and each file's content is fetched when first read.
+   */
+  attachLazyTree(name: string, fsroot: unknown[]): void {
+    const fs = this.emulator.fs9p;
+    if (fs.SearchPath('/lazy').id === -1) fs.CreateDirectory('lazy', 0);
+    if (fs.SearchPath(`/lazy/${name}`).id !== -1) return;
+    fs.LoadRecursive([name, 0, 0, 0o40755, 0, 0, fsroot], fs.SearchPath('/lazy').id);
   }
 
   resizeConsole(cols: number, rows: number): void {
