@@ -143,5 +143,16 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       expect(typo.err).toContain(' 2 | >>> RUNN echo hi');
       expect((await docker()('build', '/root/nowhere')).err).toContain('unable to prepare context: path "/root/nowhere" not found');
     });
+
+    it('commits a container as an image, with --change applied to its config', async () => {
+      await docker()('run', '--name', 'tocommit', 'busybox', 'true');
+      const id = (await docker()('commit', '-c', 'CMD ["echo", "from the commit"]', '--change', 'ENV MODE=committed', 'tocommit', 'committed:v1')).out.trim();
+      expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect((await docker()('run', '--rm', 'committed:v1')).out).toBe('from the commit\n');
+      expect((await docker()('inspect', '-f', '{{.Config.Env}}', 'committed:v1')).out).toContain('MODE=committed');
+      expect((await docker()('commit', '-c', 'FROM busybox', 'tocommit')).err).toContain('FROM is not a valid change command');
+      await docker()('rm', 'tocommit');
+      await docker()('rmi', 'committed:v1');
+    });
   });
 }

@@ -36,7 +36,8 @@ export class LabService implements LabWorkerApi {
     status({ stage: 'starting' });
     this.machine = new GuestMachine(assets, {
       ...(options.memoryMiB ? { memoryMiB: options.memoryMiB } : {}),
-      ...(options.registryBaseUrl ? { lazyBaseUrl: new URL('lazy/files/', options.registryBaseUrl).href } : {}),
+      // The registry's base is a URL in the browser (a plain path would do in Node): append.
+      ...(options.registryBaseUrl ? { lazyBaseUrl: `${options.registryBaseUrl.replace(/\/?$/, '/')}lazy/files/` } : {}),
       onConsoleOutput: (bytes) => events.console(bytes),
       onStage: (stage) => status({ stage }),
       onCrash: (reason) => status({ stage: 'crashed', reason }),

@@ -42,6 +42,7 @@ const GROUPS: Record<string, Record<string, string>> = {
     build: 'build', prune: 'image prune',
   },
   builder: { build: 'build', prune: 'builder prune' },
+  buildx: { build: 'build', b: 'build' },
 };
 
 function helpText(command: Command): string {

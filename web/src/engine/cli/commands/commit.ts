@@ -7,6 +7,7 @@ export const commit: Command = {
   description: "Create a new image from a container's changes",
   flags: [
     { long: 'author', short: 'a', kind: 'string', description: 'Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")' },
+    { long: 'change', short: 'c', kind: 'list', description: 'Apply Dockerfile instruction to the created image' },
     { long: 'message', short: 'm', kind: 'string', description: 'Commit message' },
     { long: 'pause', short: 'p', kind: 'bool', description: 'Pause container during commit (default true)' },
   ],
@@ -19,6 +20,7 @@ export const commit: Command = {
         ...(flags.message ? { comment: flags.message as string } : {}),
         ...(flags.author ? { author: flags.author as string } : {}),
         pause: flags.pause !== false,
+        changes: (flags.change as string[] | undefined) ?? [],
       });
       io.out(`${id}\n`);
       return 0;
