@@ -154,5 +154,26 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       await docker()('rm', 'tocommit');
       await docker()('rmi', 'committed:v1');
     });
+
+    it('manages volumes: create, ls, inspect, in-use refusal, rm -v and prune, with Docker\'s messages', async () => {
+      expect((await docker()('volume', 'create', 'data')).out).toBe('data\n');
+      expect((await docker()('volume', 'ls')).out).toMatch(/^DRIVER +VOLUME NAME\nlocal +data\n$/);
+      expect((await docker()('volume', 'inspect', '-f', '{{.Name}} {{.Driver}} {{.Mountpoint}}', 'data')).out).toBe('data local /var/lib/drydock/volumes/data/_data\n');
+      await docker()('run', '--name', 'user1', '-v', 'data:/data', '-v', '/scratch', 'busybox', 'true');
+      expect((await docker()('inspect', '-f', '{{len .Mounts}}', 'user1')).out).toBe('2\n');
+      const inUse = await docker()('volume', 'rm', 'data');
+      expect(inUse.code).toBe(1);
+      expect(inUse.err).toMatch(/^Error response from daemon: remove data: volume is in use - \[[0-9a-f]{64}\]\n$/);
+      expect((await docker()('volume', 'ls', '-q')).out.trim().split('\n')).toHaveLength(2); // data and the anonymous one
+      expect((await docker()('rm', '-v', 'user1')).code).toBe(0);
+      expect((await docker()('volume', 'ls', '-q')).out).toBe('data\n'); // rm -v took the anonymous volume only
+      expect((await docker()('volume', 'prune', '-f')).out).toBe('Total reclaimed space: 0B\n');
+      expect((await docker()('volume', 'prune', '-a', '-f')).out).toContain('Deleted Volumes:\ndata\n');
+      expect((await docker()('volume', 'inspect', 'data')).err).toBe('Error response from daemon: get data: no such volume\n');
+      expect((await docker()('run', '--rm', '-v', './site:/site', 'busybox', 'true')).err).toContain('"./site" includes invalid characters for a local volume name');
+      expect((await docker()('run', '--rm', '-v', 'data:relative', 'busybox', 'true')).err).toContain("invalid mount path: 'relative' mount path must be absolute");
+      expect((await docker()('run', '--rm', '--mount', 'type=bind,source=/nowhere,target=/x', 'busybox', 'true')).err).toContain('bind source path does not exist: /nowhere');
+      expect((await docker()('volume', 'ls', '-q')).out).toBe('');
+    });
   });
 }

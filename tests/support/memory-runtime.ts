@@ -138,4 +138,14 @@ export class MemoryRuntime implements ContainerRuntime {
   async statImagePaths(): Promise<Uint8Array> {
     return createTar([]);
   }
+  readonly volumeDirs = new Set<string>();
+  async createVolumeDir(mountpoint: string): Promise<void> {
+    this.volumeDirs.add(mountpoint);
+  }
+  async removeVolumeDir(mountpoint: string): Promise<void> {
+    this.volumeDirs.delete(mountpoint);
+  }
+  async hostPathExists(path: string, create: boolean): Promise<boolean> {
+    return create || this.hostFiles.has(path);
+  }
 }

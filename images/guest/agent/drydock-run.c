@@ -3,7 +3,8 @@
  *
  *   drydock-run --rootfs DIR [--lower A:B:...] [--upper DIR --work DIR] [--hostname NAME]
  *               [--cgroup DIR] [--memory BYTES] [--pids N] [--cpus-quota US]
- *               [--bind SRC:DST[:ro]]... [--env K=V]... [--workdir DIR] [--user UID[:GID]]
+ *               [--bind SRC:DST[:ro]]... [--tmpfs DST[:OPTS]]... [--env K=V]... [--workdir DIR]
+ *               [--user UID[:GID]]
  *               [--net host|none] [--pidfile FILE] -- COMMAND [ARG...]
  *   drydock-run --exec PIDFILE [--cgroup DIR] [--env K=V]... [--workdir DIR] [--user UID[:GID]]
  *               -- COMMAND [ARG...]
@@ -313,8 +314,8 @@ int main(int argc, char **argv)
 	const char *cgroup = NULL, *memory = NULL, *pids = NULL, *cpus = NULL, *workdir = "/", *user = NULL;
 	const char *net = "none", *pidfile = NULL, *exec_pidfile = NULL, *files = NULL;
 	char file_binds[3][4200];
-	char *envs[MAX_LIST + 1] = { 0 }, *binds[MAX_LIST + 1] = { 0 };
-	int nenv = 0, nbind = 0, i;
+	char *envs[MAX_LIST + 1] = { 0 }, *binds[MAX_LIST + 1] = { 0 }, *tmpfs[MAX_LIST + 1] = { 0 };
+	int nenv = 0, nbind = 0, ntmpfs = 0, i;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--")) {
@@ -341,6 +342,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--files")) files = v;
 		else if (!strcmp(a, "--env") && nenv < MAX_LIST) envs[nenv++] = (char *)v;
 		else if (!strcmp(a, "--bind") && nbind < MAX_LIST) binds[nbind++] = (char *)v;
+		else if (!strcmp(a, "--tmpfs") && ntmpfs < MAX_LIST) tmpfs[ntmpfs++] = (char *)v;
 		else fail(125, "unknown option %s", a);
 	}
 	if ((!rootfs && !exec_pidfile) || i >= argc)
@@ -509,6 +511,17 @@ int main(int argc, char **argv)
 		must_mount(src, path, NULL, MS_BIND | MS_REC, NULL);
 		if (mode && !strcmp(mode, "ro"))
 			must_mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+	}
+	/* --tmpfs DST[:OPTIONS]: a fresh tmpfs, as `docker run --tmpfs` (default mode 1777). */
+	for (int t = 0; t < ntmpfs; t++) {
+		char spec[4096], *opts;
+		snprintf(spec, sizeof spec, "%s", tmpfs[t]);
+		opts = strchr(spec, ':');
+		if (opts)
+			*opts++ = 0;
+		snprintf(path, sizeof path, "%s%s", rootfs, spec);
+		mkdirs(path, 0755);
+		must_mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts && *opts ? opts : "mode=1777");
 	}
 	if (chdir(rootfs) != 0)
 		fail(125, "chdir %s: %s", rootfs, strerror(errno));

@@ -664,6 +664,7 @@ function buildContainer(argv: string[], env: string[], workdir: string, user: st
   return {
     id,
     name: `buildkit-${id.slice(0, 12)}`,
+    mounts: [],
     imageId: '',
     imageName: '',
     created: Date.now(),

@@ -12,6 +12,7 @@ import { create } from './commands/create';
 import { builderPrune, history, imagePrune, rmi, tag } from './commands/images-manage';
 import { build } from './commands/build';
 import { commit } from './commands/commit';
+import { volumeCreate, volumeInspect, volumeLs, volumePrune, volumeRm } from './commands/volume';
 import { inspect } from './commands/inspect';
 import { containerPrune, diff, info, port, stats, systemDf } from './commands/inspect-more';
 import { top } from './commands/top';
@@ -26,7 +27,7 @@ const COMMANDS: Command[] = [
   logs, top, inspect, diff, stats, port, cp, rm, rmi, tag, history, info, version, build, commit,
 ];
 /** Sub-commands that exist only under a management command (`docker container prune`). */
-const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'image prune': imagePrune, 'builder prune': builderPrune, 'system df': systemDf, 'system info': info };
+const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'image prune': imagePrune, 'volume create': volumeCreate, 'volume ls': volumeLs, 'volume inspect': volumeInspect, 'volume rm': volumeRm, 'volume prune': volumePrune, 'builder prune': builderPrune, 'system df': systemDf, 'system info': info };
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 /** `docker container ls`, `docker image pull`, …: the management-command spellings. */
 const GROUPS: Record<string, Record<string, string>> = {
@@ -43,6 +44,7 @@ const GROUPS: Record<string, Record<string, string>> = {
   },
   builder: { build: 'build', prune: 'builder prune' },
   buildx: { build: 'build', b: 'build' },
+  volume: { create: 'volume create', ls: 'volume ls', list: 'volume ls', inspect: 'volume inspect', rm: 'volume rm', remove: 'volume rm', prune: 'volume prune' },
 };
 
 function helpText(command: Command): string {
@@ -55,7 +57,7 @@ function helpText(command: Command): string {
 
 function mainHelp(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.description}`);
-  return `\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers (Drydock: real containers in your browser)\n\nCommands:\n${lines.join('\n')}\n\nManagement Commands:\n  builder     Manage builds\n  container   Manage containers\n  image       Manage images\n\nRun 'docker COMMAND --help' for more information on a command.\n`;
+  return `\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers (Drydock: real containers in your browser)\n\nCommands:\n${lines.join('\n')}\n\nManagement Commands:\n  builder     Manage builds\n  container   Manage containers\n  image       Manage images\n  volume      Manage volumes\n\nRun 'docker COMMAND --help' for more information on a command.\n`;
 }
 
 export async function runDockerCli(argv: string[], io: CliIO, daemon: Daemon): Promise<number> {

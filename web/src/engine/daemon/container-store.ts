@@ -1,3 +1,5 @@
+import type { ContainerMount } from './volume-store';
+
 // ContainerStore: the daemon's records of its containers (what `docker ps -a` lists). The
 // processes themselves live in the guest; these records hold what Docker keeps about them.
 
@@ -23,6 +25,10 @@ export interface HostConfig {
   NanoCpus: number;
   NetworkMode: string;
   RestartPolicy: { Name: 'no' | 'always' | 'unless-stopped' | 'on-failure' | ''; MaximumRetryCount: number };
+  /** `-v` specs as given; `--tmpfs` as Docker keeps them (path → options); `--volumes-from`. */
+  Binds?: string[];
+  Tmpfs?: Record<string, string>;
+  VolumesFrom?: string[];
 }
 
 export interface LogEntry {
@@ -49,6 +55,8 @@ export interface Container {
     error: string;
     oomKilled: boolean;
   };
+  /** Volumes, bind mounts and tmpfs mounts, resolved when the container was created. */
+  mounts: ContainerMount[];
   logs: LogEntry[];
   /** Listeners to the container's output (attached clients, `logs -f`). */
   listeners: Set<(entry: LogEntry) => void>;

@@ -8,6 +8,7 @@ import { chainIds, gunzip, randomHex, sha256Digest } from './digest';
 import { RuntimeError, type ContainerRuntime } from './runtime';
 import { ImageStore, type Image, type ImageConfig, type ImageLayer } from './image-store';
 import { randomName } from './names';
+import { MountSpecError, parseBind, parseMount, parseTmpfs, VOLUME_ROOT, VolumeStore, checkVolumeName, type ContainerMount, type MountRequest, type Volume } from './volume-store';
 import { ImageBuilder, type BuildRequest, type CachedStep } from '../builder/builder';
 import { BuildError, type BuildEvent } from '../builder/events';
 import { readTar } from '../formats/tar';
@@ -51,6 +52,8 @@ export interface CreateRequest {
   openStdin?: boolean;
   labels?: Record<string, string>;
   hostConfig?: Partial<HostConfig>;
+  /** `--mount` specs, as the CLI was given them. */
+  mounts?: string[];
 }
 
 const SIGKILL = 9;
@@ -61,6 +64,7 @@ const HOSTNAME = /^[a-zA-Z0-9][a-zA-Z0-9.-]{0,62}$/;
 export class Daemon {
   readonly images = new ImageStore();
   readonly containers = new ContainerStore();
+  readonly volumes = new VolumeStore();
   readonly apiLog: ApiLogEntry[] = [];
   onApiCall: (entry: ApiLogEntry) => void = () => {};
 
@@ -385,9 +389,11 @@ export class Daemon {
       if (hostConfig.AutoRemove && hostConfig.RestartPolicy.Name !== 'no') {
         throw new ApiError(400, 'can\'t create \'AutoRemove\' container with restart policy');
       }
+      const mounts = await this.resolveMounts(request, hostConfig, image);
       const container: Container = {
         id,
         name,
+        mounts,
         imageId: image.id,
         imageName: request.image,
         created: Date.now(),
@@ -403,6 +409,145 @@ export class Daemon {
       await this.runtime.create(container);
       this.containers.add(container);
       return { Id: id, Warnings: [] };
+    });
+  }
+
+  /**
+   * A new container's mounts: `-v`, `--mount`, `--tmpfs`, `--volumes-from`, then an anonymous
+   * volume for each VOLUME of the image not otherwise mounted. Named volumes are made on first
+   * use; a new volume gets the image's files at its path.
+   */
+  private async resolveMounts(request: CreateRequest, hostConfig: HostConfig, image: Image): Promise<ContainerMount[]> {
+    let requests: MountRequest[];
+    try {
+      requests = [
+        ...(hostConfig.Binds ?? []).map(parseBind),
+        ...(request.mounts ?? []).map(parseMount),
+        ...Object.entries(hostConfig.Tmpfs ?? {}).map(([path, options]) => parseTmpfs(options ? `${path}:${options}` : path)),
+      ];
+    } catch (error) {
+      throw new ApiError(400, (error as MountSpecError).message);
+    }
+    const mounts: ContainerMount[] = [];
+    const taken = new Set<string>();
+    const claim = (target: string) => {
+      const clean = target.replace(/\/+$/, '') || '/';
+      if (taken.has(clean)) throw new ApiError(400, `Duplicate mount point: ${clean}`);
+      taken.add(clean);
+    };
+    for (const r of requests) claim(r.target);
+    for (const spec of hostConfig.VolumesFrom ?? []) {
+      const [from, mode] = spec.split(':');
+      const source = this.containers.find(from!);
+      if (!source) throw new ApiError(404, `No such container: ${from}`);
+      for (const m of source.mounts.filter((m) => m.Type !== 'tmpfs')) {
+        claim(m.Destination);
+        mounts.push({ ...m, RW: mode === 'ro' ? false : mode === 'rw' ? true : m.RW });
+      }
+    }
+    for (const path of Object.keys(image.config.config.Volumes ?? {})) {
+      if (!taken.has(path.replace(/\/+$/, ''))) {
+        claim(path);
+        requests.push({ type: 'volume', target: path, readOnly: false, mode: '' });
+      }
+    }
+    for (const r of requests) {
+      if (r.type === 'tmpfs') {
+        mounts.push({ Type: 'tmpfs', Source: '', Destination: r.target, Mode: '', RW: true, Propagation: '', TmpfsOptions: r.options });
+      } else if (r.type === 'bind') {
+        if (!(await this.runtime.hostPathExists(r.source, r.createSource))) {
+          throw new ApiError(400, `invalid mount config for type "bind": bind source path does not exist: ${r.source}`);
+        }
+        mounts.push({ Type: 'bind', Source: r.source, Destination: r.target, Mode: r.mode, RW: !r.readOnly, Propagation: 'rprivate' });
+      } else {
+        const volume = await this.ensureVolume(r.name, {}, { image, path: r.target });
+        mounts.push({ Type: 'volume', Name: volume.Name, Source: volume.Mountpoint, Destination: r.target, Driver: 'local', Mode: r.mode || 'z', RW: !r.readOnly, Propagation: '' });
+      }
+    }
+    return mounts;
+  }
+
+  /** The volume of that name, made (and seeded from the image) if it does not exist; anonymous without a name. */
+  private async ensureVolume(name: string | undefined, labels: Record<string, string>, seed?: { image: Image; path: string }): Promise<Volume> {
+    const existing = name ? this.volumes.get(name) : undefined;
+    if (existing) {
+      if (seed) await this.runtime.createVolumeDir(existing.Mountpoint, seed);
+      return existing;
+    }
+    const volumeName = name ?? randomHex(32);
+    const volume: Volume = {
+      Name: volumeName,
+      Driver: 'local',
+      Mountpoint: `${VOLUME_ROOT}/${volumeName}/_data`,
+      CreatedAt: new Date().toISOString(),
+      Labels: labels,
+      Scope: 'local',
+      Options: null,
+      anonymous: !name,
+    };
+    await this.runtime.createVolumeDir(volume.Mountpoint, seed);
+    this.volumes.add(volume);
+    return volume;
+  }
+
+  // ---- volumes
+
+  /** POST /volumes/create */
+  volumeCreate(name: string | undefined, labels: Record<string, string> = {}) {
+    return this.api('POST', '/volumes/create', async () => {
+      if (name !== undefined) {
+        try {
+          checkVolumeName(name);
+        } catch (error) {
+          throw new ApiError(400, (error as Error).message);
+        }
+      }
+      return this.ensureVolume(name, labels);
+    });
+  }
+
+  volumeList() {
+    return this.api('GET', '/volumes', async () => this.volumes.list());
+  }
+
+  volumeInspect(name: string) {
+    return this.api('GET', `/volumes/${name}`, async () => {
+      const volume = this.volumes.get(name);
+      if (!volume) throw new ApiError(404, `get ${name}: no such volume`);
+      return volume;
+    });
+  }
+
+  private volumeUsers(name: string): Container[] {
+    return this.containers.list().filter((c) => c.mounts.some((m) => m.Type === 'volume' && m.Name === name));
+  }
+
+  /** DELETE /volumes/{name}: refused while any container (even a stopped one) uses it. */
+  volumeDelete(name: string, force = false) {
+    return this.api('DELETE', `/volumes/${name}${force ? '?force=1' : ''}`, async () => {
+      const volume = this.volumes.get(name);
+      if (!volume) {
+        if (force) return;
+        throw new ApiError(404, `get ${name}: no such volume`);
+      }
+      const users = this.volumeUsers(name);
+      if (users.length) throw new ApiError(409, `remove ${name}: volume is in use - [${users.map((c) => c.id).join(', ')}]`);
+      this.volumes.remove(name);
+      await this.runtime.removeVolumeDir(volume.Mountpoint);
+    });
+  }
+
+  /** POST /volumes/prune: unused anonymous volumes (all unused ones with `all`). */
+  volumePrune(all: boolean) {
+    return this.api('POST', `/volumes/prune${all ? '?filters={"all":["true"]}' : ''}`, async () => {
+      const deleted: string[] = [];
+      for (const v of this.volumes.list()) {
+        if ((!all && !v.anonymous) || this.volumeUsers(v.Name).length) continue;
+        this.volumes.remove(v.Name);
+        await this.runtime.removeVolumeDir(v.Mountpoint);
+        deleted.push(v.Name);
+      }
+      return { VolumesDeleted: deleted, SpaceReclaimed: 0 };
     });
   }
 
@@ -463,7 +608,7 @@ export class Daemon {
       }
       // --rm: removed once it has stopped; a guest that is going away takes the files with it.
       if (container.hostConfig.AutoRemove && this.containers.find(container.id)) {
-        this.removeNow(container).catch((error: Error) => console.warn(`drydock: removing ${container.name}: ${error.message}`));
+        this.removeNow(container, true).catch((error: Error) => console.warn(`drydock: removing ${container.name}: ${error.message}`));
       }
     };
     if (early && 'error' in early) {
@@ -609,8 +754,8 @@ export class Daemon {
     });
   }
 
-  containerDelete(idOrName: string, force = false) {
-    return this.api('DELETE', `/containers/${idOrName}${force ? '?force=1' : ''}`, async () => {
+  containerDelete(idOrName: string, force = false, removeVolumes = false) {
+    return this.api('DELETE', `/containers/${idOrName}${force ? '?force=1' : ''}${removeVolumes ? `${force ? '&' : '?'}v=1` : ''}`, async () => {
       const container = this.get(idOrName);
       if (container.state.status === 'restarting' && !force) {
         throw new ApiError(409, `cannot remove container "/${container.name}": container is restarting: stop the container before removing or force remove`);
@@ -629,7 +774,7 @@ export class Daemon {
         await stopped;
       }
       container.manuallyStopped = true; // a container waiting to restart is removed instead
-      if (this.containers.find(container.id)) await this.removeNow(container);
+      if (this.containers.find(container.id)) await this.removeNow(container, removeVolumes);
     });
   }
 
@@ -790,9 +935,17 @@ export class Daemon {
     return this.api('GET', `/images/${name}/history`, async () => this.resolveImage(name));
   }
 
-  private async removeNow(container: Container): Promise<void> {
+  /** Removes the container; with `volumes`, also its anonymous volumes that nothing else uses. */
+  private async removeNow(container: Container, volumes = false): Promise<void> {
     this.containers.remove(container.id);
     await this.runtime.remove(container);
+    if (!volumes) return;
+    for (const m of container.mounts) {
+      const volume = m.Type === 'volume' && m.Name ? this.volumes.get(m.Name) : undefined;
+      if (!volume?.anonymous || this.volumeUsers(volume.Name).length) continue;
+      this.volumes.remove(volume.Name);
+      await this.runtime.removeVolumeDir(volume.Mountpoint);
+    }
   }
 }
 

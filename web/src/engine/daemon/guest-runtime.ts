@@ -150,6 +150,9 @@ export class GuestRuntime implements ContainerRuntime {
       ...(h.PidsLimit > 0 ? ['--pids', String(h.PidsLimit)] : []),
       ...(h.NanoCpus ? ['--cpus-quota', String(Math.round(h.NanoCpus / 1e4))] : []),
       ...(c.User ? ['--user', c.User] : []),
+      ...container.mounts.flatMap((m) =>
+        m.Type === 'tmpfs' ? ['--tmpfs', `${m.Destination}${m.TmpfsOptions ? `:${m.TmpfsOptions}` : ''}`] : ['--bind', `${m.Source}:${m.Destination}${m.RW ? '' : ':ro'}`],
+      ),
       ...env.flatMap((e) => ['--env', e]),
       '--',
       ...c.Entrypoint,
@@ -349,6 +352,24 @@ export class GuestRuntime implements ContainerRuntime {
     if (r.exitCode === 3) throw new Error(`"/${new TextDecoder().decode(r.stderr).trim()}": not found`);
     if (r.exitCode !== 0) throw new Error(new TextDecoder().decode(r.stderr).trim() || `tar: exit ${r.exitCode}`);
     return r.stdout;
+  }
+
+  async createVolumeDir(mountpoint: string, seed?: { image: Image; path: string }): Promise<void> {
+    await this.sh(`mkdir -p '${mountpoint}'`);
+    if (!seed) return;
+    // Only into an empty volume, and only a directory's contents, as Docker does.
+    const script = 'if [ -d "./$1" ] && [ -z "$(ls -A "$2")" ]; then cp -a "./$1/." "$2/"; fi';
+    const r = await this.inImage(seed.image, [seed.path.replace(/^\/+/, ''), mountpoint], script);
+    if (r.exitCode !== 0) throw new Error(`guest: seeding a volume: ${new TextDecoder().decode(r.stderr).trim()}`);
+  }
+
+  async removeVolumeDir(mountpoint: string): Promise<void> {
+    await this.sh(`rm -rf '${mountpoint.replace(/\/_data$/, '')}'`);
+  }
+
+  async hostPathExists(path: string, create: boolean): Promise<boolean> {
+    const r = await this.machine.agent.exec(['/bin/sh', '-c', create ? 'mkdir -p "$1"' : '[ -e "$1" ]', 'sh', path]);
+    return r.exitCode === 0;
   }
 
   async statImagePaths(image: Image, paths: string[]): Promise<Uint8Array> {

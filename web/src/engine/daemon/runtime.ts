@@ -69,6 +69,14 @@ export interface ContainerRuntime {
   archiveHostPath(path: string): Promise<{ directory: boolean; tar: Uint8Array } | null>;
   /** A tar of paths (relative to /) in an image's filesystem, e.g. for COPY --from. */
   archiveImagePaths(image: Image, paths: string[]): Promise<Uint8Array>;
+  /**
+   * Makes a volume's directory; an empty new volume first gets what the image has at the path
+   * it is mounted on (as Docker copies it).
+   */
+  createVolumeDir(mountpoint: string, seed?: { image: Image; path: string }): Promise<void>;
+  removeVolumeDir(mountpoint: string): Promise<void>;
+  /** Whether a path exists in the guest; `create` makes a missing one a directory (`-v`). */
+  hostPathExists(path: string, create: boolean): Promise<boolean>;
   /** Tar headers (no contents, no recursion) of those of the paths that exist in the image. */
   statImagePaths(image: Image, paths: string[]): Promise<Uint8Array>;
 }

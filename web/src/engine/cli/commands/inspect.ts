@@ -39,7 +39,11 @@ export function containerJson(c: Container) {
       PidsLimit: c.hostConfig.PidsLimit || null,
       NetworkMode: c.hostConfig.NetworkMode,
       RestartPolicy: c.hostConfig.RestartPolicy,
+      Binds: c.hostConfig.Binds?.length ? c.hostConfig.Binds : null,
+      Tmpfs: c.hostConfig.Tmpfs && Object.keys(c.hostConfig.Tmpfs).length ? c.hostConfig.Tmpfs : undefined,
+      VolumesFrom: c.hostConfig.VolumesFrom?.length ? c.hostConfig.VolumesFrom : null,
     },
+    Mounts: c.mounts.filter((m) => m.Type !== 'tmpfs').map(({ TmpfsOptions: _, ...m }) => m),
     Config: {
       Hostname: c.config.Hostname,
       User: c.config.User,

@@ -21,7 +21,7 @@ export const rm: Command = {
     { long: 'volumes', short: 'v', kind: 'bool', description: 'Remove anonymous volumes associated with the container' },
   ],
   minArgs: 1,
-  run: (ctx) => eachContainer(ctx, (d, name) => d.containerDelete(name, !!ctx.flags.force)),
+  run: (ctx) => eachContainer(ctx, (d, name) => d.containerDelete(name, !!ctx.flags.force, !!ctx.flags.volumes)),
 };
 
 export const stop: Command = {

@@ -47,6 +47,10 @@ export const runFlags: Command['flags'] = [
   { long: 'network', kind: 'string', description: 'Connect a container to a network' },
   { long: 'label', short: 'l', kind: 'list', description: 'Set meta data on a container' },
   { long: 'restart', kind: 'string', description: 'Restart policy to apply when a container exits', default: 'no' },
+  { long: 'volume', short: 'v', kind: 'list', description: 'Bind mount a volume' },
+  { long: 'mount', kind: 'list', description: 'Attach a filesystem mount to the container' },
+  { long: 'tmpfs', kind: 'list', description: 'Mount a tmpfs directory' },
+  { long: 'volumes-from', kind: 'list', description: 'Mount volumes from the specified container(s)' },
 ];
 
 /** `--restart no|always|unless-stopped|on-failure[:max-retries]`. */
@@ -91,7 +95,11 @@ export function createRequest({ flags, args }: Pick<CommandContext, 'flags' | 'a
       NanoCpus: Math.round(cpus * 1e9),
       NetworkMode: network,
       RestartPolicy: parseRestart(flags.restart as string | undefined),
+      Binds: (flags.volume as string[] | undefined) ?? [],
+      Tmpfs: Object.fromEntries(((flags.tmpfs as string[] | undefined) ?? []).map((t) => [t.split(':')[0]!, t.split(':').slice(1).join(':')])),
+      VolumesFrom: (flags['volumes-from'] as string[] | undefined) ?? [],
     },
+    mounts: (flags.mount as string[] | undefined) ?? [],
   };
 }
 

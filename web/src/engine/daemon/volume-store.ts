@@ -1,0 +1,132 @@
+// VolumeStore: the daemon's named and anonymous volumes (what `docker volume ls` lists). A
+// volume's data is a directory in the guest (`Mountpoint`); containers get it bind-mounted.
+// Parsing of `-v`/`--mount`/`--tmpfs` into mounts is here too (pure), with Docker's messages.
+
+export interface Volume {
+  Name: string;
+  Driver: 'local';
+  Mountpoint: string;
+  CreatedAt: string;
+  Labels: Record<string, string>;
+  Scope: 'local';
+  Options: Record<string, string> | null;
+  /** Made for one container (`-v /path`, or a VOLUME in its image): `rm -v` and `--rm` remove it. */
+  anonymous: boolean;
+}
+
+/** A container's mount, as `docker inspect` shows it under Mounts. */
+export interface ContainerMount {
+  Type: 'volume' | 'bind' | 'tmpfs';
+  Name?: string;
+  Source: string;
+  Destination: string;
+  Driver?: 'local';
+  Mode: string;
+  RW: boolean;
+  Propagation: string;
+  /** tmpfs mount options (size=…, mode=…). */
+  TmpfsOptions?: string;
+}
+
+/** A mount as asked for, before volumes are found or made. */
+export type MountRequest =
+  | { type: 'volume'; name?: string; target: string; readOnly: boolean; mode: string }
+  | { type: 'bind'; source: string; target: string; readOnly: boolean; mode: string; createSource: boolean }
+  | { type: 'tmpfs'; target: string; options: string };
+
+export const VOLUME_ROOT = '/var/lib/drydock/volumes';
+const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+export class MountSpecError extends Error {
+  override name = 'MountSpecError';
+}
+
+export function checkVolumeName(name: string): void {
+  if (!VOLUME_NAME.test(name)) {
+    throw new MountSpecError(`create ${name}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
+  }
+}
+
+/** `-v` / `--volume`: `name:/path[:ro]`, `/host:/path[:ro]`, or `/path` (an anonymous volume). */
+export function parseBind(spec: string): MountRequest {
+  const parts = spec.split(':');
+  const invalid = () => new MountSpecError(`invalid volume specification: '${spec}'`);
+  if (parts.length > 3 || parts.some((p) => p === '')) throw invalid();
+  if (parts.length === 1) {
+    if (!parts[0]!.startsWith('/')) throw new MountSpecError(`invalid volume specification: '${spec}': invalid mount config for type "volume": invalid mount path: '${parts[0]}' mount path must be absolute`);
+    return { type: 'volume', target: parts[0]!, readOnly: false, mode: '' };
+  }
+  const [source, target, mode = ''] = parts as [string, string, string?];
+  const modes = mode.split(',').filter(Boolean);
+  if (modes.some((m) => !['ro', 'rw', 'z', 'Z', 'nocopy', 'rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave'].includes(m))) throw new MountSpecError(`invalid mode: ${mode}`);
+  if (!target.startsWith('/')) {
+    throw new MountSpecError(`invalid volume specification: '${spec}': invalid mount config for type "${source.startsWith('/') ? 'bind' : 'volume'}": invalid mount path: '${target}' mount path must be absolute`);
+  }
+  const readOnly = modes.includes('ro');
+  if (source.startsWith('/')) return { type: 'bind', source, target, readOnly, mode, createSource: true };
+  checkVolumeName(source);
+  return { type: 'volume', name: source, target, readOnly, mode };
+}
+
+/** `--mount type=volume|bind|tmpfs,source=…,target=…,readonly,…` */
+export function parseMount(spec: string): MountRequest {
+  const fields = new Map<string, string>();
+  for (const field of spec.split(',')) {
+    const eq = field.indexOf('=');
+    const key = (eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase();
+    const value = eq < 0 ? 'true' : field.slice(eq + 1);
+    fields.set(key, value);
+  }
+  const type = fields.get('type') ?? 'volume';
+  const source = fields.get('source') ?? fields.get('src');
+  const target = fields.get('target') ?? fields.get('destination') ?? fields.get('dst');
+  const readOnly = ['readonly', 'ro'].some((k) => fields.has(k) && fields.get(k) !== 'false' && fields.get(k) !== '0');
+  const bad = (why: string) => new MountSpecError(`invalid argument "${spec}" for "--mount" flag: ${why}`);
+  for (const key of fields.keys()) {
+    if (!['type', 'source', 'src', 'target', 'destination', 'dst', 'readonly', 'ro', 'volume-nocopy', 'bind-propagation', 'tmpfs-size', 'tmpfs-mode', 'consistency', 'volume-label'].includes(key)) throw bad(`unexpected key '${key}' in '${key}=${fields.get(key)}'`);
+  }
+  if (!['volume', 'bind', 'tmpfs'].includes(type)) throw bad(`invalid type "${type}"`);
+  if (!target) throw new MountSpecError(`invalid mount config for type "${type}": field Target must not be empty`);
+  if (!target.startsWith('/')) throw new MountSpecError(`invalid mount config for type "${type}": invalid mount path: '${target}' mount path must be absolute`);
+  if (type === 'tmpfs') {
+    if (source) throw new MountSpecError(`invalid mount config for type "tmpfs": field Source must not be specified`);
+    const options = [fields.has('tmpfs-size') ? `size=${fields.get('tmpfs-size')}` : '', fields.has('tmpfs-mode') ? `mode=${fields.get('tmpfs-mode')}` : 'mode=1777'].filter(Boolean).join(',');
+    return { type: 'tmpfs', target, options };
+  }
+  if (type === 'bind') {
+    if (!source) throw new MountSpecError(`invalid mount config for type "bind": field Source must not be empty`);
+    if (!source.startsWith('/')) throw new MountSpecError(`invalid mount config for type "bind": invalid mount path: '${source}' mount path must be absolute`);
+    return { type: 'bind', source, target, readOnly, mode: readOnly ? 'ro' : '', createSource: false };
+  }
+  if (source) checkVolumeName(source);
+  return { type: 'volume', ...(source ? { name: source } : {}), target, readOnly, mode: readOnly ? 'ro' : 'z' };
+}
+
+/** `--tmpfs /run[:size=64m]` */
+export function parseTmpfs(spec: string): MountRequest {
+  const colon = spec.indexOf(':');
+  const target = colon < 0 ? spec : spec.slice(0, colon);
+  if (!target.startsWith('/')) throw new MountSpecError(`invalid mount config for type "tmpfs": invalid mount path: '${target}' mount path must be absolute`);
+  const options = colon < 0 ? '' : spec.slice(colon + 1);
+  return { type: 'tmpfs', target, options: options.includes('mode=') ? options : [options, 'mode=1777'].filter(Boolean).join(',') };
+}
+
+export class VolumeStore {
+  private readonly volumes = new Map<string, Volume>();
+
+  list(): Volume[] {
+    return [...this.volumes.values()];
+  }
+
+  get(name: string): Volume | undefined {
+    return this.volumes.get(name);
+  }
+
+  add(volume: Volume): void {
+    this.volumes.set(volume.Name, volume);
+  }
+
+  remove(name: string): void {
+    this.volumes.delete(name);
+  }
+}
