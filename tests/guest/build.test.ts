@@ -121,6 +121,14 @@ EOF`);
     expect((await docker('/root', 'run', '--rm', 'details')).out).toBe('from the heredoc\ngz\nbye hello\nnobody\n');
   });
 
+  it('turns HEALTHCHECK into a check the daemon runs in the container', async () => {
+    await sh(`mkdir -p /root/health && printf 'FROM busybox\\nHEALTHCHECK --interval=500ms --timeout=2s CMD test -f /tmp/ready\\nCMD ["sh", "-c", "sleep 1; touch /tmp/ready; sleep 60"]\\n' > /root/health/Dockerfile`);
+    expect((await docker('/root/health', 'build', '-q', '-t', 'checked', '.')).code).toBe(0);
+    await docker('/root', 'run', '-d', '--name', 'checked', 'checked');
+    await expect.poll(async () => (await docker('/root', 'ps', '--format', '{{.Status}}', '--filter', 'name=checked')).out, { timeout: 30_000 }).toMatch(/\(healthy\)/);
+    await docker('/root', 'rm', '-f', 'checked');
+  });
+
   it('commits a container\'s changes as a new image', async () => {
     expect((await docker('/root', 'run', '--name', 'scribe', 'busybox', 'sh', '-c', 'echo kept > /note.txt; rm /etc/group')).code).toBe(0);
     const id = (await docker('/root', 'commit', '-m', 'a note', 'scribe', 'noted:v1')).out.trim();

@@ -11,6 +11,7 @@ import { parseDockerfile, parseOnbuildTrigger } from '../formats/dockerfile/pars
 import { expandHeredocBody, expandWord, expandWords } from '../formats/dockerfile/expand';
 import { DockerfileParseError, type CommandForm, type Dockerfile, type Instruction } from '../formats/dockerfile/types';
 import { cleanPath, compilePattern, IgnoreMatcher } from '../formats/path-match';
+import { goDuration } from '../formats/human';
 import { parseReference } from '../formats/reference';
 import { createTar, readTar, type TarEntry } from '../formats/tar';
 import { ancestors, planCopy, tarEntriesIfArchive } from './copy-plan';
@@ -716,20 +717,6 @@ async function gunzipArchives(tree: TarEntry[], sources: string[]): Promise<TarE
   );
 }
 
-/** Go's time.ParseDuration, to nanoseconds ("1m30s", "500ms"). */
-function goDuration(text: string): number {
-  const units: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-  let total = 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-  let m: RegExpExecArray | null;
-  let at = 0;
-  while ((m = re.exec(text))) {
-    total += Number(m[1]) * units[m[2]!]!;
-    at = re.lastIndex;
-  }
-  if (at !== text.length || !text) throw new Error(`time: invalid duration "${text}"`);
-  return total;
-}
 
 /** Sizes as BuildKit's progress shows them (go-units HumanSize with "B"). */
 function humanBytes(n: number): string {

@@ -1,4 +1,5 @@
 import type { ContainerMount } from './volume-store';
+import type { Health, HealthConfig } from './health';
 
 // ContainerStore: the daemon's records of its containers (what `docker ps -a` lists). The
 // processes themselves live in the guest; these records hold what Docker keeps about them.
@@ -55,6 +56,10 @@ export interface Container {
     error: string;
     oomKilled: boolean;
   };
+  /** HEALTHCHECK status while the container runs (see health.ts); undefined without a check. */
+  health?: Health;
+  /** A check given on the command line (--health-cmd …), over the image's. */
+  healthcheck?: HealthConfig;
   /** Volumes, bind mounts and tmpfs mounts, resolved when the container was created. */
   mounts: ContainerMount[];
   logs: LogEntry[];

@@ -8,6 +8,7 @@ import { chainIds, gunzip, randomHex, sha256Digest } from './digest';
 import { RuntimeError, type ContainerRuntime } from './runtime';
 import { ImageStore, type Image, type ImageConfig, type ImageLayer } from './image-store';
 import { randomName } from './names';
+import { monitorHealth, type HealthConfig } from './health';
 import { MountSpecError, parseBind, parseMount, parseTmpfs, VOLUME_ROOT, VolumeStore, checkVolumeName, type ContainerMount, type MountRequest, type Volume } from './volume-store';
 import { ImageBuilder, type BuildRequest, type CachedStep } from '../builder/builder';
 import { BuildError, type BuildEvent } from '../builder/events';
@@ -54,6 +55,8 @@ export interface CreateRequest {
   hostConfig?: Partial<HostConfig>;
   /** `--mount` specs, as the CLI was given them. */
   mounts?: string[];
+  /** --health-cmd and friends (Test ["NONE"] for --no-healthcheck). */
+  healthcheck?: HealthConfig;
 }
 
 const SIGKILL = 9;
@@ -394,6 +397,7 @@ export class Daemon {
         id,
         name,
         mounts,
+        ...(request.healthcheck ? { healthcheck: request.healthcheck } : {}),
         imageId: image.id,
         imageName: request.image,
         created: Date.now(),
@@ -589,7 +593,13 @@ export class Daemon {
       exited.then((code) => ({ code }), (error: Error) => ({ error })),
       new Promise<null>((resolve) => setTimeout(() => resolve(null), 150)),
     ]);
+    // --health-* flags override the image's HEALTHCHECK field by field (a test too, if given).
+    const fromImage = image.config.config.Healthcheck;
+    const given = container.healthcheck;
+    const check = given ? { ...fromImage, ...given, Test: given.Test.length ? given.Test : (fromImage?.Test ?? []) } : fromImage;
+    const stopHealth = early && 'error' in early ? () => {} : monitorHealth(container, check, this.runtime);
     const finish = (code: number, error = '') => {
+      stopHealth();
       container.state = { ...container.state, status: error ? 'created' : 'exited', exitCode: code, finishedAt: Date.now(), error, oomKilled: false };
       if (code === 137) {
         this.runtime.oomKilled(container).then((oom) => (container.state.oomKilled = oom), () => {});

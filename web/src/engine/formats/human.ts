@@ -40,3 +40,18 @@ export function humanSize(bytes: number): string {
 export function binarySize(bytes: number): string {
   return scaledSize(bytes, 1024, ['B', 'KiB', 'MiB', 'GiB', 'TiB'], 4);
 }
+
+/** Go's time.ParseDuration, to nanoseconds ("1m30s", "500ms"). */
+export function goDuration(text: string): number {
+  const units: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  let total = 0;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let m: RegExpExecArray | null;
+  let at = 0;
+  while ((m = re.exec(text))) {
+    total += Number(m[1]) * units[m[2]!]!;
+    at = re.lastIndex;
+  }
+  if (at !== text.length || !text) throw new Error(`time: invalid duration "${text}"`);
+  return total;
+}

@@ -21,6 +21,7 @@ export function containerJson(c: Container) {
       Restarting: status === 'restarting',
       OOMKilled: c.state.oomKilled,
       Dead: status === 'dead',
+      ...(c.health ? { Health: c.health } : {}),
       Pid: c.state.pid,
       ExitCode: c.state.exitCode,
       Error: c.state.error,

@@ -49,8 +49,10 @@ const FIELD_HEADERS: Record<string, string> = {
 
 export function containerStatus(c: Container, now = Date.now()): string {
   switch (c.state.status) {
-    case 'running':
-      return `Up ${humanDuration(now - c.state.startedAt)}`;
+    case 'running': {
+      const health = c.health ? ` (${c.health.Status === 'starting' ? 'health: starting' : c.health.Status})` : '';
+      return `Up ${humanDuration(now - c.state.startedAt)}${health}`;
+    }
     case 'paused':
       return `Up ${humanDuration(now - c.state.startedAt)} (Paused)`;
     case 'exited':

@@ -2,6 +2,7 @@ import { ApiError, type CreateRequest } from '../../daemon/daemon';
 import { parseReference } from '../../formats/reference';
 import type { Command, CommandContext } from '../context';
 import { UsageError } from '../flags';
+import { goDuration } from '../../formats/human';
 import { daemonError, pullImage } from '../output';
 import { DetachKeys, parseDetachKeys } from '../detach-keys';
 
@@ -51,7 +52,35 @@ export const runFlags: Command['flags'] = [
   { long: 'mount', kind: 'list', description: 'Attach a filesystem mount to the container' },
   { long: 'tmpfs', kind: 'list', description: 'Mount a tmpfs directory' },
   { long: 'volumes-from', kind: 'list', description: 'Mount volumes from the specified container(s)' },
+  { long: 'health-cmd', kind: 'string', description: 'Command to run to check health' },
+  { long: 'health-interval', kind: 'string', description: 'Time between running the check (ms|s|m|h) (default 0s)' },
+  { long: 'health-timeout', kind: 'string', description: 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' },
+  { long: 'health-start-period', kind: 'string', description: 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)' },
+  { long: 'health-retries', kind: 'int', description: 'Consecutive failures needed to report unhealthy' },
+  { long: 'no-healthcheck', kind: 'bool', description: 'Disable any container-specified HEALTHCHECK' },
 ];
+
+/** --health-* flags as a HEALTHCHECK config (undefined: the image's applies). */
+function healthFlags(flags: CommandContext['flags']) {
+  if (flags['no-healthcheck']) return { Test: ['NONE'] };
+  const duration = (name: string) => {
+    const value = flags[name] as string | undefined;
+    if (value === undefined) return {};
+    try {
+      return { [name === 'health-start-period' ? 'StartPeriod' : name === 'health-interval' ? 'Interval' : 'Timeout']: goDuration(value) };
+    } catch {
+      throw new UsageError(`invalid argument "${value}" for "--${name}" flag: time: invalid duration "${value}"`);
+    }
+  };
+  if (flags['health-cmd'] === undefined && !['health-interval', 'health-timeout', 'health-start-period', 'health-retries'].some((f) => flags[f] !== undefined)) return undefined;
+  return {
+    Test: flags['health-cmd'] !== undefined ? ['CMD-SHELL', flags['health-cmd'] as string] : [],
+    ...duration('health-interval'),
+    ...duration('health-timeout'),
+    ...duration('health-start-period'),
+    ...(flags['health-retries'] !== undefined ? { Retries: flags['health-retries'] as number } : {}),
+  };
+}
 
 /** `--restart no|always|unless-stopped|on-failure[:max-retries]`. */
 export function parseRestart(value: string | undefined): { Name: 'no' | 'always' | 'unless-stopped' | 'on-failure'; MaximumRetryCount: number } {
@@ -100,6 +129,7 @@ export function createRequest({ flags, args }: Pick<CommandContext, 'flags' | 'a
       VolumesFrom: (flags['volumes-from'] as string[] | undefined) ?? [],
     },
     mounts: (flags.mount as string[] | undefined) ?? [],
+    ...(healthFlags(flags) ? { healthcheck: healthFlags(flags)! } : {}),
   };
 }
 
