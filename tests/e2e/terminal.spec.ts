@@ -51,9 +51,11 @@ test('the guest tty follows the terminal size', async ({ page }) => {
   await expect(rows(page)).toContainText(`size=${after}`);
 });
 
-test('a guest that dies is reported, and Restart brings a fresh machine', async ({ page }) => {
+test('a guest that dies is reported, and Restart brings a fresh machine that keeps the images', async ({ page }) => {
   await page.goto('/');
   await waitForLab(page);
+  await typeLine(page, 'docker pull busybox');
+  await expect(rows(page)).toContainText('Status: Downloaded newer image for busybox:latest', { timeout: 30_000 });
   await typeLine(page, 'echo c > /proc/sysrq-trigger');
   const banner = page.getByTestId('crash-banner');
   await expect(banner).toBeVisible();
@@ -65,6 +67,11 @@ test('a guest that dies is reported, and Restart brings a fresh machine', async 
   await waitForLab(page);
   await typeLine(page, 'echo "answer=$((6*7))"');
   await expect(rows(page)).toContainText('answer=42');
+  // The engine outlived the guest: the image pulled before the crash is still there, and runs.
+  await typeLine(page, 'clear; docker images -q busybox | grep -c . && docker run --rm busybox echo "ran $((1+1))"');
+  await expect(rows(page).locator('div', { hasText: /^1\s*$/ })).toHaveCount(1, { timeout: 30_000 });
+  await expect(rows(page)).toContainText('ran 2', { timeout: 30_000 });
+  await expect(rows(page)).not.toContainText('Unable to find image');
 });
 
 test('docker run hello-world in the page: the image is pulled and a real container runs', async ({ page }) => {

@@ -56,8 +56,25 @@ export class LabConnection {
     });
   }
 
-  /** Throws the whole machine away and boots a new one. */
+  /**
+   * After a guest crash, with the worker still answering: a fresh guest in the same worker, so
+   * the engine keeps the learner's images, containers and volumes. Otherwise (or if that
+   * fails) the whole worker is thrown away and a new one boots.
+   */
   restart(): void {
+    const api = this.api;
+    if (api && this.stage === 'crashed') {
+      const generation = this.generation;
+      this.stage = 'starting';
+      api.restartGuest().catch(() => {
+        if (generation === this.generation) this.restartWorker();
+      });
+      return;
+    }
+    this.restartWorker();
+  }
+
+  private restartWorker(): void {
     this.stop();
     this.start();
   }

@@ -60,6 +60,8 @@ export interface BootOptions {
 /** What the lab worker offers the page. */
 export interface LabWorkerApi {
   boot(options: BootOptions, events: LabEvents): Promise<void>;
+  /** A fresh guest after a crash; the engine's images, containers and volumes are kept. */
+  restartGuest(): Promise<void>;
   writeConsole(data: Uint8Array | string): void;
   resizeConsole(cols: number, rows: number): void;
   /** Runs a command in the guest (outside the learner's shell), e.g. for lesson checks. */

@@ -16,6 +16,15 @@ export class Engine {
     machine.agent.onClientOpen = (session) => void this.serve(session);
   }
 
+  /**
+   * Serves a new guest after the old one died: the daemon keeps its images, containers (now
+   * exited) and volumes, and puts back in the guest what they need when they are next used.
+   */
+  attach(machine: GuestMachine): Promise<void> {
+    machine.agent.onClientOpen = (session) => void this.serve(session);
+    return this.daemon.guestRestarted(new GuestRuntime(machine));
+  }
+
   private async serve(session: ClientSession): Promise<void> {
     const signalListeners: Array<(signal: number) => void> = [];
     const stdinListeners: Array<(bytes: Uint8Array) => void> = [];

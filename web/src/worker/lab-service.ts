@@ -21,6 +21,9 @@ const decoder = new TextDecoder();
 
 export class LabService implements LabWorkerApi {
   private machine: GuestMachine | null = null;
+  private engine: Engine | null = null;
+  /** How to make another machine like the first (for restartGuest). */
+  private makeMachine: (() => GuestMachine) | null = null;
 
   constructor(
     private readonly loadAssets: AssetLoader,
@@ -34,16 +37,33 @@ export class LabService implements LabWorkerApi {
     status({ stage: 'downloading', progress: { loaded: 0, total: 0, file: '' } });
     const assets = await this.loadAssets(options, (progress) => status({ stage: 'downloading', progress }));
     status({ stage: 'starting' });
-    this.machine = new GuestMachine(assets, {
-      ...(options.memoryMiB ? { memoryMiB: options.memoryMiB } : {}),
-      // The registry's base is a URL in the browser (a plain path would do in Node): append.
-      ...(options.registryBaseUrl ? { lazyBaseUrl: `${options.registryBaseUrl.replace(/\/?$/, '/')}lazy/files/` } : {}),
-      onConsoleOutput: (bytes) => events.console(bytes),
-      onStage: (stage) => status({ stage }),
-      onCrash: (reason) => status({ stage: 'crashed', reason }),
-    });
-    new Engine(this.machine, this.registry(options));
+    this.makeMachine = () =>
+      new GuestMachine(assets, {
+        ...(options.memoryMiB ? { memoryMiB: options.memoryMiB } : {}),
+        // The registry's base is a URL in the browser (a plain path would do in Node): append.
+        ...(options.registryBaseUrl ? { lazyBaseUrl: `${options.registryBaseUrl.replace(/\/?$/, '/')}lazy/files/` } : {}),
+        onConsoleOutput: (bytes) => events.console(bytes),
+        onStage: (stage) => status({ stage }),
+        onCrash: (reason) => status({ stage: 'crashed', reason }),
+      });
+    this.machine = this.makeMachine();
+    this.engine = new Engine(this.machine, this.registry(options));
     await this.machine.ready;
+  }
+
+  /**
+   * Boots a fresh guest in place of one that crashed, keeping the engine: images, containers
+   * (shown as exited) and volumes survive; the downloaded guest files are reused.
+   */
+  async restartGuest(): Promise<void> {
+    if (!this.makeMachine || !this.engine) throw new Error('the lab is not running');
+    const old = this.machine;
+    this.machine = null;
+    await old?.destroy().catch(() => {});
+    const machine = this.makeMachine();
+    this.machine = machine;
+    await machine.ready;
+    await this.engine.attach(machine);
   }
 
   writeConsole(data: Uint8Array | string): void {

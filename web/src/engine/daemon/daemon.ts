@@ -72,9 +72,49 @@ export class Daemon {
   onApiCall: (entry: ApiLogEntry) => void = () => {};
 
   constructor(
-    readonly runtime: ContainerRuntime,
+    private currentRuntime: ContainerRuntime,
     private readonly registry: RegistrySource,
   ) {}
+
+  get runtime(): ContainerRuntime {
+    return this.currentRuntime;
+  }
+
+  /** Lazy layers' indexes, by diffID: to attach them again to a new guest. */
+  private readonly lazyIndexes = new Map<string, { fsroot: unknown[] }>();
+
+  /**
+   * A new guest replaced one that died. What ran there is gone: containers that were running
+   * are exited (255, as after a host crash); volumes start empty again (their data lived in the
+   * guest's memory). Images and records stay; layers are put back when next needed.
+   */
+  async guestRestarted(runtime: ContainerRuntime): Promise<void> {
+    this.currentRuntime = runtime;
+    for (const c of this.containers.list()) {
+      if (['running', 'paused', 'restarting'].includes(c.state.status)) {
+        c.manuallyStopped = true; // no restart policy fires for a machine that went away
+        c.state = { ...c.state, status: 'exited', exitCode: 255, finishedAt: Date.now(), pid: 0 };
+        c.exitWaiters.splice(0).forEach((w) => w(255));
+      }
+      c.health = undefined;
+    }
+    for (const v of this.volumes.list()) await runtime.createVolumeDir(v.Mountpoint);
+    for (const c of this.containers.list()) await runtime.create(c);
+  }
+
+  /** Puts an image's layers into the guest if they are not there (after a guest restart). */
+  private async ensureLayers(image: Image): Promise<void> {
+    for (const layer of image.layers) {
+      if (this.runtime.hasLayer(layer.diffId)) continue;
+      const lazy = this.lazyIndexes.get(layer.diffId);
+      if (lazy) {
+        await this.runtime.attachLazyLayer(layer.diffId, lazy);
+        continue;
+      }
+      const tar = this.layerBlobs.get(layer.diffId) ?? (await gunzip(await this.registry.blob(layer.digest)));
+      await this.runtime.unpackLayer(layer.diffId, tar);
+    }
+  }
 
   private async api<T>(method: string, path: string, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
@@ -157,6 +197,7 @@ export class Daemon {
           if (lazyIndex) {
             // A large layer: only its index now; files come when a container reads them.
             const index = JSON.parse(new TextDecoder().decode(await this.registry.file(lazyIndex))) as { fsroot: unknown[] };
+            this.lazyIndexes.set(diffId, index);
             await this.runtime.attachLazyLayer(diffId, index);
             const size = Number(layer.annotations?.['org.drydock.lazy.bytes'] ?? layer.size);
             this.layerSizes.set(diffId, size);
@@ -232,7 +273,10 @@ export class Daemon {
           runtime: this.runtime,
           baseImage: async (reference) => {
             const local = this.images.find(reference, parseReference(reference));
-            if (local) return { image: local, pulled: false };
+            if (local) {
+              await this.ensureLayers(local);
+              return { image: local, pulled: false };
+            }
             return { image: (await this.imageCreate(reference, () => {})).image, pulled: true };
           },
           storeLayer: (tar) => this.storeLayer(tar),
@@ -582,6 +626,7 @@ export class Daemon {
   private async launch(container: Container): Promise<void> {
     const image = this.images.find(container.imageId);
     if (!image) throw new ApiError(500, `image ${container.imageId} of container ${container.name} is gone`);
+    await this.ensureLayers(image);
     const record = (entry: LogEntry) => {
       container.logs.push(entry);
       container.listeners.forEach((l) => l(entry));
@@ -626,7 +671,13 @@ export class Daemon {
       throw new ApiError(early.error instanceof RuntimeError && early.error.exitCode === 127 ? 400 : 500, startFailure(early.error));
     }
     if (early) finish(early.code);
-    else exited.then((code) => finish(code), (error: Error) => finish(error instanceof RuntimeError ? error.exitCode : 128, startFailure(error)));
+    else {
+      exited.then(
+        (code) => finish(code),
+        // The guest went away under the container: it simply ended (guestRestarted says how).
+        (error: Error) => (error.name === 'GuestUnavailableError' ? finish(255) : finish(error instanceof RuntimeError ? error.exitCode : 128, startFailure(error))),
+      );
+    }
   }
 
   private shouldRestart(container: Container, code: number): boolean {
