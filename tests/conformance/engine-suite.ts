@@ -142,6 +142,14 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       expect(typo.err).toContain('dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)');
       expect(typo.err).toContain(' 2 | >>> RUNN echo hi');
       expect((await docker()('build', '/root/nowhere')).err).toContain('unable to prepare context: path "/root/nowhere" not found');
+
+      // A COPY of a file that is not in the context: the step is shown failing, as BuildKit does.
+      await writeFiles()('/root/missing', { Dockerfile: 'FROM busybox\nCOPY missing.txt /\n' });
+      const missing = await docker()('build', '/root/missing');
+      expect(missing.code).toBe(1);
+      expect(missing.err).toMatch(/#(\d+) \[2\/2\] COPY missing\.txt \/\n#\1 ERROR: failed to compute cache key: .*"\/missing\.txt": not found\n/);
+      expect(missing.err).toContain('------\n > [2/2] COPY missing.txt /:\n------\n');
+      expect(missing.err).toContain(' 2 | >>> COPY missing.txt /');
     });
 
     it('commits a container as an image, with --change applied to its config', async () => {
@@ -183,6 +191,14 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       await expect.poll(async () => (await docker()('ps', '--format', '{{.Names}} {{.Status}}')).out, { timeout: 30_000 }).toMatch(/fine Up .* \(healthy\)/);
       await expect.poll(async () => (await docker()('inspect', '-f', '{{.State.Health.Status}} {{.State.Health.FailingStreak}}', 'sick')).out, { timeout: 30_000 }).toMatch(/^unhealthy [2-9]\n$/);
       expect((await docker()('rm', '-f', 'fine', 'sick')).code).toBe(0);
+    });
+
+    it('system prune removes stopped containers, dangling images and the build cache', async () => {
+      await docker()('run', '--name', 'leftover', 'busybox', 'true');
+      const pruned = await docker()('system', 'prune', '-f');
+      expect(pruned.code).toBe(0);
+      expect(pruned.out).toMatch(/^Deleted Containers:\n[0-9a-f]{64}\n\n(.|\n)*Total reclaimed space: /);
+      expect((await docker()('ps', '-a', '-q')).out).toBe('');
     });
   });
 }

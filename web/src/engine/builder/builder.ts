@@ -113,9 +113,13 @@ export class ImageBuilder {
 
   // ---- vertices
 
+  /** The step vertex last opened (a failure is reported on it, or on a new one of its name). */
+  private lastVertex: { id: number; name: string } | null = null;
+
   private vertex(name: string): { id: number; started: number } {
     const id = this.nextVertex++;
     this.emit({ kind: 'vertex', id, name });
+    this.lastVertex = { id, name };
     return { id, started: performance.now() };
   }
 
@@ -286,8 +290,13 @@ export class ImageBuilder {
         state = await this.apply(ins, state, label, file, index, globals, context);
       } catch (error) {
         if (error instanceof BuildError && error.step) throw error;
-        const message = (error as Error).message;
-        throw new BuildError(message.startsWith('failed to solve') ? message : `failed to solve: ${message}`, { name: label.slice(0, label.indexOf(']') + 1) ? label : ins.original, tail: [], range: ins.range });
+        const message = (error as Error).message.replace(/^failed to solve: /, '');
+        // As BuildKit: the failing step is shown (opened now if it failed before it began).
+        if (label) {
+          const id = this.lastVertex?.name === label ? this.lastVertex.id : this.vertex(label).id;
+          this.emit({ kind: 'error', id, message });
+        }
+        throw new BuildError(`failed to solve: ${message}`, { name: label || ins.original, tail: [], range: ins.range });
       }
     }
     return state;

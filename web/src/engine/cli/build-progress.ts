@@ -41,8 +41,7 @@ export class PlainProgress {
 export function buildFailure(error: BuildError, dockerfile: string, dockerfileName: string): string {
   let text = '';
   const step = error.step;
-  if (step?.name && step.tail.length) text += `------\n > ${step.name}:\n${step.tail.join('\n')}\n------\n`;
-  else if (step?.name && error.message.includes('did not complete')) text += `------\n > ${step.name}:\n------\n`;
+  if (step?.name) text += `------\n > ${step.name}:\n${step.tail.map((l) => `${l}\n`).join('')}------\n`;
   if (step?.range) {
     const lines = dockerfile.split('\n');
     if (lines.at(-1) === '') lines.pop();

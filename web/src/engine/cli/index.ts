@@ -9,7 +9,7 @@ import { exec } from './commands/exec';
 import { images } from './commands/images';
 import { kill, pause, rename, restart, rm, start, stop, unpause, wait } from './commands/lifecycle';
 import { create } from './commands/create';
-import { builderPrune, history, imagePrune, rmi, tag } from './commands/images-manage';
+import { builderPrune, history, imagePrune, rmi, systemPrune, tag } from './commands/images-manage';
 import { build } from './commands/build';
 import { commit } from './commands/commit';
 import { volumeCreate, volumeInspect, volumeLs, volumePrune, volumeRm } from './commands/volume';
@@ -27,7 +27,7 @@ const COMMANDS: Command[] = [
   logs, top, inspect, diff, stats, port, cp, rm, rmi, tag, history, info, version, build, commit,
 ];
 /** Sub-commands that exist only under a management command (`docker container prune`). */
-const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'image prune': imagePrune, 'volume create': volumeCreate, 'volume ls': volumeLs, 'volume inspect': volumeInspect, 'volume rm': volumeRm, 'volume prune': volumePrune, 'builder prune': builderPrune, 'system df': systemDf, 'system info': info };
+const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'image prune': imagePrune, 'volume create': volumeCreate, 'volume ls': volumeLs, 'volume inspect': volumeInspect, 'volume rm': volumeRm, 'volume prune': volumePrune, 'builder prune': builderPrune, 'system prune': systemPrune, 'system df': systemDf, 'system info': info };
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 /** `docker container ls`, `docker image pull`, …: the management-command spellings. */
 const GROUPS: Record<string, Record<string, string>> = {
@@ -37,7 +37,7 @@ const GROUPS: Record<string, Record<string, string>> = {
     unpause: 'unpause', rename: 'rename', wait: 'wait', top: 'top', inspect: 'inspect',
     diff: 'diff', stats: 'stats', port: 'port', cp: 'cp', prune: 'container prune', commit: 'commit',
   },
-  system: { df: 'system df', info: 'system info' },
+  system: { df: 'system df', info: 'system info', prune: 'system prune' },
   image: {
     ls: 'images', list: 'images', pull: 'pull', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', inspect: 'inspect',
     build: 'build', prune: 'image prune',

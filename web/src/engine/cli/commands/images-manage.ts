@@ -119,3 +119,35 @@ export const imagePrune: Command = {
     }
   },
 };
+
+export const systemPrune: Command = {
+  name: 'system prune',
+  usage: 'docker system prune [OPTIONS]',
+  description: 'Remove unused data',
+  flags: [
+    { long: 'all', short: 'a', kind: 'bool', description: 'Remove all unused images not just dangling ones' },
+    { long: 'force', short: 'f', kind: 'bool', description: 'Do not prompt for confirmation' },
+    { long: 'volumes', kind: 'bool', description: 'Prune anonymous volumes' },
+  ],
+  maxArgs: 0,
+  async run({ io, daemon, flags }) {
+    const what = [
+      'all stopped containers',
+      ...(flags.volumes ? ['all anonymous volumes not used by at least one container'] : []),
+      flags.all ? 'all images without at least one container associated to them' : 'all dangling images',
+      flags.all ? 'all build cache' : 'unused build cache',
+    ];
+    if (!flags.force && !(await confirm(io, `WARNING! This will remove:\n${what.map((w) => `  - ${w}\n`).join('')}\nAre you sure you want to continue? [y/N] `))) return 0;
+    const containers = await daemon.containerPrune();
+    if (containers.ContainersDeleted.length) io.out(`Deleted Containers:\n${containers.ContainersDeleted.map((id) => `${id}\n`).join('')}\n`);
+    if (flags.volumes) {
+      const volumes = await daemon.volumePrune(false);
+      if (volumes.VolumesDeleted.length) io.out(`Deleted Volumes:\n${volumes.VolumesDeleted.map((v) => `${v}\n`).join('')}\n`);
+    }
+    const images = await daemon.imagePrune(!!flags.all);
+    if (images.ImagesDeleted.length) io.out(`Deleted Images:\n${images.ImagesDeleted.map((e) => (e.Untagged ? `untagged: ${e.Untagged}\n` : `deleted: ${e.Deleted}\n`)).join('')}\n`);
+    const cache = await daemon.buildPrune();
+    io.out(`Total reclaimed space: ${humanSize(containers.SpaceReclaimed + images.SpaceReclaimed + cache.SpaceReclaimed)}\n`);
+    return 0;
+  },
+};
