@@ -200,5 +200,15 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       expect(pruned.out).toMatch(/^Deleted Containers:\n[0-9a-f]{64}\n\n(.|\n)*Total reclaimed space: /);
       expect((await docker()('ps', '-a', '-q')).out).toBe('');
     });
+
+    it('execs into a container right after run -d and after a restart of it', async () => {
+      for (let i = 0; i < 3; i++) {
+        await docker()('run', '-d', '--name', `quick${i}`, 'busybox', 'sleep', '60');
+        expect(await docker()('exec', `quick${i}`, 'echo', 'inside')).toMatchObject({ code: 0, out: 'inside\n' });
+      }
+      await docker()('restart', '-t', '0', 'quick0');
+      expect(await docker()('exec', 'quick0', 'echo', 'again')).toMatchObject({ code: 0, out: 'again\n' });
+      expect((await docker()('rm', '-f', 'quick0', 'quick1', 'quick2')).code).toBe(0);
+    });
   });
 }

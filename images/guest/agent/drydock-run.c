@@ -224,12 +224,29 @@ static void become(const char *workdir, const char *user, char **envs, char **cm
 static int exec_in_container(const char *pidfile, const char *cgroup, char **envs, const char *workdir,
 			     const char *user, char **cmd)
 {
-	char buf[32] = { 0 }, path[256];
-	int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || read(fd, buf, sizeof buf - 1) <= 0)
+	char buf[32], path[256];
+	int pid = 0;
+	/*
+	 * The engine counts a container as running from the moment it starts it; the pidfile
+	 * appears once the container's command has exec'd (a stale one may be left from its last
+	 * run). So an exec right after `docker run -d` waits for it, up to 5 s.
+	 */
+	for (int tries = 0; tries < 250 && !pid; tries++) {
+		memset(buf, 0, sizeof buf);
+		int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (read(fd, buf, sizeof buf - 1) > 0) {
+				snprintf(path, sizeof path, "/proc/%d/ns/mnt", atoi(buf));
+				if (access(path, F_OK) == 0)
+					pid = atoi(buf);
+			}
+			close(fd);
+		}
+		if (!pid)
+			usleep(20000);
+	}
+	if (!pid)
 		fail(125, "container is not running");
-	close(fd);
-	int pid = atoi(buf);
 	if (cgroup) {
 		snprintf(path, sizeof path, "%s/cgroup.procs", cgroup);
 		write_file(path, "0");
@@ -350,6 +367,9 @@ int main(int argc, char **argv)
 	char **cmd = argv + i;
 	if (exec_pidfile)
 		return exec_in_container(exec_pidfile, cgroup, envs, workdir, user, cmd);
+	/* A pidfile from the last run names a process that is gone (its PID may be reused). */
+	if (pidfile)
+		unlink(pidfile);
 
 	if (lower) {
 		char opts[8192];

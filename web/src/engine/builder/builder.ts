@@ -28,6 +28,8 @@ export interface BuildRequest {
   noCache: boolean;
   labels: Record<string, string>;
   signal?: AbortSignal;
+  /** The .dockerignore's size, for the progress line (BuildKit reports 2B without one). */
+  dockerignoreSize?: number;
 }
 
 /** What the builder needs from the daemon. */
@@ -146,6 +148,8 @@ export class ImageBuilder {
     } catch (error) {
       if (error instanceof DockerfileParseError) {
         this.done(v);
+        // An empty file has no line to point at; BuildKit says just that.
+        if (!this.request.dockerfile.trim()) throw new BuildError(`failed to solve: ${error.detail}`);
         throw new BuildError(`failed to solve: ${error.message}`, { name: '', tail: [], range: { startLine: error.line, endLine: error.line } });
       }
       throw error;
@@ -218,7 +222,7 @@ export class ImageBuilder {
       await this.resolveBase(image);
     }
     const v = this.vertex('[internal] load .dockerignore');
-    this.emit({ kind: 'status', id: v.id, text: 'transferring context: 2B done' });
+    this.emit({ kind: 'status', id: v.id, text: `transferring context: ${this.request.dockerignoreSize ?? 2}B done` });
     this.done(v);
   }
 
@@ -240,7 +244,7 @@ export class ImageBuilder {
       this.done(v);
       return image;
     } catch (error) {
-      const message = `${full}: failed to resolve source metadata for ${full}: ${(error as Error).message}`;
+      const message = `${name}: failed to resolve source metadata for ${full}: ${(error as Error).message}`;
       this.emit({ kind: 'error', id: v.id, message });
       throw new BuildError(`failed to solve: ${message}`);
     }

@@ -103,6 +103,7 @@ export const build: Command = {
           noCache: !!flags['no-cache'],
           labels,
           signal: abort.signal,
+          ...(ignoreFile?.type === 'file' ? { dockerignoreSize: ignoreFile.data.length } : {}),
         },
         (event) => !quiet && progress.event(event),
       );
