@@ -3,7 +3,7 @@
 // COPY/ADD layers are made from the build context; metadata instructions change the config.
 // Steps are cached by their parent's key and what they do (for COPY/ADD: the content of what
 // they copy), so an unchanged rebuild is all CACHED and one changed file rebuilds from its step.
-import type { Container } from '../daemon/container-store';
+import { newContainer, type Container } from '../daemon/container-store';
 import type { Image, ImageConfig, ImageLayer } from '../daemon/image-store';
 import { RuntimeError, type ContainerRuntime } from '../daemon/runtime';
 import { gunzip, sha256Digest, randomHex } from '../daemon/digest';
@@ -675,22 +675,15 @@ function stateImage(state: StageState): Image {
 /** A container for one RUN step: hidden from `docker ps`, as BuildKit's are. */
 function buildContainer(argv: string[], env: string[], workdir: string, user: string): Container {
   const id = randomHex(32);
-  return {
+  return newContainer({
     id,
     name: `buildkit-${id.slice(0, 12)}`,
     mounts: [],
     imageId: '',
     imageName: '',
-    created: Date.now(),
     config: { Image: '', Cmd: argv, Entrypoint: [], Env: env, WorkingDir: workdir, User: user, Hostname: 'buildkitsandbox', Tty: false, OpenStdin: false, Labels: {} },
     hostConfig: { AutoRemove: false, Memory: 0, PidsLimit: 0, NanoCpus: 0, NetworkMode: 'none', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 } },
-    state: { status: 'created', pid: 0, exitCode: 0, startedAt: 0, finishedAt: 0, error: '', oomKilled: false },
-    logs: [],
-    listeners: new Set(),
-    exitWaiters: [],
-    restartCount: 0,
-    manuallyStopped: false,
-  };
+  });
 }
 
 /** A path made absolute against the working directory; `keepSlash` keeps a trailing "/". */

@@ -100,3 +100,17 @@ export class ContainerStore {
     this.containers.delete(id);
   }
 }
+
+/** A new container record: what was asked for, and the state of one that never ran. */
+export function newContainer(fields: Pick<Container, 'id' | 'name' | 'imageId' | 'imageName' | 'config' | 'hostConfig' | 'mounts'> & Partial<Pick<Container, 'healthcheck'>>): Container {
+  return {
+    ...fields,
+    created: Date.now(),
+    state: { status: 'created', pid: 0, exitCode: 0, startedAt: 0, finishedAt: 0, error: '', oomKilled: false },
+    logs: [],
+    listeners: new Set(),
+    exitWaiters: [],
+    restartCount: 0,
+    manuallyStopped: false,
+  };
+}

@@ -3,7 +3,7 @@
 // status, time) for the page's API panel. State lives in ImageStore and ContainerStore; work in
 // the guest goes through GuestRuntime; images come from a RegistrySource.
 import { parseReference, familiarString, type ImageReference, InvalidReferenceError } from '../formats/reference';
-import { ContainerStore, type Container, type ContainerConfig, type HostConfig, type LogEntry } from './container-store';
+import { ContainerStore, newContainer, type Container, type ContainerConfig, type HostConfig, type LogEntry } from './container-store';
 import { chainIds, gunzip, randomHex, sha256Digest } from './digest';
 import { RuntimeError, type ContainerRuntime } from './runtime';
 import { ImageStore, type Image, type ImageConfig, type ImageLayer } from './image-store';
@@ -437,23 +437,16 @@ export class Daemon {
         throw new ApiError(400, 'can\'t create \'AutoRemove\' container with restart policy');
       }
       const mounts = await this.resolveMounts(request, hostConfig, image);
-      const container: Container = {
+      const container = newContainer({
         id,
         name,
         mounts,
         ...(request.healthcheck ? { healthcheck: request.healthcheck } : {}),
         imageId: image.id,
         imageName: request.image,
-        created: Date.now(),
         config,
         hostConfig,
-        state: { status: 'created', pid: 0, exitCode: 0, startedAt: 0, finishedAt: 0, error: '', oomKilled: false },
-        logs: [],
-        listeners: new Set(),
-        exitWaiters: [],
-        restartCount: 0,
-        manuallyStopped: false,
-      };
+      });
       await this.runtime.create(container);
       this.containers.add(container);
       return { Id: id, Warnings: [] };
