@@ -178,7 +178,7 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       expect((await docker()('volume', 'prune', '-f')).out).toBe('Total reclaimed space: 0B\n');
       expect((await docker()('volume', 'prune', '-a', '-f')).out).toContain('Deleted Volumes:\ndata\n');
       expect((await docker()('volume', 'inspect', 'data')).err).toBe('Error response from daemon: get data: no such volume\n');
-      expect((await docker()('run', '--rm', '-v', './site:/site', 'busybox', 'true')).err).toContain('"./site" includes invalid characters for a local volume name');
+      expect((await docker()('run', '--rm', '-v', 'my site:/site', 'busybox', 'true')).err).toContain('"my site" includes invalid characters for a local volume name');
       expect((await docker()('run', '--rm', '-v', 'data:relative', 'busybox', 'true')).err).toContain("invalid mount path: 'relative' mount path must be absolute");
       expect((await docker()('run', '--rm', '--mount', 'type=bind,source=/nowhere,target=/x', 'busybox', 'true')).err).toContain('bind source path does not exist: /nowhere');
       expect((await docker()('volume', 'ls', '-q')).out).toBe('');

@@ -19,6 +19,7 @@ describe('a guest restart keeps the engine\'s state', () => {
     await first.agent.exec(['sh', '-c', `mkdir -p /root/app && printf 'FROM busybox\\nRUN echo built > /built.txt\\nCMD ["cat", "/built.txt"]\\n' > /root/app/Dockerfile`]);
     expect((await docker(first, 'build', '-q', '-t', 'app', '/root/app')).code).toBe(0);
     expect((await docker(first, 'run', '-d', '--name', 'server', 'nginx')).code).toBe(0);
+    expect((await docker(first, 'run', '-d', '--name', 'always', '--restart', 'always', 'busybox', 'sleep', '600')).code).toBe(0);
     expect((await docker(first, 'volume', 'create', 'keep')).code).toBe(0);
     expect((await docker(first, 'pull', 'debian:bookworm-slim')).code).toBe(0);
     void first.agent.exec(['sh', '-c', 'echo c > /proc/sysrq-trigger']).catch(() => {});
@@ -30,7 +31,10 @@ describe('a guest restart keeps the engine\'s state', () => {
     try {
       const images = (await docker(second, 'images')).out;
       for (const name of ['app', 'busybox', 'debian', 'nginx']) expect(images).toMatch(new RegExp(`^${name} `, 'm'));
-      expect((await docker(second, 'ps', '-a', '--format', '{{.Names}} {{.Status}}')).out).toMatch(/^server Exited \(255\) .*ago\n$/);
+      const ps = (await docker(second, 'ps', '-a', '--format', '{{.Names}} {{.Status}}')).out;
+      expect(ps).toMatch(/^server Exited \(255\) .*ago$/m);
+      // As dockerd does when it comes back, a --restart always container runs again.
+      expect(ps).toMatch(/^always Up /m);
       expect((await docker(second, 'volume', 'ls', '-q')).out).toBe('keep\n');
       // The layers come back: the built one from the engine's copy, the pulled ones from the registry.
       expect((await docker(second, 'run', '--rm', 'app')).out).toBe('built\n');

@@ -65,4 +65,20 @@ describe('volumes and bind mounts in the guest', () => {
     expect(r.out).toMatch(/^tmpfs \/scratch tmpfs rw,nosuid,nodev.*size=1024k/);
     expect((await docker('run', '--rm', '--mount', 'type=tmpfs,target=/scratch', 'busybox', 'ls', '-A', '/scratch')).out).toBe('');
   });
+
+  it('binds a single file, copies into a volume with docker cp, and resolves ./ binds', async () => {
+    await sh('mkdir -p /root/conf && echo "server_tokens off;" > /root/conf/extra.conf');
+    expect((await docker('run', '--rm', '-v', '/root/conf/extra.conf:/etc/extra.conf:ro', 'busybox', 'cat', '/etc/extra.conf')).out).toBe('server_tokens off;\n');
+    const rel = await guest.agent.exec(['docker', 'run', '--rm', '-v', './conf:/c', 'busybox', 'ls', '/c'], { cwd: '/root' });
+    expect(decoder.decode(rel.stdout)).toBe('extra.conf\n');
+    await docker('run', '-d', '--name', 'holder', '-v', 'cpvol:/data', 'busybox', 'sleep', '300');
+    expect((await docker('cp', '/root/conf/extra.conf', 'holder:/data/copied.conf')).code).toBe(0);
+    expect((await docker('exec', 'holder', 'cat', '/data/copied.conf')).out).toBe('server_tokens off;\n');
+    expect((await docker('diff', 'holder')).out).not.toContain('copied.conf');
+    await docker('rm', '-f', 'holder');
+    // --rm takes the anonymous volume with it before docker run returns.
+    const before = (await docker('volume', 'ls', '-q')).out;
+    await docker('run', '--rm', '-v', '/anon', 'busybox', 'true');
+    expect((await docker('volume', 'ls', '-q')).out).toBe(before);
+  });
 });

@@ -80,6 +80,9 @@ export class Daemon {
     return this.currentRuntime;
   }
 
+  /** Containers that were running when their guest died (restart policies apply in the next). */
+  private readonly lostWithGuest = new Set<string>();
+
   /** Lazy layers' indexes, by diffID: to attach them again to a new guest. */
   private readonly lazyIndexes = new Map<string, { fsroot: unknown[] }>();
 
@@ -92,6 +95,7 @@ export class Daemon {
     this.currentRuntime = runtime;
     for (const c of this.containers.list()) {
       if (['running', 'paused', 'restarting'].includes(c.state.status)) {
+        if (!c.manuallyStopped) this.lostWithGuest.add(c.id);
         c.manuallyStopped = true; // no restart policy fires for a machine that went away
         c.state = { ...c.state, status: 'exited', exitCode: 255, finishedAt: Date.now(), pid: 0 };
         c.exitWaiters.splice(0).forEach((w) => w(255));
@@ -100,6 +104,13 @@ export class Daemon {
     }
     for (const v of this.volumes.list()) await runtime.createVolumeDir(v.Mountpoint);
     for (const c of this.containers.list()) await runtime.create(c);
+    // As dockerd does when it comes back: `always` and `unless-stopped` containers start again.
+    for (const c of this.containers.list()) {
+      if (!this.lostWithGuest.has(c.id) || !['always', 'unless-stopped'].includes(c.hostConfig.RestartPolicy.Name)) continue;
+      c.manuallyStopped = false;
+      await this.launch(c).catch(() => {});
+    }
+    this.lostWithGuest.clear();
   }
 
   /** Puts an image's layers into the guest if they are not there (after a guest restart). */
@@ -313,6 +324,7 @@ export class Daemon {
       const tags = options.reference ? this.tagNames([options.reference]) : [];
       const image = this.images.find(container.imageId);
       if (!image) throw new ApiError(500, `image of container ${container.name} is gone`);
+      await this.ensureLayers(image);
       const freeze = options.pause !== false && container.state.status === 'running';
       if (freeze) await this.runtime.freeze(container, true);
       let layer: ImageLayer;
@@ -481,7 +493,8 @@ export class Daemon {
       const [from, mode] = spec.split(':');
       const source = this.containers.find(from!);
       if (!source) throw new ApiError(404, `No such container: ${from}`);
-      for (const m of source.mounts.filter((m) => m.Type !== 'tmpfs')) {
+      // -v and --mount win over a volumes-from mount at the same path, as in Docker.
+      for (const m of source.mounts.filter((m) => m.Type !== 'tmpfs' && !taken.has(m.Destination.replace(/\/+$/, '')))) {
         claim(m.Destination);
         mounts.push({ ...m, RW: mode === 'ro' ? false : mode === 'rw' ? true : m.RW });
       }
@@ -520,8 +533,8 @@ export class Daemon {
       Name: volumeName,
       Driver: 'local',
       Mountpoint: `${VOLUME_ROOT}/${volumeName}/_data`,
-      CreatedAt: new Date().toISOString(),
-      Labels: labels,
+      CreatedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      Labels: name ? labels : { ...labels, 'com.docker.volume.anonymous': '' },
       Scope: 'local',
       Options: null,
       anonymous: !name,
@@ -620,6 +633,10 @@ export class Daemon {
     const image = this.images.find(container.imageId);
     if (!image) throw new ApiError(500, `image ${container.imageId} of container ${container.name} is gone`);
     await this.ensureLayers(image);
+    // A `-v` bind's host directory is made again if it is gone (a new guest after a crash).
+    for (const m of container.mounts) {
+      if (m.Type === 'bind' && container.hostConfig.Binds?.some((b) => b.startsWith(`${m.Source}:`))) await this.runtime.hostPathExists(m.Source, true);
+    }
     const record = (entry: LogEntry) => {
       container.logs.push(entry);
       container.listeners.forEach((l) => l(entry));
@@ -642,8 +659,9 @@ export class Daemon {
       if (code === 137) {
         this.runtime.oomKilled(container).then((oom) => (container.state.oomKilled = oom), () => {});
       }
-      container.exitWaiters.splice(0).forEach((w) => w(code, error));
+      const release = () => container.exitWaiters.splice(0).forEach((w) => w(code, error));
       if (!error && this.shouldRestart(container, code)) {
+        release();
         // Docker's backoff: 100 ms, doubling, shown as "Restarting (code) … ago" meanwhile.
         container.state.status = 'restarting';
         const delay = 100 * 2 ** Math.min(container.restartCount, 8);
@@ -654,10 +672,15 @@ export class Daemon {
         }, delay);
         return;
       }
-      // --rm: removed once it has stopped; a guest that is going away takes the files with it.
+      // --rm: removed (with its anonymous volumes) once it has stopped, before a waiting
+      // `docker run` returns, as Docker's CLI waits for the removal.
       if (container.hostConfig.AutoRemove && this.containers.find(container.id)) {
-        this.removeNow(container, true).catch((error: Error) => console.warn(`drydock: removing ${container.name}: ${error.message}`));
+        this.removeNow(container, true)
+          .catch((error: Error) => console.warn(`drydock: removing ${container.name}: ${error.message}`))
+          .finally(release);
+        return;
       }
+      release();
     };
     if (early && 'error' in early) {
       finish(early.error instanceof RuntimeError ? early.error.exitCode : 128, startFailure(early.error));
@@ -668,7 +691,13 @@ export class Daemon {
       exited.then(
         (code) => finish(code),
         // The guest went away under the container: it simply ended (guestRestarted says how).
-        (error: Error) => (error.name === 'GuestUnavailableError' ? finish(255) : finish(error instanceof RuntimeError ? error.exitCode : 128, startFailure(error))),
+        (error: Error) => {
+          if (error.name !== 'GuestUnavailableError') return finish(error instanceof RuntimeError ? error.exitCode : 128, startFailure(error));
+          // The guest died: no restart against it; guestRestarted starts it in the new one.
+          if (!container.manuallyStopped) this.lostWithGuest.add(container.id);
+          container.manuallyStopped = true;
+          finish(255);
+        },
       );
     }
   }
@@ -940,6 +969,7 @@ export class Daemon {
       const container = this.get(idOrName);
       const image = this.images.find(container.imageId);
       if (!image) throw new ApiError(500, `image of container ${container.name} is gone`);
+      await this.ensureLayers(image);
       try {
         return await this.runtime.copy(container, image, direction, hostPath, containerPath);
       } catch (error) {
@@ -955,6 +985,7 @@ export class Daemon {
       const container = this.get(idOrName);
       const image = this.images.find(container.imageId);
       if (!image) throw new ApiError(500, `image of container ${container.name} is gone`);
+      await this.ensureLayers(image);
       return this.runtime.diff(container, image);
     });
   }

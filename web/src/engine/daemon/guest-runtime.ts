@@ -280,7 +280,14 @@ export class GuestRuntime implements ContainerRuntime {
       `grep -q " $d/merged " /proc/mounts || mount -t overlay overlay -o lowerdir=${lower},upperdir=$d/diff,workdir=$d/work $d/merged; ` +
       `src="$1"; dst="$2"; [ -e "$src" ] || [ -L "$src" ] || { echo "missing" >&2; exit 2; }; ` +
       `cp -a "$src" "$dst"; tar -cf - -C "$(dirname "$src")" "$(basename "$src")" | wc -c`;
-    const inContainer = `${dir}/merged/${containerPath.replace(/^\/+/, '')}`;
+    // A path under a volume or bind mount is that mount's source (the guest's own view of the
+    // container root does not have the container's mounts).
+    const clean = `/${containerPath.replace(/^\/+/, '')}`;
+    const mount = container.mounts
+      .filter((m) => m.Type !== 'tmpfs' && (clean === m.Destination || clean.startsWith(`${m.Destination.replace(/\/$/, '')}/`)))
+      .sort((a, b) => b.Destination.length - a.Destination.length)[0];
+    const inContainer = mount ? `${mount.Source}${clean.slice(mount.Destination.replace(/\/$/, '').length)}` : `${dir}/merged${clean}`;
+    if (mount && !mount.RW && direction === 'in') throw new Error(`mounted volume is marked read-only`);
     const [src, dst] = direction === 'out' ? [inContainer, hostPath] : [hostPath, inContainer];
     const r = await this.machine.agent.exec(['/bin/sh', '-c', script, 'sh', src, dst], { timeoutMs: 120_000 });
     const err = new TextDecoder().decode(r.stderr).trim();
@@ -368,7 +375,7 @@ export class GuestRuntime implements ContainerRuntime {
   }
 
   async hostPathExists(path: string, create: boolean): Promise<boolean> {
-    const r = await this.machine.agent.exec(['/bin/sh', '-c', create ? 'mkdir -p "$1"' : '[ -e "$1" ]', 'sh', path]);
+    const r = await this.machine.agent.exec(['/bin/sh', '-c', create ? '[ -e "$1" ] || mkdir -p "$1"' : '[ -e "$1" ]', 'sh', path]);
     return r.exitCode === 0;
   }
 

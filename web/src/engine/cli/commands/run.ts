@@ -3,6 +3,7 @@ import { parseReference } from '../../formats/reference';
 import type { Command, CommandContext } from '../context';
 import { UsageError } from '../flags';
 import { goDuration } from '../../formats/human';
+import { cleanPath } from '../../formats/path-match';
 import { daemonError, pullImage } from '../output';
 import { DetachKeys, parseDetachKeys } from '../detach-keys';
 
@@ -98,7 +99,10 @@ export function parseRestart(value: string | undefined): { Name: 'no' | 'always'
 }
 
 /** The container configuration from `docker run`/`docker create` flags. */
-export function createRequest({ flags, args }: Pick<CommandContext, 'flags' | 'args'>): CreateRequest {
+export function createRequest({ flags, args, io }: Pick<CommandContext, 'flags' | 'args' | 'io'>): CreateRequest {
+  // Since Docker 23 the CLI reads `-v ./dir:/path` as a bind mount of the current directory's dir.
+  const cwd = io.cwd.replace(/\/$/, '');
+  const binds = ((flags.volume as string[] | undefined) ?? []).map((b) => (/^\.\.?(\/|:)/.test(b) ? `${cwd}/${b}` : b));
   const env = ((flags.env as string[] | undefined) ?? []).map((e) => e);
   const cpus = flags.cpus === undefined ? 0 : Number(flags.cpus);
   if (Number.isNaN(cpus) || cpus < 0) throw new UsageError(`invalid argument "${flags.cpus}" for "--cpus" flag: failed to parse ${flags.cpus} as a rational number`);
@@ -124,7 +128,7 @@ export function createRequest({ flags, args }: Pick<CommandContext, 'flags' | 'a
       NanoCpus: Math.round(cpus * 1e9),
       NetworkMode: network,
       RestartPolicy: parseRestart(flags.restart as string | undefined),
-      Binds: (flags.volume as string[] | undefined) ?? [],
+      Binds: binds.map((b) => b.replace(/^[^:]*/, (source) => (source.startsWith('/') && b.includes(':') ? `/${cleanPath(source)}` : source))),
       Tmpfs: Object.fromEntries(((flags.tmpfs as string[] | undefined) ?? []).map((t) => [t.split(':')[0]!, t.split(':').slice(1).join(':')])),
       VolumesFrom: (flags['volumes-from'] as string[] | undefined) ?? [],
     },
