@@ -1,6 +1,7 @@
 // VolumeStore: the daemon's named and anonymous volumes (what `docker volume ls` lists). A
 // volume's data is a directory in the guest (`Mountpoint`); containers get it bind-mounted.
 // Parsing of `-v`/`--mount`/`--tmpfs` into mounts is here too (pure), with Docker's messages.
+import { cleanPath } from '../formats/path-match';
 
 export interface Volume {
   Name: string;
@@ -35,6 +36,9 @@ export type MountRequest =
   | { type: 'tmpfs'; target: string; options: string };
 
 export const VOLUME_ROOT = '/var/lib/drydock/volumes';
+
+/** A mount target as Docker cleans it: "/a/../b/" is "/b", and ".." cannot climb out of "/". */
+const cleanTarget = (target: string) => `/${cleanPath(target)}`;
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 export class MountSpecError extends Error {
@@ -54,7 +58,7 @@ export function parseBind(spec: string): MountRequest {
   if (parts.length > 3 || parts.some((p) => p === '')) throw invalid();
   if (parts.length === 1) {
     if (!parts[0]!.startsWith('/')) throw new MountSpecError(`invalid volume specification: '${spec}': invalid mount config for type "volume": invalid mount path: '${parts[0]}' mount path must be absolute`);
-    return { type: 'volume', target: parts[0]!, readOnly: false, mode: '' };
+    return { type: 'volume', target: cleanTarget(parts[0]!), readOnly: false, mode: '' };
   }
   const [source, target, mode = ''] = parts as [string, string, string?];
   const modes = mode.split(',').filter(Boolean);
@@ -63,9 +67,9 @@ export function parseBind(spec: string): MountRequest {
     throw new MountSpecError(`invalid volume specification: '${spec}': invalid mount config for type "${source.startsWith('/') ? 'bind' : 'volume'}": invalid mount path: '${target}' mount path must be absolute`);
   }
   const readOnly = modes.includes('ro');
-  if (source.startsWith('/')) return { type: 'bind', source, target, readOnly, mode, createSource: true };
+  if (source.startsWith('/')) return { type: 'bind', source, target: cleanTarget(target), readOnly, mode, createSource: true };
   checkVolumeName(source);
-  return { type: 'volume', name: source, target, readOnly, mode };
+  return { type: 'volume', name: source, target: cleanTarget(target), readOnly, mode };
 }
 
 /** `--mount type=volume|bind|tmpfs,source=…,target=…,readonly,…` */
@@ -88,18 +92,19 @@ export function parseMount(spec: string): MountRequest {
   if (!['volume', 'bind', 'tmpfs'].includes(type)) throw bad(`invalid type "${type}"`);
   if (!target) throw new MountSpecError(`invalid mount config for type "${type}": field Target must not be empty`);
   if (!target.startsWith('/')) throw new MountSpecError(`invalid mount config for type "${type}": invalid mount path: '${target}' mount path must be absolute`);
+  const clean = cleanTarget(target);
   if (type === 'tmpfs') {
     if (source) throw new MountSpecError(`invalid mount config for type "tmpfs": field Source must not be specified`);
     const options = [fields.has('tmpfs-size') ? `size=${fields.get('tmpfs-size')}` : '', fields.has('tmpfs-mode') ? `mode=${fields.get('tmpfs-mode')}` : 'mode=1777'].filter(Boolean).join(',');
-    return { type: 'tmpfs', target, options };
+    return { type: 'tmpfs', target: clean, options };
   }
   if (type === 'bind') {
     if (!source) throw new MountSpecError(`invalid mount config for type "bind": field Source must not be empty`);
     if (!source.startsWith('/')) throw new MountSpecError(`invalid mount config for type "bind": invalid mount path: '${source}' mount path must be absolute`);
-    return { type: 'bind', source, target, readOnly, mode: readOnly ? 'ro' : '', createSource: false };
+    return { type: 'bind', source, target: clean, readOnly, mode: readOnly ? 'ro' : '', createSource: false };
   }
   if (source) checkVolumeName(source);
-  return { type: 'volume', ...(source ? { name: source } : {}), target, readOnly, mode: readOnly ? 'ro' : 'z' };
+  return { type: 'volume', ...(source ? { name: source } : {}), target: clean, readOnly, mode: readOnly ? 'ro' : 'z' };
 }
 
 /** `--tmpfs /run[:size=64m]` */
@@ -108,7 +113,7 @@ export function parseTmpfs(spec: string): MountRequest {
   const target = colon < 0 ? spec : spec.slice(0, colon);
   if (!target.startsWith('/')) throw new MountSpecError(`invalid mount config for type "tmpfs": invalid mount path: '${target}' mount path must be absolute`);
   const options = colon < 0 ? '' : spec.slice(colon + 1);
-  return { type: 'tmpfs', target, options: options.includes('mode=') ? options : [options, 'mode=1777'].filter(Boolean).join(',') };
+  return { type: 'tmpfs', target: cleanTarget(target), options: options.includes('mode=') ? options : [options, 'mode=1777'].filter(Boolean).join(',') };
 }
 
 export class VolumeStore {
