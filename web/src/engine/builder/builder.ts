@@ -11,7 +11,7 @@ import { parseDockerfile, parseOnbuildTrigger } from '../formats/dockerfile/pars
 import { expandHeredocBody, expandWord, expandWords } from '../formats/dockerfile/expand';
 import { DockerfileParseError, type CommandForm, type Dockerfile, type Instruction } from '../formats/dockerfile/types';
 import { cleanPath, compilePattern, IgnoreMatcher } from '../formats/path-match';
-import { goDuration } from '../formats/human';
+import { goDuration, humanSize } from '../formats/human';
 import { parseReference } from '../formats/reference';
 import { createTar, readTar, type TarEntry } from '../formats/tar';
 import { ancestors, planCopy, tarEntriesIfArchive } from './copy-plan';
@@ -542,7 +542,7 @@ export class ImageBuilder {
         context.loaded = true;
         const v = this.vertex('[internal] load build context');
         const size = this.request.context.reduce((n, e) => n + (e.type === 'file' ? e.data.length : 0), 0);
-        this.emit({ kind: 'status', id: v.id, text: `transferring context: ${humanBytes(size)} done` });
+        this.emit({ kind: 'status', id: v.id, text: `transferring context: ${humanSize(size)} done` });
         this.done(v);
       }
       tree = this.request.context;
@@ -721,18 +721,4 @@ async function gunzipArchives(tree: TarEntry[], sources: string[]): Promise<TarE
       }
     }),
   );
-}
-
-
-/** Sizes as BuildKit's progress shows them (go-units HumanSize with "B"). */
-function humanBytes(n: number): string {
-  if (n < 1000) return `${n}B`;
-  const units = ['kB', 'MB', 'GB'];
-  let v = n;
-  let u = -1;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${Number(v.toPrecision(3))}${units[u]}`;
 }
