@@ -210,5 +210,62 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       expect(await docker()('exec', 'quick0', 'echo', 'again')).toMatchObject({ code: 0, out: 'again\n' });
       expect((await docker()('rm', '-f', 'quick0', 'quick1', 'quick2')).code).toBe(0);
     });
+
+    it('manages networks: create, ls, inspect, connect, disconnect, rm and prune, with Docker\'s messages', async () => {
+      const d = docker();
+      const id = (await d('network', 'create', 'appnet')).out.trim();
+      expect(id).toMatch(/^[0-9a-f]{64}$/);
+      expect((await d('network', 'ls')).out).toMatch(new RegExp(`^NETWORK ID +NAME +DRIVER +SCOPE\n(.*\n)*${id.slice(0, 12)} +appnet +bridge +local$`, 'm'));
+      expect((await d('network', 'ls', '--format', '{{.Name}}')).out).toBe('appnet\nbridge\nhost\nnone\n');
+      expect(await d('network', 'create', 'appnet')).toMatchObject({ code: 1, err: 'Error response from daemon: network with name appnet already exists\n' });
+      expect((await d('network', 'create', '-d', 'overlay', 'swarmy')).err).toContain('This node is not a swarm manager.');
+      expect(JSON.parse((await d('network', 'inspect', '-f', '{{json .IPAM.Config}}', 'appnet')).out)).toEqual([{ Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }]);
+
+      await d('run', '-d', '--name', 'member', '--network', 'appnet', '--network-alias', 'api', 'busybox', 'sleep', '300');
+      expect((await d('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', 'member')).out).toBe('172.18.0.2\n');
+      expect((await d('inspect', '-f', '{{json .NetworkSettings.Networks.appnet.Aliases}}', 'member')).out).toBe('["api"]\n');
+      expect((await d('network', 'inspect', '-f', '{{range .Containers}}{{.Name}} {{.IPv4Address}}{{end}}', 'appnet')).out).toBe('member 172.18.0.2/16\n');
+      expect((await d('ps', '--filter', 'network=appnet', '--format', '{{.Names}} {{.Networks}}')).out).toBe('member appnet\n');
+      expect(await d('network', 'rm', 'appnet')).toMatchObject({ code: 1, err: expect.stringContaining('error while removing network: network appnet has active endpoints (name:"member"') });
+
+      await d('network', 'connect', 'bridge', 'member');
+      expect((await d('inspect', '-f', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'member')).out).toMatch(/^172\.17\.0\.\d+\n$/);
+      expect((await d('network', 'connect', 'bridge', 'member')).err).toBe('Error response from daemon: endpoint with name member already exists in network bridge\n');
+      expect((await d('network', 'disconnect', 'bridge', 'member')).code).toBe(0);
+      expect((await d('network', 'disconnect', 'bridge', 'member')).err).toMatch(/^Error response from daemon: container [0-9a-f]{64} is not connected to network bridge\n$/);
+      expect((await d('run', '--rm', '--network', 'nosuch', 'busybox', 'true')).err).toContain('Error response from daemon: network nosuch not found');
+      expect((await d('network', 'rm', 'bridge')).err).toBe('Error response from daemon: bridge is a pre-defined network and cannot be removed\n');
+
+      await d('rm', '-f', 'member');
+      await d('network', 'create', 'unused');
+      expect((await d('network', 'rm', 'appnet')).out).toBe('appnet\n');
+      expect((await d('network', 'prune', '-f')).out).toBe('Deleted Networks:\nunused\n');
+      expect((await d('network', 'inspect', 'unused')).err).toBe('Error: No such network: unused\n');
+    });
+
+    it('publishes ports: -p, -P with EXPOSE, docker port, the PORTS column, and a taken port refused', async () => {
+      const d = docker();
+      await d('run', '-d', '--name', 'pub', '-p', '8080:80', '-p', '127.0.0.1:9090:90', '--expose', '7000', 'busybox', 'sleep', '300');
+      expect((await d('port', 'pub')).out).toBe('80/tcp -> 0.0.0.0:8080\n90/tcp -> 127.0.0.1:9090\n');
+      expect((await d('port', 'pub', '80')).out).toBe('0.0.0.0:8080\n');
+      expect((await d('port', 'pub', '81')).err).toBe("Error: No public port '81/tcp' published for pub\n");
+      expect((await d('ps', '--format', '{{.Ports}}', '--filter', 'name=pub')).out).toBe('0.0.0.0:8080->80/tcp, 90/tcp -> ignored\n'.replace('90/tcp -> ignored', '127.0.0.1:9090->90/tcp, 7000/tcp'));
+      expect(JSON.parse((await d('inspect', '-f', '{{json .HostConfig.PortBindings}}', 'pub')).out)).toEqual({ '80/tcp': [{ HostIp: '', HostPort: '8080' }], '90/tcp': [{ HostIp: '127.0.0.1', HostPort: '9090' }] });
+
+      const taken = await d('run', '-d', '--name', 'clash', '-p', '8080:80', 'busybox', 'sleep', '300');
+      expect(taken.code).toBe(125);
+      expect(taken.err).toMatch(/^docker: Error response from daemon: driver failed programming external connectivity on endpoint clash \([0-9a-f]{64}\): Bind for 0\.0\.0\.0:8080 failed: port is already allocated\.\n/);
+      expect((await d('ps', '-a', '--filter', 'name=clash', '--format', '{{.Status}}')).out).toBe('Created\n');
+
+      await d('run', '-d', '--name', 'all', '-P', '--expose', '80', 'busybox', 'sleep', '300');
+      expect((await d('port', 'all', '80')).out).toBe('0.0.0.0:32768\n');
+      expect((await d('run', '--rm', '-p', 'abc', 'busybox', 'true')).err).toBe("docker: invalid containerPort: abc.\nSee 'docker run --help'.\n");
+
+      await d('stop', '-t', '0', 'pub');
+      expect((await d('port', 'pub')).out).toBe('');
+      // The port is free again once its container stopped.
+      expect((await d('start', 'clash')).code).toBe(0);
+      await d('rm', '-f', 'pub', 'clash', 'all');
+    });
   });
 }

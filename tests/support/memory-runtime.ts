@@ -6,7 +6,7 @@
 import type { Container, LogEntry } from '../../web/src/engine/daemon/container-store';
 import type { Image } from '../../web/src/engine/daemon/image-store';
 import { createTar, type TarEntry } from '../../web/src/engine/formats/tar';
-import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle } from '../../web/src/engine/daemon/runtime';
+import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan } from '../../web/src/engine/daemon/runtime';
 
 interface Running {
   kill(signal: number): void;
@@ -67,7 +67,16 @@ export class MemoryRuntime implements ContainerRuntime {
   }
   async create(): Promise<void> {}
 
-  start(container: Container, _image: Image, onOutput: (entry: LogEntry) => void): { exited: Promise<number> } {
+  /** What the guest would have: bridges, each container's network plan and /etc/hosts. */
+  readonly bridges = new Set<string>();
+  readonly plans = new Map<string, NetworkPlan>();
+  readonly hosts = new Map<string, string>();
+
+  start(container: Container, _image: Image, onOutput: (entry: LogEntry) => void, network?: NetworkPlan): { exited: Promise<number> } {
+    if (network) {
+      this.plans.set(container.id, network);
+      this.hosts.set(container.id, network.hosts);
+    }
     const argv = [...container.config.Entrypoint, ...container.config.Cmd];
     const program = argv[0]?.split('/').pop() ?? '';
     if (!KNOWN.has(program)) {
@@ -107,7 +116,7 @@ export class MemoryRuntime implements ContainerRuntime {
     return 0;
   }
   async stats(): Promise<ContainerStats> {
-    return { memory: 0, memoryLimit: 128 * 1024 * 1024, pids: 1, cpuUsec: 0, at: performance.now() };
+    return { memory: 0, memoryLimit: 128 * 1024 * 1024, pids: 1, cpuUsec: 0, netRx: 0, netTx: 0, at: performance.now() };
   }
   async writableSize(): Promise<number> {
     return 0;
@@ -147,5 +156,27 @@ export class MemoryRuntime implements ContainerRuntime {
   }
   async hostPathExists(path: string, create: boolean): Promise<boolean> {
     return create || this.hostFiles.has(path);
+  }
+  async createBridge(bridge: string): Promise<void> {
+    this.bridges.add(bridge);
+  }
+  async removeBridge(bridge: string): Promise<void> {
+    this.bridges.delete(bridge);
+  }
+  async connectInterface(container: Container, iface: NetworkInterface): Promise<void> {
+    this.plans.get(container.id)?.interfaces.push(iface);
+  }
+  async disconnectInterface(container: Container, iface: NetworkInterface): Promise<void> {
+    const plan = this.plans.get(container.id);
+    if (plan) plan.interfaces = plan.interfaces.filter((i) => i.hostInterface !== iface.hostInterface);
+  }
+  async writeHosts(files: Array<{ container: Container; hosts: string }>): Promise<void> {
+    for (const f of files) this.hosts.set(f.container.id, f.hosts);
+  }
+  /** No servers in memory: a published port answers 502, anything else is refused. */
+  async hostRequest(port: number): Promise<Uint8Array> {
+    const published = [...this.plans.entries()].some(([id, plan]) => this.running.has(id) && plan.ports.some((p) => p.hostPort === port));
+    if (!published) throw new Error(`connect 127.0.0.1:${port}: Connection refused`);
+    return enc.encode('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
   }
 }

@@ -10,6 +10,15 @@
  *               -- COMMAND [ARG...]
  *   drydock-run --opaque DIR...        marks directories opaque (overlayfs's xattr)
  *   drydock-run --find-opaque DIR      lists the opaque directories under DIR, relative
+ *   drydock-run --net-attach PIDFILE --veth SPEC   connects a running container to a bridge
+ *   drydock-run --connect IP:PORT      relays stdin/stdout to a TCP port (the page's preview)
+ *
+ * Networks (--net bridge): each --veth HOSTIF,BRIDGE,IFNAME,ADDR/PREFIX,MAC,GATEWAY makes a
+ * veth pair, HOSTIF on the guest's BRIDGE and IFNAME (with that address and MAC) in the
+ * container's network namespace; the first one with a GATEWAY gives the default route. Each
+ * --publish tcp,HOSTIP,HOSTPORT,CONTAINERIP,CONTAINERPORT listens on the guest's HOSTIP:HOSTPORT
+ * and relays connections to the container (Docker's userland proxy, docker-proxy); the relays
+ * live as long as this process. --hosts TEXT is the container's /etc/hosts (with --files).
  *
  * --files DIR writes DIR/hostname, DIR/hosts and DIR/resolv.conf for the container (from
  * --hostname) and binds them over its /etc files, as Docker does.
@@ -49,6 +58,10 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <net/route.h>
+#include <poll.h>
 
 #define MAX_LIST 128
 
@@ -314,6 +327,302 @@ static void find_opaque(const char *root, const char *rel)
 	closedir(dir);
 }
 
+/*
+ * Container networking. Only the veth pair needs rtnetlink (its peer is created straight into
+ * the container's namespace, under its final name); addresses, flags and routes use the
+ * classic ioctls. The netlink structures are spelled out here: musl's headers do not carry
+ * the kernel's, and these are a stable ABI.
+ */
+struct nl_hdr { unsigned len; unsigned short type, flags; unsigned seq, pid; };
+struct nl_ifinfo { unsigned char family, pad; unsigned short type; int index; unsigned flags, change; };
+struct nl_attr { unsigned short len, type; };
+enum { RTM_NEWLINK_ = 16, NLMSG_ERROR_ = 2, NLF_REQUEST = 1, NLF_ACK = 4, NLF_EXCL = 0x200, NLF_CREATE = 0x400 };
+enum { IFLA_ADDRESS_ = 1, IFLA_IFNAME_ = 3, IFLA_MASTER_ = 10, IFLA_LINKINFO_ = 18, IFLA_NET_NS_FD_ = 28 };
+enum { IFLA_INFO_KIND_ = 1, IFLA_INFO_DATA_ = 2, VETH_INFO_PEER_ = 1 };
+
+struct nl_msg { char buf[1024]; size_t len; };
+#define NL_ALIGN(n) (((n) + 3u) & ~3u)
+
+static size_t nl_put(struct nl_msg *m, unsigned short type, const void *data, size_t size)
+{
+	size_t at = m->len;
+	struct nl_attr a = { (unsigned short)(sizeof a + size), type };
+	memcpy(m->buf + at, &a, sizeof a);
+	if (size)
+		memcpy(m->buf + at + sizeof a, data, size);
+	m->len = at + NL_ALIGN(sizeof a + size);
+	return at;
+}
+
+/* Closes a nested attribute opened at `at`: its length covers everything added since. */
+static void nl_end(struct nl_msg *m, size_t at)
+{
+	unsigned short len = (unsigned short)(m->len - at);
+	memcpy(m->buf + at, &len, sizeof len);
+}
+
+static void nl_talk(struct nl_msg *m, const char *what)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0 /* NETLINK_ROUTE */);
+	if (fd < 0)
+		fail(125, "netlink: %s", strerror(errno));
+	struct nl_hdr h;
+	memcpy(&h, m->buf, sizeof h);
+	h.len = (unsigned)m->len;
+	memcpy(m->buf, &h, sizeof h);
+	if (send(fd, m->buf, m->len, 0) < 0)
+		fail(125, "%s: %s", what, strerror(errno));
+	char reply[1024];
+	ssize_t n = recv(fd, reply, sizeof reply, 0);
+	close(fd);
+	if (n < (ssize_t)(sizeof h + sizeof(int)))
+		fail(125, "%s: no answer from the kernel", what);
+	struct nl_hdr r;
+	memcpy(&r, reply, sizeof r);
+	int err;
+	memcpy(&err, reply + sizeof r, sizeof err);
+	if (r.type == NLMSG_ERROR_ && err)
+		fail(125, "%s: %s", what, strerror(-err));
+}
+
+static void ifreq_for(struct ifreq *ifr, const char *name)
+{
+	memset(ifr, 0, sizeof *ifr);
+	snprintf(ifr->ifr_name, sizeof ifr->ifr_name, "%s", name);
+}
+
+static void set_ipv4(int sock, unsigned long request, const char *ifname, struct sockaddr *addr, const char *what)
+{
+	struct ifreq ifr;
+	ifreq_for(&ifr, ifname);
+	memcpy(&ifr.ifr_addr, addr, sizeof(struct sockaddr_in));
+	if (ioctl(sock, request, &ifr) != 0)
+		fail(125, "%s %s: %s", what, ifname, strerror(errno));
+}
+
+static void link_up(int sock, const char *ifname)
+{
+	struct ifreq ifr;
+	ifreq_for(&ifr, ifname);
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) != 0)
+		fail(125, "%s: %s", ifname, strerror(errno));
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(sock, SIOCSIFFLAGS, &ifr) != 0)
+		fail(125, "bring up %s: %s", ifname, strerror(errno));
+}
+
+static struct sockaddr_in inet_addr_of(const char *text, const char *what)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	if (inet_pton(AF_INET, text, &a.sin_addr) != 1)
+		fail(125, "bad %s address %s", what, text);
+	return a;
+}
+
+/*
+ * --veth HOSTIF,BRIDGE,IFNAME,ADDR/PREFIX,MAC,GATEWAY: called in the guest's own network
+ * namespace with `container_ns` open; returns there. The peer is made inside the container's
+ * namespace, then configured from in there.
+ */
+static void connect_veth(const char *spec, int host_ns, int container_ns, int *default_route_set)
+{
+	char copy[512], *field[6] = { 0 }, *cur = copy;
+	snprintf(copy, sizeof copy, "%s", spec);
+	for (int k = 0; k < 6; k++)
+		field[k] = strsep(&cur, ",");
+	if (!field[5] || !*field[0] || !*field[1] || !*field[2] || !strchr(field[3], '/'))
+		fail(125, "bad --veth %s", spec);
+	const char *hostif = field[0], *bridge = field[1], *ifname = field[2], *mac = field[4], *gateway = field[5];
+	char *prefix = strchr(field[3], '/');
+	*prefix++ = 0;
+	unsigned master = if_nametoindex(bridge);
+	if (!master)
+		fail(125, "network bridge %s: %s", bridge, strerror(errno));
+	unsigned char hw[6];
+	if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &hw[0], &hw[1], &hw[2], &hw[3], &hw[4], &hw[5]) != 6)
+		fail(125, "bad MAC address %s", mac);
+
+	struct nl_msg m = { .len = 0 };
+	struct nl_hdr h = { 0, RTM_NEWLINK_, NLF_REQUEST | NLF_ACK | NLF_CREATE | NLF_EXCL, 1, 0 };
+	struct nl_ifinfo info = { .family = AF_UNSPEC, .flags = IFF_UP, .change = IFF_UP };
+	memcpy(m.buf, &h, sizeof h);
+	memcpy(m.buf + sizeof h, &info, sizeof info);
+	m.len = sizeof h + sizeof info;
+	nl_put(&m, IFLA_IFNAME_, hostif, strlen(hostif) + 1);
+	nl_put(&m, IFLA_MASTER_, &master, sizeof master);
+	size_t linkinfo = nl_put(&m, IFLA_LINKINFO_, NULL, 0);
+	nl_put(&m, IFLA_INFO_KIND_, "veth", 5);
+	size_t data = nl_put(&m, IFLA_INFO_DATA_, NULL, 0);
+	size_t peer = nl_put(&m, VETH_INFO_PEER_, NULL, 0);
+	struct nl_ifinfo peer_info = { .family = AF_UNSPEC };
+	memcpy(m.buf + m.len, &peer_info, sizeof peer_info);
+	m.len += sizeof peer_info;
+	nl_put(&m, IFLA_IFNAME_, ifname, strlen(ifname) + 1);
+	nl_put(&m, IFLA_ADDRESS_, hw, sizeof hw);
+	unsigned nsfd = (unsigned)container_ns;
+	nl_put(&m, IFLA_NET_NS_FD_, &nsfd, sizeof nsfd);
+	nl_end(&m, peer);
+	nl_end(&m, data);
+	nl_end(&m, linkinfo);
+	nl_talk(&m, "create veth pair");
+
+	if (setns(container_ns, CLONE_NEWNET) != 0)
+		fail(125, "enter the container's network: %s", strerror(errno));
+	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in addr = inet_addr_of(field[3], "IP");
+	set_ipv4(sock, SIOCSIFADDR, ifname, (struct sockaddr *)&addr, "address");
+	int bits = atoi(prefix);
+	struct sockaddr_in mask = { .sin_family = AF_INET };
+	mask.sin_addr.s_addr = htonl(bits ? 0xffffffffu << (32 - bits) : 0);
+	set_ipv4(sock, SIOCSIFNETMASK, ifname, (struct sockaddr *)&mask, "netmask");
+	link_up(sock, ifname);
+	if (*gateway && !*default_route_set) {
+		struct rtentry route = { 0 };
+		struct sockaddr_in any = { .sin_family = AF_INET }, gw = inet_addr_of(gateway, "gateway");
+		memcpy(&route.rt_dst, &any, sizeof any);
+		memcpy(&route.rt_genmask, &any, sizeof any);
+		memcpy(&route.rt_gateway, &gw, sizeof gw);
+		route.rt_flags = RTF_UP | RTF_GATEWAY;
+		route.rt_dev = (char *)ifname;
+		if (ioctl(sock, SIOCADDRT, &route) != 0)
+			fail(125, "default route via %s: %s", gateway, strerror(errno));
+		*default_route_set = 1;
+	}
+	close(sock);
+	if (setns(host_ns, CLONE_NEWNET) != 0)
+		fail(125, "back to the guest's network: %s", strerror(errno));
+}
+
+/*
+ * Copies both ways between A and B until both have finished sending; a half-close is passed
+ * on. For the preview (A is stdio) it ends when B, the server, has: it answered and closed.
+ */
+static void relay(int in_a, int out_a, int in_b, int out_b, int stdio)
+{
+	char buf[16384];
+	int open_a = 1, open_b = 1;
+	while (open_a || open_b) {
+		struct pollfd p[2] = { { open_a ? in_a : -1, POLLIN, 0 }, { open_b ? in_b : -1, POLLIN, 0 } };
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		for (int k = 0; k < 2; k++) {
+			if (!p[k].revents)
+				continue;
+			int from = k ? in_b : in_a, to = k ? out_a : out_b;
+			ssize_t n = read(from, buf, sizeof buf);
+			if (n <= 0) {
+				/* One side is done sending: pass the half-close on (a socket, not stdout). */
+				if (k) open_b = 0; else open_a = 0;
+				if (!stdio)
+					shutdown(to, SHUT_WR);
+				continue;
+			}
+			for (ssize_t done = 0; done < n;) {
+				ssize_t w = write(to, buf + done, (size_t)(n - done));
+				if (w <= 0)
+					return;
+				done += w;
+			}
+		}
+		if (stdio && !open_b)
+			return;
+	}
+}
+
+static int tcp_connect(struct sockaddr_in *to)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)to, sizeof *to) != 0)
+		return -1;
+	return fd;
+}
+
+static struct sockaddr_in inet_endpoint(const char *ip, const char *port)
+{
+	struct sockaddr_in a = inet_addr_of(ip, "IP");
+	a.sin_port = htons((unsigned short)atoi(port));
+	return a;
+}
+
+/*
+ * --publish tcp,HOSTIP,HOSTPORT,CONTAINERIP,CONTAINERPORT: binds now (so that a taken port
+ * fails the start), then a child accepts and relays each connection in a process of its own.
+ */
+static void publish(const char *spec)
+{
+	char copy[256], *field[5] = { 0 }, *cur = copy;
+	snprintf(copy, sizeof copy, "%s", spec);
+	for (int k = 0; k < 5; k++)
+		field[k] = strsep(&cur, ",");
+	if (!field[4] || strcmp(field[0], "tcp"))
+		fail(125, "bad --publish %s", spec);
+	struct sockaddr_in listen_on = inet_endpoint(field[1], field[2]), target = inet_endpoint(field[3], field[4]);
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&listen_on, sizeof listen_on) != 0 || listen(lfd, 64) != 0)
+		fail(125, "Bind for %s:%s failed: %s", field[1], field[2], errno == EADDRINUSE ? "port is already allocated" : strerror(errno));
+	pid_t proxy = fork();
+	if (proxy < 0)
+		fail(125, "fork: %s", strerror(errno));
+	if (proxy > 0) {
+		close(lfd);
+		return;
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGCHLD, SIG_IGN); /* connections' processes reap themselves */
+	for (;;) {
+		int client = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (client < 0)
+			continue;
+		if (fork() == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			close(lfd);
+			int server = tcp_connect(&target);
+			if (server >= 0)
+				relay(client, client, server, server, 0);
+			_exit(0);
+		}
+		close(client);
+	}
+}
+
+/* --connect IP:PORT: the page's preview reaches a port of the guest through this. */
+static int connect_stdio(const char *endpoint)
+{
+	char copy[64];
+	snprintf(copy, sizeof copy, "%s", endpoint);
+	char *port = strrchr(copy, ':');
+	if (!port)
+		fail(2, "usage: drydock-run --connect IP:PORT");
+	*port++ = 0;
+	struct sockaddr_in to = inet_endpoint(copy, port);
+	int fd = tcp_connect(&to);
+	if (fd < 0)
+		fail(3, "connect %s: %s", endpoint, strerror(errno));
+	relay(0, 1, fd, fd, 1);
+	return 0;
+}
+
+/* --net-attach PIDFILE --veth SPEC: `docker network connect` for a running container. */
+static int attach_network(const char *pidfile, const char *spec)
+{
+	char buf[32] = { 0 }, path[64];
+	int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, buf, sizeof buf - 1) <= 0)
+		fail(125, "container is not running");
+	close(fd);
+	snprintf(path, sizeof path, "/proc/%d/ns/net", atoi(buf));
+	int container_ns = open(path, O_RDONLY | O_CLOEXEC), host_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (container_ns < 0 || host_ns < 0)
+		fail(125, "container is not running");
+	int route = 1; /* the container keeps the default route it has */
+	connect_veth(spec, host_ns, container_ns, &route);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "--opaque")) {
@@ -326,13 +635,18 @@ int main(int argc, char **argv)
 		find_opaque(argv[2], "");
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "--connect"))
+		return connect_stdio(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "--net-attach") && !strcmp(argv[3], "--veth"))
+		return attach_network(argv[2], argv[4]);
 
 	const char *rootfs = NULL, *lower = NULL, *upper = NULL, *work = NULL, *hostname = NULL;
 	const char *cgroup = NULL, *memory = NULL, *pids = NULL, *cpus = NULL, *workdir = "/", *user = NULL;
-	const char *net = "none", *pidfile = NULL, *exec_pidfile = NULL, *files = NULL;
+	const char *net = "none", *pidfile = NULL, *exec_pidfile = NULL, *files = NULL, *hosts = NULL;
 	char file_binds[3][4200];
 	char *envs[MAX_LIST + 1] = { 0 }, *binds[MAX_LIST + 1] = { 0 }, *tmpfs[MAX_LIST + 1] = { 0 };
-	int nenv = 0, nbind = 0, ntmpfs = 0, i;
+	char *veths[MAX_LIST + 1] = { 0 }, *published[MAX_LIST + 1] = { 0 };
+	int nenv = 0, nbind = 0, ntmpfs = 0, nveth = 0, npublish = 0, i;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--")) {
@@ -360,6 +674,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--env") && nenv < MAX_LIST) envs[nenv++] = (char *)v;
 		else if (!strcmp(a, "--bind") && nbind < MAX_LIST) binds[nbind++] = (char *)v;
 		else if (!strcmp(a, "--tmpfs") && ntmpfs < MAX_LIST) tmpfs[ntmpfs++] = (char *)v;
+		else if (!strcmp(a, "--veth") && nveth < MAX_LIST) veths[nveth++] = (char *)v;
+		else if (!strcmp(a, "--publish") && npublish < MAX_LIST) published[npublish++] = (char *)v;
+		else if (!strcmp(a, "--hosts")) hosts = v;
 		else fail(125, "unknown option %s", a);
 	}
 	if ((!rootfs && !exec_pidfile) || i >= argc)
@@ -395,10 +712,13 @@ int main(int argc, char **argv)
 		/* The files Docker writes for each container: its name, its hosts, its resolver. */
 		static const char *names[] = { "hostname", "hosts", "resolv.conf" };
 		const char *h = hostname ? hostname : "localhost";
-		char content[3][1024];
+		char content[3][8192];
 		snprintf(content[0], sizeof content[0], "%s\n", h);
-		snprintf(content[1], sizeof content[1],
-			 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n", h);
+		if (hosts)
+			snprintf(content[1], sizeof content[1], "%s", hosts);
+		else
+			snprintf(content[1], sizeof content[1],
+				 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n", h);
 		snprintf(content[2], sizeof content[2], "nameserver 127.0.0.11\noptions ndots:0\n");
 		mkdirs(files, 0755);
 		for (int k = 0; k < 3; k++) {
@@ -435,11 +755,26 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* Published ports listen in the guest's own network namespace: bound before it is left. */
+	for (int p = 0; p < npublish; p++)
+		publish(published[p]);
+	int host_ns = nveth ? open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC) : -1;
 	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID;
 	if (strcmp(net, "host") != 0)
 		flags |= CLONE_NEWNET;
 	if (unshare(flags) != 0)
 		fail(125, "unshare: %s", strerror(errno));
+	if (nveth && (flags & CLONE_NEWNET)) {
+		int container_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), route = 0;
+		if (host_ns < 0 || container_ns < 0 || setns(host_ns, CLONE_NEWNET) != 0)
+			fail(125, "network namespaces: %s", strerror(errno));
+		for (int v = 0; v < nveth; v++)
+			connect_veth(veths[v], host_ns, container_ns, &route);
+		if (setns(container_ns, CLONE_NEWNET) != 0)
+			fail(125, "enter the container's network: %s", strerror(errno));
+		close(container_ns);
+		close(host_ns);
+	}
 	if (flags & CLONE_NEWNET) {
 		/* A new network namespace starts with lo down; Docker brings it up. */
 		int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

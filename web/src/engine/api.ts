@@ -57,6 +57,31 @@ export interface BootOptions {
   memoryMiB?: number;
 }
 
+/** A port a running container publishes (what the preview can open). */
+export interface PublishedPort {
+  container: string;
+  /** "80/tcp" */
+  containerPort: string;
+  hostIp: string;
+  hostPort: number;
+}
+
+/** An HTTP request from the page's preview to a port of the guest. */
+export interface PreviewRequest {
+  method: string;
+  /** Path and query, starting with "/". */
+  path: string;
+  headers: Array<[string, string]>;
+  body?: Uint8Array;
+}
+
+export interface PreviewResponse {
+  status: number;
+  statusText: string;
+  headers: Array<[string, string]>;
+  body: Uint8Array;
+}
+
 /** What the lab worker offers the page. */
 export interface LabWorkerApi {
   boot(options: BootOptions, events: LabEvents): Promise<void>;
@@ -66,6 +91,13 @@ export interface LabWorkerApi {
   resizeConsole(cols: number, rows: number): void;
   /** Runs a command in the guest (outside the learner's shell), e.g. for lesson checks. */
   exec(argv: string[], options?: ExecRequestOptions): Promise<ExecResponse>;
+  /**
+   * Sends an HTTP request to a port of the guest (where `-p` publishes) and returns the
+   * answer: how the page shows what a container serves. Rejects when nothing listens there.
+   */
+  httpRequest(port: number, request: PreviewRequest): Promise<PreviewResponse>;
+  /** Ports published by running containers. */
+  publishedPorts(): Promise<PublishedPort[]>;
   /** Answers at once; the page uses it to notice a frozen worker. */
   ping(): Promise<number>;
   shutdown(): Promise<void>;

@@ -7,6 +7,8 @@ import type { ClientSession } from './guest/agent-client';
 import type { GuestMachine } from './guest/guest-machine';
 import { runDockerCli } from './cli/index';
 import type { CliIO } from './cli/context';
+import { decodeResponse, encodeRequest, type HttpRequest, type HttpResponse } from './formats/http';
+import type { PublishedPort } from './api';
 
 export class Engine {
   readonly daemon: Daemon;
@@ -23,6 +25,29 @@ export class Engine {
   attach(machine: GuestMachine): Promise<void> {
     machine.agent.onClientOpen = (session) => void this.serve(session);
     return this.daemon.guestRestarted(new GuestRuntime(machine));
+  }
+
+  /**
+   * One HTTP request to a port of the guest (the host side, where published ports listen),
+   * for the page's preview: written out, relayed by drydock-run --connect, read back.
+   */
+  async httpRequest(port: number, request: HttpRequest, timeoutMs = 30_000): Promise<HttpResponse> {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`bad port ${port}`);
+    const answer = await this.daemon.runtime.hostRequest(port, encodeRequest(request, `localhost:${port}`), timeoutMs);
+    return decodeResponse(answer);
+  }
+
+  /** Ports published by running containers, for the page's preview. */
+  publishedPorts(): PublishedPort[] {
+    return this.daemon.containers
+      .list()
+      .filter((c) => c.state.status === 'running')
+      .flatMap((c) =>
+        Object.entries(c.ports).flatMap(([key, bindings]) =>
+          (bindings ?? []).map((b) => ({ container: c.name, containerPort: key, hostIp: b.HostIp, hostPort: Number(b.HostPort) })),
+        ),
+      )
+      .sort((a, b) => a.hostPort - b.hostPort);
   }
 
   private async serve(session: ClientSession): Promise<void> {

@@ -9,6 +9,9 @@ import type {
   LabEvents,
   LabStatus,
   LabWorkerApi,
+  PreviewRequest,
+  PreviewResponse,
+  PublishedPort,
 } from '../engine/api';
 import { GuestMachine, type GuestAssets } from '../engine/guest/guest-machine';
 import { Engine } from '../engine/engine';
@@ -84,6 +87,15 @@ export class LabService implements LabWorkerApi {
       stderr: decoder.decode(result.stderr),
       timedOut: result.timedOut,
     };
+  }
+
+  async httpRequest(port: number, request: PreviewRequest): Promise<PreviewResponse> {
+    if (!this.engine) throw new Error('the lab is not running');
+    return this.engine.httpRequest(port, request);
+  }
+
+  async publishedPorts(): Promise<PublishedPort[]> {
+    return this.engine?.publishedPorts() ?? [];
   }
 
   async ping(): Promise<number> {

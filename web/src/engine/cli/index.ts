@@ -14,6 +14,7 @@ import { build } from './commands/build';
 import { commit } from './commands/commit';
 import { volumeCreate, volumeInspect, volumeLs, volumePrune, volumeRm } from './commands/volume';
 import { inspect } from './commands/inspect';
+import { networkConnect, networkCreate, networkDisconnect, networkInspect, networkLs, networkPrune, networkRm } from './commands/network';
 import { containerPrune, diff, info, port, stats, systemDf } from './commands/inspect-more';
 import { top } from './commands/top';
 import { logs } from './commands/logs';
@@ -27,7 +28,7 @@ const COMMANDS: Command[] = [
   logs, top, inspect, diff, stats, port, cp, rm, rmi, tag, history, info, version, build, commit,
 ];
 /** Sub-commands that exist only under a management command (`docker container prune`). */
-const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'image prune': imagePrune, 'volume create': volumeCreate, 'volume ls': volumeLs, 'volume inspect': volumeInspect, 'volume rm': volumeRm, 'volume prune': volumePrune, 'builder prune': builderPrune, 'system prune': systemPrune, 'system df': systemDf, 'system info': info };
+const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'image prune': imagePrune, 'volume create': volumeCreate, 'volume ls': volumeLs, 'volume inspect': volumeInspect, 'volume rm': volumeRm, 'volume prune': volumePrune, 'network create': networkCreate, 'network ls': networkLs, 'network inspect': networkInspect, 'network rm': networkRm, 'network prune': networkPrune, 'network connect': networkConnect, 'network disconnect': networkDisconnect, 'builder prune': builderPrune, 'system prune': systemPrune, 'system df': systemDf, 'system info': info };
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 /** `docker container ls`, `docker image pull`, …: the management-command spellings. */
 const GROUPS: Record<string, Record<string, string>> = {
@@ -44,6 +45,10 @@ const GROUPS: Record<string, Record<string, string>> = {
   },
   builder: { build: 'build', prune: 'builder prune' },
   buildx: { build: 'build', b: 'build' },
+  network: {
+    create: 'network create', ls: 'network ls', list: 'network ls', inspect: 'network inspect', rm: 'network rm', remove: 'network rm',
+    prune: 'network prune', connect: 'network connect', disconnect: 'network disconnect',
+  },
   volume: { create: 'volume create', ls: 'volume ls', list: 'volume ls', inspect: 'volume inspect', rm: 'volume rm', remove: 'volume rm', prune: 'volume prune' },
 };
 
@@ -57,7 +62,7 @@ function helpText(command: Command): string {
 
 function mainHelp(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.description}`);
-  return `\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers (Drydock: real containers in your browser)\n\nCommands:\n${lines.join('\n')}\n\nManagement Commands:\n  builder     Manage builds\n  container   Manage containers\n  image       Manage images\n  volume      Manage volumes\n\nRun 'docker COMMAND --help' for more information on a command.\n`;
+  return `\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers (Drydock: real containers in your browser)\n\nCommands:\n${lines.join('\n')}\n\nManagement Commands:\n  builder     Manage builds\n  container   Manage containers\n  image       Manage images\n  network     Manage networks\n  volume      Manage volumes\n\nRun 'docker COMMAND --help' for more information on a command.\n`;
 }
 
 export async function runDockerCli(argv: string[], io: CliIO, daemon: Daemon): Promise<number> {

@@ -1,5 +1,6 @@
 import type { ContainerMount } from './volume-store';
 import type { Health, HealthConfig } from './health';
+import type { EndpointSettings } from './network-store';
 
 // ContainerStore: the daemon's records of its containers (what `docker ps -a` lists). The
 // processes themselves live in the guest; these records hold what Docker keeps about them.
@@ -17,6 +18,13 @@ export interface ContainerConfig {
   Tty: boolean;
   OpenStdin: boolean;
   Labels: Record<string, string>;
+  /** "80/tcp" → {}: the image's EXPOSE and the ports published with -p/--expose. */
+  ExposedPorts?: Record<string, object>;
+}
+
+export interface PortBinding {
+  HostIp: string;
+  HostPort: string;
 }
 
 export interface HostConfig {
@@ -30,6 +38,12 @@ export interface HostConfig {
   Binds?: string[];
   Tmpfs?: Record<string, string>;
   VolumesFrom?: string[];
+  /** `-p` as Docker keeps it: "80/tcp" → [{ HostIp, HostPort }] ("" port: any free one). */
+  PortBindings?: Record<string, PortBinding[]>;
+  /** `-P`: every exposed port on a free host port. */
+  PublishAllPorts?: boolean;
+  /** `--add-host name:ip`. */
+  ExtraHosts?: string[];
 }
 
 export interface LogEntry {
@@ -62,6 +76,13 @@ export interface Container {
   healthcheck?: HealthConfig;
   /** Volumes, bind mounts and tmpfs mounts, resolved when the container was created. */
   mounts: ContainerMount[];
+  /**
+   * The networks it is connected to, by name (bridge, a user network, or host/none), with
+   * its address on each while it runs (NetworkSettings.Networks).
+   */
+  networks: Record<string, EndpointSettings>;
+  /** Published ports while it runs, as NetworkSettings.Ports shows them. */
+  ports: Record<string, PortBinding[] | null>;
   logs: LogEntry[];
   /** Listeners to the container's output (attached clients, `logs -f`). */
   listeners: Set<(entry: LogEntry) => void>;
@@ -102,8 +123,10 @@ export class ContainerStore {
 }
 
 /** A new container record: what was asked for, and the state of one that never ran. */
-export function newContainer(fields: Pick<Container, 'id' | 'name' | 'imageId' | 'imageName' | 'config' | 'hostConfig' | 'mounts'> & Partial<Pick<Container, 'healthcheck'>>): Container {
+export function newContainer(fields: Pick<Container, 'id' | 'name' | 'imageId' | 'imageName' | 'config' | 'hostConfig' | 'mounts'> & Partial<Pick<Container, 'healthcheck' | 'networks'>>): Container {
   return {
+    networks: {},
+    ports: {},
     ...fields,
     created: Date.now(),
     state: { status: 'created', pid: 0, exitCode: 0, startedAt: 0, finishedAt: 0, error: '', oomKilled: false },

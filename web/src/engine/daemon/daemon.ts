@@ -16,6 +16,8 @@ import { readTar } from '../formats/tar';
 import { parseDockerfile } from '../formats/dockerfile/parse';
 import { expandWord } from '../formats/dockerfile/expand';
 import type { RegistrySource } from './registry-source';
+import { NetworkError, NetworkStore, type Network } from './network-store';
+import { ContainerNetworking } from './networking';
 
 export const API_VERSION = '1.46';
 export const ENGINE_VERSION = '27.0.0-drydock';
@@ -57,6 +59,10 @@ export interface CreateRequest {
   mounts?: string[];
   /** --health-cmd and friends (Test ["NONE"] for --no-healthcheck). */
   healthcheck?: HealthConfig;
+  /** `--expose` ports ("80/tcp"). */
+  exposedPorts?: string[];
+  /** `--network-alias` and `--ip` for the network of the container's network mode. */
+  networking?: { aliases?: string[]; ip?: string };
 }
 
 const SIGKILL = 9;
@@ -68,6 +74,7 @@ export class Daemon {
   readonly images = new ImageStore();
   readonly containers = new ContainerStore();
   readonly volumes = new VolumeStore();
+  readonly networking = new ContainerNetworking(new NetworkStore(), this.containers, () => this.runtime);
   readonly apiLog: ApiLogEntry[] = [];
   onApiCall: (entry: ApiLogEntry) => void = () => {};
 
@@ -98,6 +105,7 @@ export class Daemon {
         if (!c.manuallyStopped) this.lostWithGuest.add(c.id);
         c.manuallyStopped = true; // no restart policy fires for a machine that went away
         c.state = { ...c.state, status: 'exited', exitCode: 255, finishedAt: Date.now(), pid: 0 };
+        this.networking.release(c);
         c.exitWaiters.splice(0).forEach((w) => w(255));
       }
       c.health = undefined;
@@ -441,10 +449,20 @@ export class Daemon {
         Labels: { ...ic.Labels, ...request.labels },
       };
       const hostConfig: HostConfig = {
-        AutoRemove: false, Memory: 0, PidsLimit: 0, NanoCpus: 0, NetworkMode: 'default',
+        AutoRemove: false, Memory: 0, PidsLimit: 0, NanoCpus: 0, NetworkMode: 'bridge',
         RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
         ...request.hostConfig,
       };
+      if (hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
+      // Ports published or --expose'd are exposed too, as in Docker.
+      const exposed = [...Object.keys(ic.ExposedPorts ?? {}), ...(request.exposedPorts ?? []), ...Object.keys(hostConfig.PortBindings ?? {})];
+      if (exposed.length) config.ExposedPorts = Object.fromEntries(exposed.map((p) => [p, {}]));
+      let networks;
+      try {
+        networks = this.networking.atCreate(hostConfig.NetworkMode, request.networking ?? {});
+      } catch (error) {
+        throw error instanceof NetworkError ? new ApiError(error.status, error.message) : error;
+      }
       if (hostConfig.AutoRemove && hostConfig.RestartPolicy.Name !== 'no') {
         throw new ApiError(400, 'can\'t create \'AutoRemove\' container with restart policy');
       }
@@ -458,10 +476,12 @@ export class Daemon {
         imageName: request.image,
         config,
         hostConfig,
+        networks,
       });
       await this.runtime.create(container);
       this.containers.add(container);
-      return { Id: id, Warnings: [] };
+      const published = Object.keys(hostConfig.PortBindings ?? {}).length || hostConfig.PublishAllPorts;
+      return { Id: id, Warnings: published && hostConfig.NetworkMode === 'host' ? ['Published ports are discarded when using host network mode'] : [] };
     });
   }
 
@@ -605,6 +625,111 @@ export class Daemon {
     });
   }
 
+  // ---- networks
+
+  private networkOrThrow(idOrName: string): Network {
+    const network = this.networking.networks.find(idOrName);
+    if (!network) throw new ApiError(404, `network ${idOrName} not found`);
+    return network;
+  }
+
+  private async networkCall<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw error instanceof NetworkError ? new ApiError(error.status, error.message) : error;
+    }
+  }
+
+  /** POST /networks/create */
+  networkCreate(options: { name: string; driver?: string; subnet?: string; gateway?: string; internal?: boolean; attachable?: boolean; labels?: Record<string, string> }) {
+    return this.api('POST', '/networks/create', () =>
+      this.networkCall(async () => {
+        const driver = options.driver ?? 'bridge';
+        if (driver === 'overlay') {
+          throw new ApiError(503, 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.');
+        }
+        if (driver === 'host' || driver === 'null') throw new ApiError(403, `only one instance of "${driver}" network is allowed`);
+        if (driver !== 'bridge') throw new ApiError(404, `plugin "${driver}" not found`);
+        if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(options.name)) throw new ApiError(400, `invalid network name "${options.name}"`);
+        return { Id: this.networking.networks.create(options).Id, Warning: '' };
+      }),
+    );
+  }
+
+  networkList() {
+    return this.api('GET', '/networks', async () => this.networking.networks.list());
+  }
+
+  /** A network with the containers attached to it (running ones, with their addresses). */
+  networkInspect(idOrName: string) {
+    return this.api('GET', `/networks/${idOrName}`, async () => {
+      const network = this.networkOrThrow(idOrName);
+      const containers: Record<string, { Name: string; EndpointID: string; MacAddress: string; IPv4Address: string; IPv6Address: string }> = {};
+      for (const c of this.containers.list()) {
+        const e = Object.values(c.networks).find((n) => n.NetworkID === network.Id);
+        if (!e || c.state.status !== 'running') continue;
+        containers[c.id] = { Name: c.name, EndpointID: e.EndpointID, MacAddress: e.MacAddress, IPv4Address: e.IPAddress ? `${e.IPAddress}/${e.IPPrefixLen}` : '', IPv6Address: '' };
+      }
+      return { network, containers };
+    });
+  }
+
+  private networkUsers(network: Network): Container[] {
+    return this.containers.list().filter((c) => ['running', 'paused', 'restarting'].includes(c.state.status) && Object.values(c.networks).some((e) => e.NetworkID === network.Id));
+  }
+
+  /** DELETE /networks/{id}: not a predefined one, not while running containers use it. */
+  networkDelete(idOrName: string) {
+    return this.api('DELETE', `/networks/${idOrName}`, async () => {
+      const network = this.networkOrThrow(idOrName);
+      if (NetworkStore.isBuiltin(network)) throw new ApiError(403, `${network.Name} is a pre-defined network and cannot be removed`);
+      const users = this.networkUsers(network);
+      if (users.length) {
+        throw new ApiError(403, `error while removing network: network ${network.Name} has active endpoints (${users.map((c) => `name:"${c.name}" id:"${c.id.slice(0, 12)}"`).join(', ')})`);
+      }
+      this.networking.networks.remove(network);
+      await this.runtime.removeBridge(network.bridge);
+    });
+  }
+
+  /** POST /networks/prune: user networks no container uses. */
+  networkPrune() {
+    return this.api('POST', '/networks/prune', async () => {
+      const deleted: string[] = [];
+      for (const network of this.networking.networks.list()) {
+        if (NetworkStore.isBuiltin(network)) continue;
+        if (this.containers.list().some((c) => Object.values(c.networks).some((e) => e.NetworkID === network.Id))) continue;
+        this.networking.networks.remove(network);
+        await this.runtime.removeBridge(network.bridge);
+        deleted.push(network.Name);
+      }
+      return { NetworksDeleted: deleted };
+    });
+  }
+
+  /** POST /networks/{id}/connect */
+  networkConnect(idOrName: string, container: string, options: { aliases?: string[]; ip?: string } = {}) {
+    return this.api('POST', `/networks/${idOrName}/connect`, () =>
+      this.networkCall(async () => this.networking.connect(this.get(container), this.networkOrThrow(idOrName), options)),
+    );
+  }
+
+  /** POST /networks/{id}/disconnect */
+  networkDisconnect(idOrName: string, container: string, force = false) {
+    return this.api('POST', `/networks/${idOrName}/disconnect`, () =>
+      this.networkCall(async () => {
+        const network = this.networkOrThrow(idOrName);
+        const c = this.containers.find(container);
+        if (!c) {
+          if (force) return;
+          throw new ApiError(404, `No such container: ${container}`);
+        }
+        await this.networking.disconnect(c, network);
+      }),
+    );
+  }
+
   private freshName(): string {
     for (;;) {
       const name = randomName();
@@ -641,7 +766,13 @@ export class Daemon {
       container.logs.push(entry);
       container.listeners.forEach((l) => l(entry));
     };
-    const { exited } = this.runtime.start(container, image, record);
+    let plan;
+    try {
+      plan = await this.networking.prepare(container, image);
+    } catch (error) {
+      throw error instanceof NetworkError ? new ApiError(error.status, error.message) : error;
+    }
+    const { exited } = this.runtime.start(container, image, record, plan);
     container.state = { ...container.state, status: 'running', startedAt: Date.now(), exitCode: 0, error: '' };
     // A runtime failure shows up within moments: wait for it briefly, as `docker start` does.
     const early = await Promise.race([
@@ -655,6 +786,9 @@ export class Daemon {
     const stopHealth = early && 'error' in early ? () => {} : monitorHealth(container, check, this.runtime);
     const finish = (code: number, error = '') => {
       stopHealth();
+      this.networking.release(container);
+      // Its peers on user networks forget its name.
+      this.networking.refreshPeers(this.networking.networkIdsOf(container)).catch(() => {});
       container.state = { ...container.state, status: error ? 'created' : 'exited', exitCode: code, finishedAt: Date.now(), error, oomKilled: false };
       if (code === 137) {
         this.runtime.oomKilled(container).then((oom) => (container.state.oomKilled = oom), () => {});
@@ -688,6 +822,8 @@ export class Daemon {
     }
     if (early) finish(early.code);
     else {
+      // Its peers on user networks learn its name.
+      this.networking.refreshPeers(this.networking.networkIdsOf(container)).catch(() => {});
       exited.then(
         (code) => finish(code),
         // The guest went away under the container: it simply ended (guestRestarted says how).

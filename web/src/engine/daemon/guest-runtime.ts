@@ -8,7 +8,7 @@ import type { Container, LogEntry } from './container-store';
 import type { Image } from './image-store';
 import { createTar, readTar, type TarEntry } from '../formats/tar';
 import { hasWhiteouts, ociToOverlay, OPAQUE, overlayToOci } from '../formats/whiteouts';
-import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle } from './runtime';
+import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan } from './runtime';
 
 const ROOT = '/var/lib/drydock';
 const CGROUP_ROOT = '/sys/fs/cgroup/drydock';
@@ -52,11 +52,16 @@ function runtimeMade(entry: TarEntry): boolean {
   return /^etc\/(hostname|hosts|resolv\.conf)$/.test(entry.path) && entry.type === 'file' && entry.data.length === 0;
 }
 
+/** drydock-run's --veth HOSTIF,BRIDGE,IFNAME,ADDR/PREFIX,MAC,GATEWAY (a gateway gives the default route). */
+const vethSpec = (i: NetworkInterface, route: boolean) =>
+  [i.hostInterface, i.bridge, i.name, `${i.address}/${i.prefixLen}`, i.mac, route ? i.gateway : ''].join(',');
+
 export class GuestRuntime implements ContainerRuntime {
   private readonly unpacked = new Set<string>();
   private readonly unpacking = new Map<string, Promise<void>>();
   private readonly processes = new Map<string, GuestProcess>();
   private ready: Promise<void> | null = null;
+  private readonly bridges = new Map<string, Promise<void>>();
 
   constructor(private readonly machine: GuestMachine) {}
 
@@ -126,7 +131,7 @@ export class GuestRuntime implements ContainerRuntime {
   }
 
   /** Starts the container's process; resolves with its exit status when it ends. */
-  start(container: Container, image: Image, onOutput: (entry: LogEntry) => void): { exited: Promise<number> } {
+  start(container: Container, image: Image, onOutput: (entry: LogEntry) => void, network?: NetworkPlan): { exited: Promise<number> } {
     const dir = `${ROOT}/containers/${container.id}`;
     const c = container.config;
     const h = container.hostConfig;
@@ -145,7 +150,10 @@ export class GuestRuntime implements ContainerRuntime {
       '--files', dir,
       '--pidfile', `${dir}/pid`,
       '--workdir', c.WorkingDir || '/',
-      '--net', h.NetworkMode === 'host' ? 'host' : 'none',
+      '--net', network?.mode ?? 'none',
+      ...(network?.interfaces ?? []).flatMap((i, k) => ['--veth', vethSpec(i, k === 0)]),
+      ...(network?.ports ?? []).flatMap((p) => ['--publish', `tcp,${p.hostIp || '0.0.0.0'},${p.hostPort},${p.containerIp},${p.containerPort}`]),
+      ...(network ? ['--hosts', network.hosts] : []),
       ...(h.Memory ? ['--memory', String(h.Memory)] : []),
       ...(h.PidsLimit > 0 ? ['--pids', String(h.PidsLimit)] : []),
       ...(h.NanoCpus ? ['--cpus-quota', String(Math.round(h.NanoCpus / 1e4))] : []),
@@ -299,14 +307,25 @@ export class GuestRuntime implements ContainerRuntime {
   /** Memory, pids and CPU time from the container's cgroup (what `docker stats` reads). */
   async stats(container: Container): Promise<ContainerStats> {
     const cg = `${CGROUP_ROOT}/${container.id}`;
-    const out = await this.sh(`cat ${cg}/memory.current ${cg}/memory.max ${cg}/pids.current; grep usage_usec ${cg}/cpu.stat; grep MemTotal /proc/meminfo`);
-    const [memory, memoryMax, pids, usage, total] = out.trim().split('\n');
+    // The guest-side end of each veth counts the other way round: its rx is the container's tx.
+    const veths = Object.values(container.networks).flatMap((e) => (e.hostInterface ? [e.hostInterface] : []));
+    const net = veths.map((v) => `cat /sys/class/net/${v}/statistics/tx_bytes /sys/class/net/${v}/statistics/rx_bytes 2>/dev/null || echo 0; echo 0`).join('; ');
+    const out = await this.sh(`cat ${cg}/memory.current ${cg}/memory.max ${cg}/pids.current; grep usage_usec ${cg}/cpu.stat; grep MemTotal /proc/meminfo${net ? `; ${net}` : ''}`);
+    const [memory, memoryMax, pids, usage, total, ...counters] = out.trim().split('\n');
     const memTotal = Number(/(\d+)/.exec(total ?? '')?.[1] ?? 0) * 1024;
+    let netRx = 0;
+    let netTx = 0;
+    for (let k = 0; k + 1 < counters.length; k += 2) {
+      netRx += Number(counters[k]) || 0;
+      netTx += Number(counters[k + 1]) || 0;
+    }
     return {
       memory: Number(memory),
       memoryLimit: memoryMax === 'max' ? memTotal : Math.min(Number(memoryMax), memTotal),
       pids: Number(pids),
       cpuUsec: Number(/(\d+)/.exec(usage ?? '')?.[1] ?? 0),
+      netRx,
+      netTx,
       at: performance.now(),
     };
   }
@@ -377,6 +396,44 @@ export class GuestRuntime implements ContainerRuntime {
   async hostPathExists(path: string, create: boolean): Promise<boolean> {
     const r = await this.machine.agent.exec(['/bin/sh', '-c', create ? '[ -e "$1" ] || mkdir -p "$1"' : '[ -e "$1" ]', 'sh', path]);
     return r.exitCode === 0;
+  }
+
+  createBridge(bridge: string, gateway: string, prefixLen: number): Promise<void> {
+    let made = this.bridges.get(bridge);
+    if (!made) {
+      made = this.sh(`ip link show ${bridge} >/dev/null 2>&1 || { ip link add name ${bridge} type bridge && ip addr add ${gateway}/${prefixLen} dev ${bridge} && ip link set ${bridge} up; }`).then(() => {});
+      made.catch(() => this.bridges.delete(bridge));
+      this.bridges.set(bridge, made);
+    }
+    return made;
+  }
+
+  async removeBridge(bridge: string): Promise<void> {
+    this.bridges.delete(bridge);
+    await this.sh(`ip link del ${bridge} 2>/dev/null; true`);
+  }
+
+  async connectInterface(container: Container, iface: NetworkInterface): Promise<void> {
+    const r = await this.machine.agent.exec(['/sbin/drydock-run', '--net-attach', `${ROOT}/containers/${container.id}/pid`, '--veth', vethSpec(iface, false)]);
+    if (r.exitCode !== 0) throw new RuntimeError(new TextDecoder().decode(r.stderr).replace(RUNTIME_ERROR, '').trim(), r.exitCode);
+  }
+
+  async disconnectInterface(_container: Container, iface: NetworkInterface): Promise<void> {
+    // Deleting one end of a veth pair deletes both.
+    await this.sh(`ip link del ${iface.hostInterface} 2>/dev/null; true`);
+  }
+
+  async writeHosts(files: Array<{ container: Container; hosts: string }>): Promise<void> {
+    if (!files.length) return;
+    // In place (same inode): the file is bind-mounted into the container.
+    const args = files.flatMap((f) => [`${ROOT}/containers/${f.container.id}/hosts`, f.hosts]);
+    await this.machine.agent.exec(['/bin/sh', '-c', 'while [ $# -gt 1 ]; do [ -f "$1" ] && printf "%s" "$2" > "$1"; shift 2; done', 'sh', ...args]);
+  }
+
+  async hostRequest(port: number, request: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    const r = await this.machine.agent.exec(['/sbin/drydock-run', '--connect', `127.0.0.1:${port}`], { stdin: request, timeoutMs });
+    if (r.exitCode !== 0) throw new Error(new TextDecoder().decode(r.stderr).replace(RUNTIME_ERROR, '').trim() || `exit ${r.exitCode}`);
+    return r.stdout;
   }
 
   async statImagePaths(image: Image, paths: string[]): Promise<Uint8Array> {

@@ -21,11 +21,44 @@ export interface ExecHandle {
   kill(signal: number): void;
 }
 
+/** One network interface of a container: a veth from the guest's bridge. */
+export interface NetworkInterface {
+  bridge: string;
+  /** The veth end left on the guest's side (vethXXXXXXX). */
+  hostInterface: string;
+  /** Its name inside the container: eth0, eth1, … */
+  name: string;
+  address: string;
+  prefixLen: number;
+  gateway: string;
+  mac: string;
+}
+
+/** A published port: the guest listens on hostIp:hostPort and relays to the container. */
+export interface PortProxy {
+  hostIp: string;
+  hostPort: number;
+  containerIp: string;
+  containerPort: number;
+}
+
+/** How a container is networked when it starts. */
+export interface NetworkPlan {
+  mode: 'none' | 'host' | 'bridge';
+  interfaces: NetworkInterface[];
+  ports: PortProxy[];
+  /** The container's /etc/hosts. */
+  hosts: string;
+}
+
 export interface ContainerStats {
   memory: number;
   memoryLimit: number;
   pids: number;
   cpuUsec: number;
+  /** Bytes the container received and sent on its network interfaces. */
+  netRx: number;
+  netTx: number;
   at: number;
 }
 
@@ -39,8 +72,11 @@ export interface ContainerRuntime {
   attachLazyLayer(diffId: string, index: { fsroot: unknown[] }): Promise<void>;
   removeLayers(diffIds: string[]): Promise<void>;
   create(container: Container): Promise<void>;
-  /** Starts the container's process; `exited` rejects with RuntimeError if it never ran. */
-  start(container: Container, image: Image, onOutput: (entry: LogEntry) => void): { exited: Promise<number> };
+  /**
+   * Starts the container's process; `exited` rejects with RuntimeError if it never ran.
+   * Without a network plan the container has only `lo` (the builder's RUN steps).
+   */
+  start(container: Container, image: Image, onOutput: (entry: LogEntry) => void, network?: NetworkPlan): { exited: Promise<number> };
   exec(
     container: Container,
     options: { cmd: string[]; env: string[]; workdir: string; user: string; tty: boolean; stdin: boolean },
@@ -77,6 +113,16 @@ export interface ContainerRuntime {
   removeVolumeDir(mountpoint: string): Promise<void>;
   /** Whether a path exists in the guest; `create` makes a missing one a directory (`-v`). */
   hostPathExists(path: string, create: boolean): Promise<boolean>;
+  /** Makes the guest's bridge for a network (idempotent), with the gateway address on it. */
+  createBridge(bridge: string, gateway: string, prefixLen: number): Promise<void>;
+  removeBridge(bridge: string): Promise<void>;
+  /** `docker network connect` for a running container; disconnect removes the interface. */
+  connectInterface(container: Container, iface: NetworkInterface): Promise<void>;
+  disconnectInterface(container: Container, iface: NetworkInterface): Promise<void>;
+  /** Rewrites running containers' /etc/hosts in place (their peers came or went). */
+  writeHosts(files: Array<{ container: Container; hosts: string }>): Promise<void>;
+  /** Sends bytes to a TCP port of the guest itself and returns all it answers (the preview). */
+  hostRequest(port: number, request: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
   /** Tar headers (no contents, no recursion) of those of the paths that exist in the image. */
   statImagePaths(image: Image, paths: string[]): Promise<Uint8Array>;
 }

@@ -76,7 +76,7 @@ export const stats: Command = {
           `${Math.max(0, cpu).toFixed(2)}%`,
           `${binarySize(second.memory)} / ${binarySize(second.memoryLimit)}`,
           `${((second.memory / second.memoryLimit) * 100).toFixed(2)}%`,
-          '0B / 0B', // only lo: no network traffic leaves a container yet
+          `${humanSize(second.netRx)} / ${humanSize(second.netTx)}`,
           '0B / 0B', // no block devices in the guest
           String(second.pids),
         ];
@@ -106,17 +106,26 @@ export const port: Command = {
   minArgs: 1,
   maxArgs: 2,
   async run({ io, daemon, args }) {
+    let ports;
     try {
-      await daemon.containerInspect(args[0]!);
+      ports = (await daemon.containerInspect(args[0]!)).ports;
     } catch (error) {
       io.err(`${daemonError(error)}\n`);
       return 1;
     }
-    // No ports are published yet (Drydock has no container networking so far): an empty list.
+    const lines = (key: string, withKey: boolean) => (ports[key] ?? []).map((b) => `${withKey ? `${key} -> ` : ''}${b.HostIp}:${b.HostPort}\n`);
     if (args[1]) {
-      io.err(`Error: No public port '${args[1].includes('/') ? args[1] : `${args[1]}/tcp`}' published for ${args[0]}\n`);
-      return 1;
+      const key = args[1].includes('/') ? args[1] : `${args[1]}/tcp`;
+      const found = lines(key, false);
+      if (!found.length) {
+        io.err(`Error: No public port '${key}' published for ${args[0]}\n`);
+        return 1;
+      }
+      io.out(found.join(''));
+      return 0;
     }
+    const keys = Object.keys(ports).sort((a, b) => Number(a.split('/')[0]) - Number(b.split('/')[0]));
+    io.out(keys.flatMap((k) => lines(k, true)).join(''));
     return 0;
   },
 };

@@ -43,7 +43,11 @@ export function containerJson(c: Container) {
       Binds: c.hostConfig.Binds?.length ? c.hostConfig.Binds : null,
       Tmpfs: c.hostConfig.Tmpfs && Object.keys(c.hostConfig.Tmpfs).length ? c.hostConfig.Tmpfs : undefined,
       VolumesFrom: c.hostConfig.VolumesFrom?.length ? c.hostConfig.VolumesFrom : null,
+      PortBindings: c.hostConfig.PortBindings ?? {},
+      PublishAllPorts: !!c.hostConfig.PublishAllPorts,
+      ExtraHosts: c.hostConfig.ExtraHosts?.length ? c.hostConfig.ExtraHosts : null,
     },
+    NetworkSettings: networkSettings(c),
     Mounts: c.mounts.filter((m) => m.Type !== 'tmpfs').map(({ TmpfsOptions: _, ...m }) => m),
     Config: {
       Hostname: c.config.Hostname,
@@ -56,7 +60,32 @@ export function containerJson(c: Container) {
       WorkingDir: c.config.WorkingDir,
       Entrypoint: c.config.Entrypoint.length ? c.config.Entrypoint : null,
       Labels: c.config.Labels,
+      ...(c.config.ExposedPorts ? { ExposedPorts: c.config.ExposedPorts } : {}),
     },
+  };
+}
+
+/** NetworkSettings: per network, and (for the default bridge) the old top-level fields. */
+function networkSettings(c: Container) {
+  const networks = Object.fromEntries(
+    Object.entries(c.networks).map(([name, { hostInterface: _h, interfaceName: _i, ...endpoint }]) => [name, endpoint]),
+  );
+  const bridge = c.networks.bridge;
+  return {
+    Bridge: '',
+    SandboxID: c.state.status === 'running' ? c.id.slice(0, 12).padEnd(64, '0') : '',
+    SandboxKey: c.state.status === 'running' ? `/var/run/docker/netns/${c.id.slice(0, 12)}` : '',
+    Ports: c.ports,
+    HairpinMode: false,
+    EndpointID: bridge?.EndpointID ?? '',
+    Gateway: bridge?.Gateway ?? '',
+    GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0,
+    IPAddress: bridge?.IPAddress ?? '',
+    IPPrefixLen: bridge?.IPPrefixLen ?? 0,
+    IPv6Gateway: '',
+    MacAddress: bridge?.MacAddress ?? '',
+    Networks: networks,
   };
 }
 
@@ -88,16 +117,32 @@ export function imageJson(daemon: Daemon, i: Image) {
   };
 }
 
-/** A small Go-template subset: {{.A.B}}, {{json .A}}, {{lower .A}}, {{upper .A}}, {{len .A}}. */
+/**
+ * A small Go-template subset: {{.A.B}}, {{json .A}}, {{lower .A}}, {{upper .A}}, {{len .A}},
+ * {{index .A "key"}}, and {{range .A}}…{{end}} over a list or a map's values (what
+ * `docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}'` needs).
+ */
 export function applyFormat(format: string, value: unknown): string {
-  return format.replace(/\{\{\s*(json|lower|upper|len)?\s*\.([\w.]*)\s*\}\}/g, (_, fn: string | undefined, path: string) => {
-    let v: unknown = value;
-    for (const key of path.split('.').filter(Boolean)) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  const range = /\{\{\s*range\s+\.([\w.]*)\s*\}\}([\s\S]*?)\{\{\s*end\s*\}\}/g;
+  const expanded = format.replace(range, (_, path: string, body: string) => {
+    const v = lookup(value, path);
+    const items = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.keys(v).sort().map((k) => (v as Record<string, unknown>)[k]) : [];
+    return items.map((item) => applyFormat(body, item)).join('');
+  });
+  return expanded.replace(/\{\{\s*(json|lower|upper|len|index)?\s*\.([\w.]*)\s*(?:"([^"]*)")?\s*\}\}/g, (_, fn: string | undefined, path: string, key: string | undefined) => {
+    let v = lookup(value, path);
+    if (fn === 'index') v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key ?? ''] : undefined;
     if (fn === 'json') return JSON.stringify(v ?? null);
     if (fn === 'len') return String(Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0);
     const text = v === undefined || v === null ? '<no value>' : Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? `map[${Object.entries(v).map(([k, x]) => `${k}:${x}`).join(' ')}]` : String(v);
     return fn === 'lower' ? text.toLowerCase() : fn === 'upper' ? text.toUpperCase() : text;
   });
+}
+
+function lookup(value: unknown, path: string): unknown {
+  let v: unknown = value;
+  for (const key of path.split('.').filter(Boolean)) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
 }
 
 export const inspect: Command = {

@@ -5,6 +5,7 @@ import { formatTable } from '../table';
 import { daemonError, quotedCommand } from '../output';
 import { applyFormat } from './inspect';
 import { ApiError } from '../../daemon/daemon';
+import { formatPorts } from '../../formats/port-spec';
 
 /** `docker ps --filter`: the filters Drydock's containers can answer, with Docker's matching. */
 export function filterContainers(list: Container[], filters: string[], imageIdOf: (name: string) => string | undefined): Container[] {
@@ -12,7 +13,7 @@ export function filterContainers(list: Container[], filters: string[], imageIdOf
   for (const f of filters) {
     const eq = f.indexOf('=');
     const key = eq < 0 ? f : f.slice(0, eq);
-    if (!['status', 'name', 'id', 'ancestor', 'exited', 'label'].includes(key)) throw new ApiError(400, `invalid filter '${key}'`);
+    if (!['status', 'name', 'id', 'ancestor', 'exited', 'label', 'network', 'publish', 'expose'].includes(key)) throw new ApiError(400, `invalid filter '${key}'`);
     if (eq < 0) throw new ApiError(400, `bad format of filter (expected name=value)`);
     byKey.set(key, [...(byKey.get(key) ?? []), f.slice(eq + 1)]);
   }
@@ -30,6 +31,9 @@ export function filterContainers(list: Container[], filters: string[], imageIdOf
           case 'id': return c.id.startsWith(v);
           case 'ancestor': return c.imageName === v || c.imageId === imageIdOf(v) || c.imageId.slice(7).startsWith(v);
           case 'exited': return c.state.status === 'exited' && String(c.state.exitCode) === v;
+          case 'network': return Object.entries(c.networks).some(([name, e]) => name === v || e.NetworkID.startsWith(v));
+          case 'publish': return Object.entries(c.ports).some(([key, list]) => !!list?.some((b) => `${b.HostPort}/${key.split('/')[1]}` === (v.includes('/') ? v : `${v}/tcp`)));
+          case 'expose': return Object.keys(c.config.ExposedPorts ?? {}).includes(v.includes('/') ? v : `${v}/tcp`);
           case 'label': {
             const [k, val] = v.split('=');
             return k! in c.config.Labels && (val === undefined || c.config.Labels[k!] === val);
@@ -100,12 +104,12 @@ export const ps: Command = {
         Command: quotedCommand([...c.config.Entrypoint, ...c.config.Cmd], !full),
         CreatedAt: new Date(c.created).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000 UTC'),
         RunningFor: `${humanDuration(now - c.created)} ago`,
-        Ports: '',
+        Ports: formatPorts(c.ports),
         State: c.state.status,
         Status: containerStatus(c, now),
         Names: c.name,
         Labels: Object.entries(c.config.Labels).map(([k, v]) => `${k}=${v}`).join(','),
-        Networks: c.hostConfig.NetworkMode === 'default' ? 'none' : c.hostConfig.NetworkMode,
+        Networks: Object.keys(c.networks).join(','),
         Mounts: '',
       });
       if (format.startsWith('table')) {
@@ -127,7 +131,7 @@ export const ps: Command = {
       quotedCommand([...c.config.Entrypoint, ...c.config.Cmd], !full),
       `${humanDuration(now - c.created)} ago`,
       containerStatus(c, now),
-      '',
+      formatPorts(c.ports),
       c.name,
     ]);
     io.out(formatTable(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], rows));

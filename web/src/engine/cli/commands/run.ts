@@ -6,6 +6,8 @@ import { goDuration } from '../../formats/human';
 import { cleanPath } from '../../formats/path-match';
 import { daemonError, pullImage } from '../output';
 import { DetachKeys, parseDetachKeys } from '../detach-keys';
+import { isIPv4, parsePortSpec, PortSpecError, splitProto } from '../../formats/port-spec';
+import type { PortBinding } from '../../daemon/container-store';
 
 /** Forwards the client's stdin; on a terminal, watches for the detach keys. */
 export function forwardStdin(io: CommandContext['io'], write: (bytes: Uint8Array) => void, tty: boolean, onDetach: () => void, detachKeys?: string): void {
@@ -47,6 +49,12 @@ export const runFlags: Command['flags'] = [
   { long: 'pids-limit', kind: 'int', description: 'Tune container pids limit (set -1 for unlimited)' },
   { long: 'cpus', kind: 'string', description: 'Number of CPUs' },
   { long: 'network', kind: 'string', description: 'Connect a container to a network' },
+  { long: 'network-alias', kind: 'list', description: 'Add network-scoped alias for the container' },
+  { long: 'ip', kind: 'string', description: 'IPv4 address (e.g., 172.30.100.104)' },
+  { long: 'publish', short: 'p', kind: 'list', description: "Publish a container's port(s) to the host" },
+  { long: 'publish-all', short: 'P', kind: 'bool', description: 'Publish all exposed ports to random ports' },
+  { long: 'expose', kind: 'list', description: 'Expose a port or a range of ports' },
+  { long: 'add-host', kind: 'list', description: 'Add a custom host-to-IP mapping (host:ip)' },
   { long: 'label', short: 'l', kind: 'list', description: 'Set meta data on a container' },
   { long: 'restart', kind: 'string', description: 'Restart policy to apply when a container exits', default: 'no' },
   { long: 'volume', short: 'v', kind: 'list', description: 'Bind mount a volume' },
@@ -98,6 +106,26 @@ export function parseRestart(value: string | undefined): { Name: 'no' | 'always'
   throw new UsageError(`invalid restart policy format: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
 }
 
+/** -p and --expose as Docker's PortBindings ("80/tcp" → bindings) and exposed ports. */
+function portFlags(flags: CommandContext['flags']): { bindings: Record<string, PortBinding[]>; exposed: string[] } {
+  const bindings: Record<string, PortBinding[]> = {};
+  for (const spec of (flags.publish as string[] | undefined) ?? []) {
+    for (const m of parsePortSpec(spec)) {
+      // Drydock's port relay (its docker-proxy) speaks TCP only, so far.
+      if (m.proto !== 'tcp') throw new PortSpecError(`publishing ${m.proto} ports is not supported by Drydock yet (only tcp): ${spec}`);
+      (bindings[`${m.containerPort}/${m.proto}`] ??= []).push({ HostIp: m.hostIp, HostPort: m.hostPort });
+    }
+  }
+  const exposed: string[] = [];
+  for (const spec of (flags.expose as string[] | undefined) ?? []) {
+    const [port, proto] = splitProto(spec);
+    const m = /^(\d+)(?:-(\d+))?$/.exec(port);
+    if (!m) throw new PortSpecError(`invalid range format for --expose: ${spec}, error: invalid port: ${port}`);
+    for (let p = Number(m[1]); p <= Number(m[2] ?? m[1]); p++) exposed.push(`${p}/${proto}`);
+  }
+  return { bindings, exposed };
+}
+
 /** The container configuration from `docker run`/`docker create` flags. */
 export function createRequest({ flags, args, io }: Pick<CommandContext, 'flags' | 'args' | 'io'>): CreateRequest {
   // Since Docker 23 the CLI reads `-v ./dir:/path` as a bind mount of the current directory's dir.
@@ -108,7 +136,14 @@ export function createRequest({ flags, args, io }: Pick<CommandContext, 'flags' 
   if (Number.isNaN(cpus) || cpus < 0) throw new UsageError(`invalid argument "${flags.cpus}" for "--cpus" flag: failed to parse ${flags.cpus} as a rational number`);
   const labels = Object.fromEntries(((flags.label as string[] | undefined) ?? []).map((l) => [l.split('=')[0]!, l.split('=').slice(1).join('=')]));
   const network = (flags.network as string | undefined) ?? 'default';
-  if (!['default', 'bridge', 'none', 'host'].includes(network)) throw new ApiError(404, `network ${network} not found`);
+  const { bindings, exposed } = portFlags(flags);
+  const extraHosts = ((flags['add-host'] as string[] | undefined) ?? []).map((h) => {
+    const at = h.lastIndexOf(':') >= 0 ? h.lastIndexOf(':') : h.lastIndexOf('=');
+    const ip = h.slice(at + 1);
+    if (at <= 0 || (!isIPv4(ip) && ip !== 'host-gateway')) throw new PortSpecError(`invalid argument "${h}" for "--add-host" flag: invalid IP address in add-host: "${ip}"`);
+    return `${h.slice(0, at)}:${ip}`;
+  });
+  const aliases = (flags['network-alias'] as string[] | undefined) ?? [];
   return {
     image: args[0]!,
     ...(flags.name !== undefined ? { name: flags.name as string } : {}),
@@ -131,22 +166,32 @@ export function createRequest({ flags, args, io }: Pick<CommandContext, 'flags' 
       Binds: binds.map((b) => b.replace(/^[^:]*/, (source) => (source.startsWith('/') && b.includes(':') ? `/${cleanPath(source)}` : source))),
       Tmpfs: Object.fromEntries(((flags.tmpfs as string[] | undefined) ?? []).map((t) => [t.split(':')[0]!, t.split(':').slice(1).join(':')])),
       VolumesFrom: (flags['volumes-from'] as string[] | undefined) ?? [],
+      PortBindings: bindings,
+      PublishAllPorts: !!flags['publish-all'],
+      ExtraHosts: extraHosts,
     },
     mounts: (flags.mount as string[] | undefined) ?? [],
+    exposedPorts: exposed,
+    ...(aliases.length || flags.ip !== undefined ? { networking: { aliases, ...(flags.ip !== undefined ? { ip: flags.ip as string } : {}) } } : {}),
     ...(healthFlags(flags) ? { healthcheck: healthFlags(flags)! } : {}),
   };
 }
 
 /** Creates the container, pulling its image first if it is not here (as `docker run` does). */
 export async function createWithPull(ctx: CommandContext, request: CreateRequest): Promise<string> {
+  const created = async () => {
+    const { Id, Warnings } = await ctx.daemon.containerCreate(request);
+    for (const w of Warnings) ctx.io.err(`WARNING: ${w}\n`);
+    return Id;
+  };
   try {
-    return (await ctx.daemon.containerCreate(request)).Id;
+    return await created();
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404 || !error.message.startsWith('No such image')) throw error;
     const ref = parseReference(request.image);
     ctx.io.err(`Unable to find image '${ref.domain === 'docker.io' ? request.image.includes(':') ? request.image : `${request.image}:latest` : request.image}' locally\n`);
     await pullImage(ctx.daemon, request.image, (text) => ctx.io.err(text));
-    return (await ctx.daemon.containerCreate(request)).Id;
+    return await created();
   }
 }
 
@@ -160,7 +205,7 @@ export const run: Command = {
   async run(ctx) {
     const { io, daemon, flags } = ctx;
     const fail = (error: unknown) => {
-      io.err(`docker: ${daemonError(error)}.\nSee 'docker run --help'.\n`);
+      io.err(`docker: ${error instanceof PortSpecError ? error.message : daemonError(error)}.\nSee 'docker run --help'.\n`);
       return 125;
     };
     try {
