@@ -8,3 +8,4 @@ npx tsx bench/boot.ts
 npx tsx bench/engine.ts
 npx tsx bench/build.ts
 npx tsx bench/large-images.ts
+npx tsx bench/network.ts
