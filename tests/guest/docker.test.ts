@@ -31,13 +31,26 @@ describe('docker in the guest (real containers)', () => {
     expect(r.out).toContain('Hello from Drydock!');
   });
 
-  it('isolates a container: PID 1, its own hostname, no other processes, no network but lo', async () => {
-    const r = await docker('run', '--rm', 'busybox', 'sh', '-c', 'echo pid=$$ host=$(hostname); ps -o pid,comm | wc -l; ls /sys/class/net');
+  it('isolates a container: PID 1, its own hostname, no other processes, its own network', async () => {
+    const r = await docker('run', '--rm', 'busybox', 'sh', '-c', 'echo pid=$$ host=$(hostname); ps -o pid,comm | wc -l; ls /sys/class/net | tr "\n" " "');
     expect(r.code).toBe(0);
     const [first, count, net] = r.out.trim().split('\n');
     expect(first).toMatch(/^pid=1 host=[0-9a-f]{12}$/);
     expect(Number(count)).toBeLessThanOrEqual(4); // header, sh, ps, wc
-    expect(net).toBe('lo');
+    expect(net).toBe('eth0 lo');
+  });
+
+  it('keeps Docker\'s default capabilities only, and /proc\'s guest-wide knobs read-only', async () => {
+    const script = 'grep CapEff /proc/self/status; mount -t tmpfs none /tmp 2>&1; echo c > /proc/sysrq-trigger; echo 1 > /proc/sys/kernel/printk; true';
+    const r = await docker('run', '--rm', 'busybox', 'sh', '-c', script);
+    expect(r.out).toContain('CapEff:\t00000000a80425fb'); // the same mask `docker run` gives
+    expect(r.out).toMatch(/mount: .*(permission denied|operation not permitted)/i);
+    expect(r.err).toContain("can't create /proc/sysrq-trigger: Read-only file system");
+    expect(r.err).toContain("can't create /proc/sys/kernel/printk: Read-only file system");
+    // --cap-drop takes one away (ping needs NET_RAW); --privileged gives all and may mount.
+    expect((await docker('run', '--rm', '--cap-drop', 'NET_RAW', 'busybox', 'ping', '-c', '1', '127.0.0.1')).err).toContain('permission denied');
+    expect((await docker('run', '--rm', '--privileged', 'busybox', 'sh', '-c', 'mount -t tmpfs none /tmp && echo mounted')).out).toBe('mounted\n');
+    expect((await docker('run', '--rm', '--cap-add', 'FOO', 'busybox', 'true')).err).toContain('invalid CapAdd: unknown capability: "CAP_FOO"');
   });
 
   it('keeps a file written in one container out of the image and out of other containers', async () => {

@@ -4,10 +4,10 @@
  *   drydock-run --rootfs DIR [--lower A:B:...] [--upper DIR --work DIR] [--hostname NAME]
  *               [--cgroup DIR] [--memory BYTES] [--pids N] [--cpus-quota US]
  *               [--bind SRC:DST[:ro]]... [--tmpfs DST[:OPTS]]... [--env K=V]... [--workdir DIR]
- *               [--user UID[:GID]]
- *               [--net host|none] [--pidfile FILE] -- COMMAND [ARG...]
+ *               [--user UID[:GID]] [--caps HEXMASK] [--unmasked 1]
+ *               [--net host|none|bridge] [--pidfile FILE] -- COMMAND [ARG...]
  *   drydock-run --exec PIDFILE [--cgroup DIR] [--env K=V]... [--workdir DIR] [--user UID[:GID]]
- *               -- COMMAND [ARG...]
+ *               [--caps HEXMASK] -- COMMAND [ARG...]
  *   drydock-run --opaque DIR...        marks directories opaque (overlayfs's xattr)
  *   drydock-run --find-opaque DIR      lists the opaque directories under DIR, relative
  *   drydock-run --net-attach PIDFILE --veth SPEC   connects a running container to a bridge
@@ -58,6 +58,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <net/route.h>
@@ -184,6 +185,70 @@ static void make_dev(const char *root)
 	}
 }
 
+/*
+ * Capabilities: a container's root keeps only what --caps lists (a bit mask; the engine
+ * passes Docker's default set, with --cap-add/--cap-drop applied), so it cannot mount, load
+ * modules or reconfigure the guest. The bounding set goes first (that needs CAP_SETPCAP, gone
+ * after a switch to another user); what the process holds is cut after the switch.
+ */
+static unsigned long long keep_caps = ~0ULL;
+
+static void drop_bounding_caps(void)
+{
+	for (int cap = 0; cap < 64; cap++) {
+		if (keep_caps & (1ULL << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno == EINVAL)
+			break; /* past the kernel's last capability */
+	}
+}
+
+static void drop_held_caps(void)
+{
+	struct { unsigned version; int pid; } header = { 0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0 };
+	struct { unsigned effective, permitted, inheritable; } data[2];
+	if (keep_caps == ~0ULL || syscall(SYS_capget, &header, data) != 0)
+		return;
+	for (int k = 0; k < 2; k++) {
+		unsigned mask = (unsigned)(keep_caps >> (32 * k));
+		data[k].effective &= mask;
+		data[k].permitted &= mask;
+		data[k].inheritable &= mask;
+	}
+	if (syscall(SYS_capset, &header, data) != 0)
+		fail(125, "capset: %s", strerror(errno));
+}
+
+/*
+ * What Docker hides or makes read-only in /proc and /sys (its default masked and read-only
+ * paths): kernel memory and keys, and the knobs that would reach the whole guest — a write to
+ * /proc/sysrq-trigger could crash it. Paths the kernel does not have are skipped.
+ */
+static void mask_paths(const char *root)
+{
+	static const char *masked[] = { "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
+					"/proc/latency_stats", "/proc/timer_stats", "/proc/acpi", "/proc/scsi", "/sys/firmware" };
+	static const char *readonly[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger" };
+	char path[4096];
+	struct stat st;
+	for (size_t k = 0; k < sizeof masked / sizeof masked[0]; k++) {
+		snprintf(path, sizeof path, "%s%s", root, masked[k]);
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			must_mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0");
+		else
+			must_mount("/dev/null", path, NULL, MS_BIND, NULL);
+	}
+	for (size_t k = 0; k < sizeof readonly / sizeof readonly[0]; k++) {
+		snprintf(path, sizeof path, "%s%s", root, readonly[k]);
+		if (stat(path, &st) != 0)
+			continue;
+		must_mount(path, path, NULL, MS_BIND | MS_REC, NULL);
+		must_mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL);
+	}
+}
+
 /* The user, working directory and environment a container process runs with, then exec. */
 static void become(const char *workdir, const char *user, char **envs, char **cmd)
 {
@@ -223,9 +288,11 @@ static void become(const char *workdir, const char *user, char **envs, char **cm
 		if (chdir(workdir) != 0)
 			fail(125, "chdir %s: %s", workdir, strerror(errno));
 	}
+	drop_bounding_caps();
 	/* As runc does: the primary group is also the (only) supplementary group. */
 	if (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
 		fail(125, "cannot set user %s: %s", user ? user : "0", strerror(errno));
+	drop_held_caps();
 	extern char **environ;
 	environ = envs;
 	execvp(cmd[0], cmd);
@@ -646,7 +713,7 @@ int main(int argc, char **argv)
 	char file_binds[3][4200];
 	char *envs[MAX_LIST + 1] = { 0 }, *binds[MAX_LIST + 1] = { 0 }, *tmpfs[MAX_LIST + 1] = { 0 };
 	char *veths[MAX_LIST + 1] = { 0 }, *published[MAX_LIST + 1] = { 0 };
-	int nenv = 0, nbind = 0, ntmpfs = 0, nveth = 0, npublish = 0, i;
+	int nenv = 0, nbind = 0, ntmpfs = 0, nveth = 0, npublish = 0, unmasked = 0, i;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--")) {
@@ -677,6 +744,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--veth") && nveth < MAX_LIST) veths[nveth++] = (char *)v;
 		else if (!strcmp(a, "--publish") && npublish < MAX_LIST) published[npublish++] = (char *)v;
 		else if (!strcmp(a, "--hosts")) hosts = v;
+		else if (!strcmp(a, "--caps")) keep_caps = strtoull(v, NULL, 16);
+		else if (!strcmp(a, "--unmasked")) unmasked = !strcmp(v, "1");
 		else fail(125, "unknown option %s", a);
 	}
 	if ((!rootfs && !exec_pidfile) || i >= argc)
@@ -840,6 +909,8 @@ int main(int argc, char **argv)
 	if (flags & CLONE_NEWNET)
 		must_mount("sysfs", path, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL);
 	make_dev(rootfs);
+	if (!unmasked)
+		mask_paths(rootfs);
 	for (int b = 0; b < nbind; b++) {
 		char spec[4096], *src = spec, *dst, *mode;
 		snprintf(spec, sizeof spec, "%s", binds[b]);

@@ -44,6 +44,10 @@ export interface HostConfig {
   PublishAllPorts?: boolean;
   /** `--add-host name:ip`. */
   ExtraHosts?: string[];
+  /** --cap-add, --cap-drop, --privileged (all capabilities, nothing masked in /proc). */
+  CapAdd?: string[];
+  CapDrop?: string[];
+  Privileged?: boolean;
 }
 
 export interface LogEntry {

@@ -18,6 +18,7 @@ import { expandWord } from '../formats/dockerfile/expand';
 import type { RegistrySource } from './registry-source';
 import { NetworkError, NetworkStore, type Network } from './network-store';
 import { ContainerNetworking } from './networking';
+import { checkCapabilities } from './capabilities';
 
 export const API_VERSION = '1.46';
 export const ENGINE_VERSION = '27.0.0-drydock';
@@ -454,6 +455,11 @@ export class Daemon {
         ...request.hostConfig,
       };
       if (hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
+      try {
+        checkCapabilities(hostConfig.CapAdd, hostConfig.CapDrop);
+      } catch (error) {
+        throw new ApiError(400, (error as Error).message);
+      }
       // Ports published or --expose'd are exposed too, as in Docker.
       const exposed = [...Object.keys(ic.ExposedPorts ?? {}), ...(request.exposedPorts ?? []), ...Object.keys(hostConfig.PortBindings ?? {})];
       if (exposed.length) config.ExposedPorts = Object.fromEntries(exposed.map((p) => [p, {}]));
@@ -807,12 +813,10 @@ export class Daemon {
         return;
       }
       // --rm: removed (with its anonymous volumes) once it has stopped, before a waiting
-      // `docker run` returns, as Docker's CLI waits for the removal.
+      // `docker run` returns, as Docker's CLI waits for the removal; the guest's cleanup
+      // (unmount, delete its files) goes on after that.
       if (container.hostConfig.AutoRemove && this.containers.find(container.id)) {
-        this.removeNow(container, true)
-          .catch((error: Error) => console.warn(`drydock: removing ${container.name}: ${error.message}`))
-          .finally(release);
-        return;
+        this.removeNow(container, true).catch((error: Error) => console.warn(`drydock: removing ${container.name}: ${error.message}`));
       }
       release();
     };
@@ -877,7 +881,7 @@ export class Daemon {
    */
   async containerExec(
     idOrName: string,
-    config: { cmd: string[]; env?: string[]; workdir?: string; user?: string; tty: boolean; stdin: boolean },
+    config: { cmd: string[]; env?: string[]; workdir?: string; user?: string; tty: boolean; stdin: boolean; privileged?: boolean },
     onOutput: (stream: 1 | 2, data: Uint8Array) => void,
   ) {
     const { container, execId } = await this.api('POST', `/containers/${idOrName}/exec`, async () => {
@@ -895,6 +899,7 @@ export class Daemon {
           user: config.user ?? container.config.User,
           tty: config.tty,
           stdin: config.stdin,
+          privileged: !!config.privileged,
         },
         onOutput,
       );
@@ -1157,17 +1162,23 @@ export class Daemon {
   }
 
   /** Removes the container; with `volumes`, also its anonymous volumes that nothing else uses. */
+  /**
+   * Forgets the container (and its anonymous volumes) at once, then cleans up in the guest:
+   * the records are what every later call sees, so `--rm` need not wait for the guest.
+   */
   private async removeNow(container: Container, volumes = false): Promise<void> {
     this.containers.remove(container.id);
-    await this.runtime.remove(container);
-    if (!volumes) return;
-    for (const m of container.mounts) {
+    const gone: Volume[] = [];
+    for (const m of volumes ? container.mounts : []) {
       const volume = m.Type === 'volume' && m.Name ? this.volumes.get(m.Name) : undefined;
       if (!volume?.anonymous || this.volumeUsers(volume.Name).length) continue;
       this.volumes.remove(volume.Name);
-      await this.runtime.removeVolumeDir(volume.Mountpoint);
+      gone.push(volume);
     }
+    await this.runtime.remove(container);
+    for (const volume of gone) await this.runtime.removeVolumeDir(volume.Mountpoint);
   }
+
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15, WINCH: 28 };

@@ -7,6 +7,7 @@ import type { GuestMachine } from '../guest/guest-machine';
 import type { Container, LogEntry } from './container-store';
 import type { Image } from './image-store';
 import { createTar, readTar, type TarEntry } from '../formats/tar';
+import { capabilityMask } from './capabilities';
 import { hasWhiteouts, ociToOverlay, OPAQUE, overlayToOci } from '../formats/whiteouts';
 import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan } from './runtime';
 
@@ -158,6 +159,8 @@ export class GuestRuntime implements ContainerRuntime {
       ...(h.PidsLimit > 0 ? ['--pids', String(h.PidsLimit)] : []),
       ...(h.NanoCpus ? ['--cpus-quota', String(Math.round(h.NanoCpus / 1e4))] : []),
       ...(c.User ? ['--user', c.User] : []),
+      '--caps', capabilityMask({ add: h.CapAdd, drop: h.CapDrop, privileged: h.Privileged }),
+      ...(h.Privileged ? ['--unmasked', '1'] : []),
       ...container.mounts.flatMap((m) =>
         m.Type === 'tmpfs' ? ['--tmpfs', `${m.Destination}${m.TmpfsOptions ? `:${m.TmpfsOptions}` : ''}`] : ['--bind', `${m.Source}:${m.Destination}${m.RW ? '' : ':ro'}`],
       ),
@@ -186,7 +189,7 @@ export class GuestRuntime implements ContainerRuntime {
   /** Runs another process inside a running container (`docker exec`). */
   exec(
     container: Container,
-    options: { cmd: string[]; env: string[]; workdir: string; user: string; tty: boolean; stdin: boolean },
+    options: { cmd: string[]; env: string[]; workdir: string; user: string; tty: boolean; stdin: boolean; privileged?: boolean },
     onOutput: (stream: 1 | 2, data: Uint8Array) => void,
   ): ExecHandle {
     const dir = `${ROOT}/containers/${container.id}`;
@@ -196,6 +199,7 @@ export class GuestRuntime implements ContainerRuntime {
       '--cgroup', `${CGROUP_ROOT}/${container.id}`,
       '--workdir', options.workdir || '/',
       ...(options.user ? ['--user', options.user] : []),
+      '--caps', capabilityMask({ add: container.hostConfig.CapAdd, drop: container.hostConfig.CapDrop, privileged: container.hostConfig.Privileged || options.privileged }),
       ...options.env.flatMap((e) => ['--env', e]),
       '--',
       ...options.cmd,

@@ -79,7 +79,7 @@ export interface ContainerRuntime {
   start(container: Container, image: Image, onOutput: (entry: LogEntry) => void, network?: NetworkPlan): { exited: Promise<number> };
   exec(
     container: Container,
-    options: { cmd: string[]; env: string[]; workdir: string; user: string; tty: boolean; stdin: boolean },
+    options: { cmd: string[]; env: string[]; workdir: string; user: string; tty: boolean; stdin: boolean; privileged?: boolean },
     onOutput: (stream: 1 | 2, data: Uint8Array) => void,
   ): ExecHandle;
   /** Signals the container's PID 1. */

@@ -13,6 +13,7 @@ export const exec: Command = {
     { long: 'env', short: 'e', kind: 'list', description: 'Set environment variables' },
     { long: 'workdir', short: 'w', kind: 'string', description: 'Working directory inside the container' },
     { long: 'user', short: 'u', kind: 'string', description: 'Username or UID (format: "<name|uid>[:<group|gid>]")' },
+    { long: 'privileged', kind: 'bool', description: 'Give extended privileges to the command' },
   ],
   stopAtFirstArg: true,
   minArgs: 2,
@@ -33,6 +34,7 @@ export const exec: Command = {
           ...(flags.user !== undefined ? { user: flags.user as string } : {}),
           tty: !!flags.tty,
           stdin: interactive,
+          privileged: !!flags.privileged,
         },
         (stream, data) => {
           if (!flags.detach) (stream === 1 ? io.out : io.err)(data);
