@@ -201,6 +201,40 @@ export async function createWithPull(ctx: CommandContext, request: CreateRequest
   }
 }
 
+/**
+ * Attaches to a created container, starts it and waits for its exit (or a detach): the
+ * foreground half of `docker run`, also used by `docker compose run`.
+ */
+export async function startAttached(ctx: CommandContext, id: string, options: { interactive: boolean; tty: boolean; detachKeys?: string | undefined }): Promise<number> {
+  const { io, daemon } = ctx;
+    const detach = await daemon.containerAttach(id, (entry) => (entry.stream === 1 ? io.out(entry.data) : io.err(entry.data)));
+    let detached!: () => void;
+    const detachedByKeys = new Promise<{ StatusCode: number; Error?: { Message: string } }>((resolve) => (detached = () => resolve({ StatusCode: 0 })));
+    if (options.interactive) {
+      // -i: the client's keystrokes (raw, with -t) go to the container's stdin; with -t,
+      // Ctrl-P Ctrl-Q detaches and leaves the container running.
+      forwardStdin(io, (bytes) => daemon.containerStdin(id, bytes), options.tty, detached, options.detachKeys);
+      io.startStdin(options.tty && io.stdinTty);
+    }
+    if (options.tty) io.onResize((rows, cols) => void daemon.containerResize(id, rows, cols).catch(() => {}));
+    // Ctrl-C and friends go to the container's process, as `docker run --sig-proxy=true` does.
+    io.onSignal((signal) => void daemon.containerKill(id, signal).catch(() => {}));
+    const exited = daemon.containerWait(id);
+    try {
+      await daemon.containerStart(id);
+    } catch (error) {
+      detach();
+      io.err(`docker: ${daemonError(error)}.\n`);
+      const message = (error as Error).message;
+      return message.includes('executable file not found') ? 127 : message.includes('permission denied') ? 126 : 125;
+    }
+    if (options.tty && io.size.rows > 0) await daemon.containerResize(id, io.size.rows, io.size.cols).catch(() => {});
+    const { StatusCode, Error: failure } = await Promise.race([exited, detachedByKeys]);
+    detach();
+    if (failure) io.err(`docker: Error response from daemon: ${failure.Message}.\n`);
+    return StatusCode;
+}
+
 export const run: Command = {
   name: 'run',
   usage: 'docker run [OPTIONS] IMAGE [COMMAND] [ARG...]',
@@ -243,31 +277,6 @@ export const run: Command = {
       io.out(`${id}\n`);
       return 0;
     }
-    const detach = await daemon.containerAttach(id, (entry) => (entry.stream === 1 ? io.out(entry.data) : io.err(entry.data)));
-    let detached!: () => void;
-    const detachedByKeys = new Promise<{ StatusCode: number; Error?: { Message: string } }>((resolve) => (detached = () => resolve({ StatusCode: 0 })));
-    if (flags.interactive) {
-      // -i: the client's keystrokes (raw, with -t) go to the container's stdin; with -t,
-      // Ctrl-P Ctrl-Q detaches and leaves the container running.
-      forwardStdin(io, (bytes) => daemon.containerStdin(id, bytes), !!flags.tty, detached, flags['detach-keys'] as string | undefined);
-      io.startStdin(!!flags.tty && io.stdinTty);
-    }
-    if (flags.tty) io.onResize((rows, cols) => void daemon.containerResize(id, rows, cols).catch(() => {}));
-    // Ctrl-C and friends go to the container's process, as `docker run --sig-proxy=true` does.
-    io.onSignal((signal) => void daemon.containerKill(id, signal).catch(() => {}));
-    const exited = daemon.containerWait(id);
-    try {
-      await daemon.containerStart(id);
-    } catch (error) {
-      detach();
-      io.err(`docker: ${daemonError(error)}.\n`);
-      const message = (error as Error).message;
-      return message.includes('executable file not found') ? 127 : message.includes('permission denied') ? 126 : 125;
-    }
-    if (flags.tty && io.size.rows > 0) await daemon.containerResize(id, io.size.rows, io.size.cols).catch(() => {});
-    const { StatusCode, Error: failure } = await Promise.race([exited, detachedByKeys]);
-    detach();
-    if (failure) io.err(`docker: Error response from daemon: ${failure.Message}.\n`);
-    return StatusCode;
+    return startAttached(ctx, id, { interactive: !!flags.interactive, tty: !!flags.tty, detachKeys: flags['detach-keys'] as string | undefined });
   },
 };
