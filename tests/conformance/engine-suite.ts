@@ -267,5 +267,24 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       expect((await d('start', 'clash')).code).toBe(0);
       await d('rm', '-f', 'pub', 'clash', 'all');
     });
+
+    it('runs a compose project: up -d in dependency order, scale, ps, down -v', async () => {
+      const d = docker();
+      await writeFiles()('/root/shop', {
+        'compose.yaml': 'services:\n  api:\n    image: busybox\n    command: sleep 300\n    depends_on: [db]\n  db:\n    image: busybox\n    command: sleep 300\n    volumes: [data:/data]\nvolumes:\n  data:\n',
+      });
+      const up = await d('compose', '-f', '/root/shop/compose.yaml', 'up', '-d', '--scale', 'api=2');
+      expect(up.code, up.err).toBe(0);
+      expect(up.err.indexOf('Container shop-db-1  Started')).toBeLessThan(up.err.indexOf('Container shop-api-1  Started'));
+      expect((await d('ps', '--format', '{{.Names}} {{.Networks}}')).out.split('\n').filter((l) => l.startsWith('shop-')).sort()).toEqual(['shop-api-1 shop_default', 'shop-api-2 shop_default', 'shop-db-1 shop_default']);
+      expect((await d('compose', '-f', '/root/shop/compose.yaml', 'ps', '--services')).out).toBe('db\napi\n');
+      expect((await d('volume', 'ls', '-q')).out).toContain('shop_data');
+      const down = await d('compose', '-f', '/root/shop/compose.yaml', 'down', '-v', '-t', '0');
+      expect(down.code, down.err).toBe(0);
+      expect((await d('ps', '-a', '--format', '{{.Names}}')).out).not.toContain('shop-');
+      expect((await d('network', 'ls', '--format', '{{.Name}}')).out).not.toContain('shop_default');
+      expect((await d('volume', 'ls', '-q')).out).not.toContain('shop_data');
+      expect((await d('compose', '-f', '/root/nope/compose.yaml', 'ps')).err).toBe('open /root/nope/compose.yaml: no such file or directory\n');
+    });
   });
 }

@@ -22,10 +22,11 @@ import { ps } from './commands/ps';
 import { pull } from './commands/pull';
 import { run } from './commands/run';
 import { version } from './commands/version';
+import { compose } from './commands/compose';
 
 const COMMANDS: Command[] = [
   run, exec, attach, ps, images, pull, create, start, stop, restart, kill, pause, unpause, rename, wait,
-  logs, top, inspect, diff, stats, port, cp, rm, rmi, tag, history, info, version, build, commit,
+  logs, top, inspect, diff, stats, port, cp, rm, rmi, tag, history, info, version, build, commit, compose,
 ];
 /** Sub-commands that exist only under a management command (`docker container prune`). */
 const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'image prune': imagePrune, 'volume create': volumeCreate, 'volume ls': volumeLs, 'volume inspect': volumeInspect, 'volume rm': volumeRm, 'volume prune': volumePrune, 'network create': networkCreate, 'network ls': networkLs, 'network inspect': networkInspect, 'network rm': networkRm, 'network prune': networkPrune, 'network connect': networkConnect, 'network disconnect': networkDisconnect, 'builder prune': builderPrune, 'system prune': systemPrune, 'system df': systemDf, 'system info': info };

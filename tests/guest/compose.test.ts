@@ -1,0 +1,70 @@
+// docker compose in the real guest: a web app (built from a Dockerfile) and redis from one
+// compose file; the app counts visits in redis, reached by its service name; `down -v` leaves
+// nothing behind.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
+import { attachEngine, bootGuest } from '../../tools/node-host';
+
+let guest: GuestMachine;
+const decoder = new TextDecoder();
+async function sh(script: string, cwd = '/root/visits') {
+  const r = await guest.agent.exec(['sh', '-c', script], { timeoutMs: 300_000, cwd });
+  return { code: r.exitCode, out: decoder.decode(r.stdout), err: decoder.decode(r.stderr) };
+}
+
+beforeAll(async () => {
+  guest = await bootGuest({}, (machine) => attachEngine(machine));
+  const dir = join(__dirname, 'fixtures/compose-visits');
+  await sh('mkdir -p /root/visits', '/');
+  for (const name of readdirSync(dir)) {
+    await guest.agent.exec(['sh', '-c', 'cat > "$1"', 'sh', `/root/visits/${name}`], { stdin: readFileSync(join(dir, name)) });
+  }
+});
+afterAll(async () => {
+  await guest?.destroy();
+});
+
+describe('docker compose in the guest', () => {
+  it('brings up a web app and redis; the app counts visits through redis by service name', async () => {
+    const up = await sh('docker compose up -d');
+    expect(up.code, up.err).toBe(0);
+    expect(up.err).toContain(' Network visits_default  Created');
+    expect(up.err).toContain(' Volume visits_redis-data  Created');
+    expect(up.err).toContain(' Container visits-redis-1  Started');
+    expect(up.err).toContain(' Container visits-web-1  Started');
+    // redis starts before web (depends_on).
+    expect(up.err.indexOf('visits-redis-1  Started')).toBeLessThan(up.err.indexOf('visits-web-1  Started'));
+    await expect.poll(async () => (await sh('wget -qO- http://localhost:8000/')).out, { timeout: 90_000, interval: 1000 }).toMatch(/seen \d+ times/);
+    const before = Number(/seen (\d+) times/.exec((await sh('wget -qO- http://localhost:8000/')).out)?.[1]);
+    expect((await sh('wget -qO- http://localhost:8000/')).out).toBe(`Hello from Compose! This page has been seen ${before + 1} times.\n`);
+    // The count lives in redis, on the project's volume.
+    expect((await sh('docker compose exec -T redis redis-cli get hits')).out).toBe(`${before + 1}\n`);
+
+    const ps = (await sh('docker compose ps')).out;
+    expect(ps).toMatch(/^NAME +IMAGE +COMMAND +SERVICE +CREATED +STATUS +PORTS\n/);
+    expect(ps).toMatch(/visits-web-1 +visits-web +"python app.py" +web +.* Up .* 0\.0\.0\.0:8000->8000\/tcp/);
+    expect(ps).toMatch(/visits-redis-1 +redis .* redis .* Up /);
+    expect((await sh('docker compose logs web')).out).toContain('visits-web-1  | counter listening on :8000');
+    expect((await sh('docker network ls --format "{{.Name}}"')).out).toContain('visits_default');
+  });
+
+  it('takes everything down with down -v, and answers a bad file with its name, line and key', async () => {
+    const down = await sh('docker compose down -v');
+    expect(down.code, down.err).toBe(0);
+    expect(down.err).toContain(' Container visits-web-1  Removed');
+    expect(down.err).toContain(' Network visits_default  Removed');
+    expect(down.err).toContain(' Volume visits_redis-data  Removed');
+    expect((await sh('docker ps -a -q')).out).toBe('');
+    expect((await sh('docker network ls --format "{{.Name}}"')).out).not.toContain('visits');
+    expect((await sh('docker volume ls -q')).out).not.toContain('visits');
+
+    await sh('mkdir -p /root/bad && printf "services:\\n  web:\\n    imagee: nginx\\n" > /root/bad/compose.yaml');
+    const bad = await sh('docker compose up -d', '/root/bad');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('/root/bad/compose.yaml');
+    expect(bad.err).toContain("additional properties 'imagee' not allowed");
+    expect((await sh('docker ps -a -q')).out).toBe('');
+  });
+});
