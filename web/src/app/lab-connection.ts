@@ -3,7 +3,7 @@
 // guest only through the engine's typed API (engine/api.ts).
 import * as Comlink from 'comlink';
 import labWorkerUrl from '../worker/lab-worker.ts?worker&url';
-import type { LabStatus, LabWorkerApi } from '../engine/api';
+import type { LabStatus, LabWorkerApi, PreviewRequest, PreviewResponse, PublishedPort } from '../engine/api';
 
 export interface LabConnectionEvents {
   console(bytes: Uint8Array): void;
@@ -95,6 +95,17 @@ export class LabConnection {
   resizeConsole(cols: number, rows: number): void {
     this.size = { cols, rows };
     if (this.stage === 'ready') void this.api?.resizeConsole(cols, rows);
+  }
+
+  /** An HTTP request to a port of the guest (the preview panel's way in). */
+  async httpRequest(port: number, request: PreviewRequest): Promise<PreviewResponse> {
+    if (!this.api || this.stage !== 'ready') throw new Error('the lab machine is not running');
+    return this.api.httpRequest(port, request);
+  }
+
+  async publishedPorts(): Promise<PublishedPort[]> {
+    if (!this.api || this.stage !== 'ready') return [];
+    return this.api.publishedPorts();
   }
 
   get remote(): Comlink.Remote<LabWorkerApi> | null {
