@@ -69,10 +69,15 @@
 /* The runtime passes every signal it gets on to the container's init, as Docker's shim does:
  * `docker stop` and `docker kill -s` reach PID 1 only, which may ignore them. */
 static pid_t forward_to;
+/* A signal that came while the container was still being set up (`docker stop` right after
+ * `docker run -d`): handed to its init as soon as it exists, instead of killing this process. */
+static volatile sig_atomic_t pending_signal;
 static void forward_signal(int sig)
 {
 	if (forward_to > 0)
 		kill(forward_to, sig);
+	else
+		pending_signal = sig;
 }
 
 static void forward_signals(pid_t child)
@@ -824,6 +829,7 @@ int main(int argc, char **argv)
 		}
 	}
 
+	forward_signals(0);
 	/* Published ports listen in the guest's own network namespace: bound before it is left. */
 	for (int p = 0; p < npublish; p++)
 		publish(published[p]);
@@ -867,7 +873,9 @@ int main(int argc, char **argv)
 	if (child < 0)
 		fail(125, "fork: %s", strerror(errno));
 	if (child > 0) {
-		forward_signals(child);
+		forward_to = child;
+		if (pending_signal)
+			kill(child, pending_signal);
 		close(started[1]);
 		char ignored;
 		while (read(started[0], &ignored, 1) < 0 && errno == EINTR) {}

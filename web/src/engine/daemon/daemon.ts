@@ -816,7 +816,7 @@ export class Daemon {
       // `docker run` returns, as Docker's CLI waits for the removal; the guest's cleanup
       // (unmount, delete its files) goes on after that.
       if (container.hostConfig.AutoRemove && this.containers.find(container.id)) {
-        this.removeNow(container, true).catch((error: Error) => console.warn(`drydock: removing ${container.name}: ${error.message}`));
+        this.removeNow(container, true, true).catch((error: Error) => console.warn(`drydock: removing ${container.name}: ${error.message}`));
       }
       release();
     };
@@ -1166,7 +1166,7 @@ export class Daemon {
    * Forgets the container (and its anonymous volumes) at once, then cleans up in the guest:
    * the records are what every later call sees, so `--rm` need not wait for the guest.
    */
-  private async removeNow(container: Container, volumes = false): Promise<void> {
+  private async removeNow(container: Container, volumes = false, defer = false): Promise<void> {
     this.containers.remove(container.id);
     const gone: Volume[] = [];
     for (const m of volumes ? container.mounts : []) {
@@ -1175,9 +1175,25 @@ export class Daemon {
       this.volumes.remove(volume.Name);
       gone.push(volume);
     }
-    await this.runtime.remove(container);
-    for (const volume of gone) await this.runtime.removeVolumeDir(volume.Mountpoint);
+    const cleanup = async () => {
+      await this.runtime.remove(container);
+      for (const volume of gone) await this.runtime.removeVolumeDir(volume.Mountpoint);
+    };
+    if (!defer) return cleanup();
+    // Batched a moment later: a cleanup running under the next `docker run` would slow it
+    // (the guest has one CPU), and a learner's next command rarely comes that fast.
+    this.deferredCleanups.push(cleanup);
+    clearTimeout(this.cleanupTimer);
+    this.cleanupTimer = setTimeout(() => {
+      const batch = this.deferredCleanups.splice(0);
+      void (async () => {
+        for (const work of batch) await work().catch((error: Error) => console.warn(`drydock: cleaning up after --rm: ${error.message}`));
+      })();
+    }, 1500);
   }
+
+  private readonly deferredCleanups: Array<() => Promise<void>> = [];
+  private cleanupTimer: ReturnType<typeof setTimeout> | undefined;
 
 }
 
