@@ -36,7 +36,12 @@ describe('docker compose in the guest', () => {
     expect(up.err).toContain(' Container visits-web-1  Started');
     // redis starts before web (depends_on).
     expect(up.err.indexOf('visits-redis-1  Started')).toBeLessThan(up.err.indexOf('visits-web-1  Started'));
-    await expect.poll(async () => (await sh('wget -qO- http://localhost:8000/')).out, { timeout: 90_000, interval: 1000 }).toMatch(/seen \d+ times/);
+    try {
+      await expect.poll(async () => (await sh('wget -qO- http://localhost:8000/')).out, { timeout: 240_000, interval: 2000 }).toMatch(/seen \d+ times/);
+    } catch (error) {
+      // What the services said, for whoever reads a failure.
+      throw new Error(`${(error as Error).message}\n${(await sh('docker compose ps -a; docker compose logs; wget -O- http://localhost:8000/ 2>&1')).out}`);
+    }
     const before = Number(/seen (\d+) times/.exec((await sh('wget -qO- http://localhost:8000/')).out)?.[1]);
     expect((await sh('wget -qO- http://localhost:8000/')).out).toBe(`Hello from Compose! This page has been seen ${before + 1} times.\n`);
     // The count lives in redis, on the project's volume.
@@ -48,7 +53,8 @@ describe('docker compose in the guest', () => {
     expect(ps).toMatch(/visits-redis-1 +redis .* redis .* Up /);
     expect((await sh('docker compose logs web')).out).toContain('visits-web-1  | counter listening on :8000');
     expect((await sh('docker network ls --format "{{.Name}}"')).out).toContain('visits_default');
-  });
+    // Python's first start reads its modules through the lazy image: slow on a busy machine.
+  }, 360_000);
 
   it('takes everything down with down -v, and answers a bad file with its name, line and key', async () => {
     const down = await sh('docker compose down -v');
