@@ -9,3 +9,4 @@ npx tsx bench/engine.ts
 npx tsx bench/build.ts
 npx tsx bench/large-images.ts
 npx tsx bench/network.ts
+npx tsx bench/preview.ts
