@@ -286,5 +286,15 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       expect((await d('volume', 'ls', '-q')).out).not.toContain('shop_data');
       expect((await d('compose', '-f', '/root/nope/compose.yaml', 'ps')).err).toBe('open /root/nope/compose.yaml: no such file or directory\n');
     });
+
+    it('reports a command that cannot run from run -d as Docker does (127), leaving it Created', async () => {
+      const d = docker();
+      const r = await d('run', '-d', '--name', 'broken', 'busybox', 'nosuchcmd');
+      expect(r.code).toBe(127);
+      expect(r.err).toContain('exec: "nosuchcmd": executable file not found in $PATH');
+      expect(r.out).toBe('');
+      expect((await d('ps', '-a', '--filter', 'name=broken', '--format', '{{.Status}}')).out).toBe('Created\n');
+      await d('rm', 'broken');
+    });
   });
 }

@@ -51,6 +51,10 @@ describe('docker in the guest (real containers)', () => {
     expect((await docker('run', '--rm', '--cap-drop', 'NET_RAW', 'busybox', 'ping', '-c', '1', '127.0.0.1')).err).toContain('permission denied');
     expect((await docker('run', '--rm', '--privileged', 'busybox', 'sh', '-c', 'mount -t tmpfs none /tmp && echo mounted')).out).toBe('mounted\n');
     expect((await docker('run', '--rm', '--cap-add', 'FOO', 'busybox', 'true')).err).toContain('invalid CapAdd: unknown capability: "CAP_FOO"');
+    // A cgroup namespace: its own cgroup is the root it sees, its limits read-only.
+    const cg = await docker('run', '--rm', '-m', '64m', 'busybox', 'sh', '-c', 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max; echo 1 > /sys/fs/cgroup/memory.max');
+    expect(cg.out).toBe('0::/\n67108864\n');
+    expect(cg.err).toContain('Read-only file system');
   });
 
   it('keeps a file written in one container out of the image and out of other containers', async () => {

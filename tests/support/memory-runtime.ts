@@ -72,7 +72,7 @@ export class MemoryRuntime implements ContainerRuntime {
   readonly plans = new Map<string, NetworkPlan>();
   readonly hosts = new Map<string, string>();
 
-  start(container: Container, _image: Image, onOutput: (entry: LogEntry) => void, network?: NetworkPlan): { exited: Promise<number> } {
+  start(container: Container, _image: Image, onOutput: (entry: LogEntry) => void, network?: NetworkPlan): { exited: Promise<number>; started: Promise<void> } {
     if (network) {
       this.plans.set(container.id, network);
       this.hosts.set(container.id, network.hosts);
@@ -80,12 +80,12 @@ export class MemoryRuntime implements ContainerRuntime {
     const argv = [...container.config.Entrypoint, ...container.config.Cmd];
     const program = argv[0]?.split('/').pop() ?? '';
     if (!KNOWN.has(program)) {
-      return { exited: Promise.reject(new RuntimeError(`exec: "${argv[0]}": executable file not found in $PATH`, 127)) };
+      return { exited: Promise.reject(new RuntimeError(`exec: "${argv[0]}": executable file not found in $PATH`, 127)), started: new Promise(() => {}) };
     }
     let kill: (signal: number) => void = () => {};
     const exited = interpret(argv, (text) => onOutput({ stream: 1, time: Date.now(), data: enc.encode(text) }), (k) => (kill = k));
     this.running.set(container.id, { kill: (s) => kill(s) });
-    return { exited: exited.finally(() => this.running.delete(container.id)) };
+    return { exited: exited.finally(() => this.running.delete(container.id)), started: Promise.resolve() };
   }
 
   exec(_c: Container, options: { cmd: string[] }, onOutput: (stream: 1 | 2, data: Uint8Array) => void): ExecHandle {

@@ -4,7 +4,7 @@
  *   drydock-run --rootfs DIR [--lower A:B:...] [--upper DIR --work DIR] [--hostname NAME]
  *               [--cgroup DIR] [--memory BYTES] [--pids N] [--cpus-quota US]
  *               [--bind SRC:DST[:ro]]... [--tmpfs DST[:OPTS]]... [--env K=V]... [--workdir DIR]
- *               [--user UID[:GID]] [--caps HEXMASK] [--unmasked 1]
+ *               [--user UID[:GID]] [--caps HEXMASK] [--unmasked 1] [--notify-start 1]
  *               [--net host|none|bridge] [--pidfile FILE] -- COMMAND [ARG...]
  *   drydock-run --exec PIDFILE [--cgroup DIR] [--env K=V]... [--workdir DIR] [--user UID[:GID]]
  *               [--caps HEXMASK] -- COMMAND [ARG...]
@@ -114,6 +114,9 @@ static long lookup_id(const char *file, const char *name, long *gid_out)
 	return found;
 }
 
+/* In the container's init before its exec: where a failure is told to the waiting parent. */
+static int setup_pipe = -1;
+
 /* One write: the engine recognises the runtime's own errors by their first bytes. */
 static void fail(int code, const char *fmt, ...)
 {
@@ -127,6 +130,8 @@ static void fail(int code, const char *fmt, ...)
 		n = (int)sizeof msg - 2;
 	msg[n++] = '\n';
 	(void)!write(2, msg, (size_t)n);
+	if (setup_pipe >= 0)
+		(void)!write(setup_pipe, "x", 1);
 	exit(code);
 }
 
@@ -337,9 +342,9 @@ static int exec_in_container(const char *pidfile, const char *cgroup, char **env
 		write_file(path, "0");
 	}
 	/* Open everything first: after joining the mount namespace these paths are gone. */
-	static const char *kinds[] = { "ipc", "uts", "net", "pid", "mnt" };
-	int ns[5];
-	for (int k = 0; k < 5; k++) {
+	static const char *kinds[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt" };
+	int ns[6];
+	for (int k = 0; k < 6; k++) {
 		snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, kinds[k]);
 		ns[k] = open(path, O_RDONLY | O_CLOEXEC);
 		if (ns[k] < 0)
@@ -349,7 +354,7 @@ static int exec_in_container(const char *pidfile, const char *cgroup, char **env
 	int root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		fail(125, "open %s: %s", path, strerror(errno));
-	for (int k = 0; k < 5; k++)
+	for (int k = 0; k < 6; k++)
 		if (setns(ns[k], 0) != 0)
 			fail(125, "setns %s: %s", kinds[k], strerror(errno));
 	/* Joining a mount namespace puts us at its bottom mount; the container's root is the one
@@ -718,7 +723,7 @@ int main(int argc, char **argv)
 	char file_binds[3][4200];
 	char *envs[MAX_LIST + 1] = { 0 }, *binds[MAX_LIST + 1] = { 0 }, *tmpfs[MAX_LIST + 1] = { 0 };
 	char *veths[MAX_LIST + 1] = { 0 }, *published[MAX_LIST + 1] = { 0 };
-	int nenv = 0, nbind = 0, ntmpfs = 0, nveth = 0, npublish = 0, unmasked = 0, i;
+	int nenv = 0, nbind = 0, ntmpfs = 0, nveth = 0, npublish = 0, unmasked = 0, notify_start = 0, i;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--")) {
@@ -751,6 +756,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--hosts")) hosts = v;
 		else if (!strcmp(a, "--caps")) keep_caps = strtoull(v, NULL, 16);
 		else if (!strcmp(a, "--unmasked")) unmasked = !strcmp(v, "1");
+		else if (!strcmp(a, "--notify-start")) notify_start = !strcmp(v, "1");
 		else fail(125, "unknown option %s", a);
 	}
 	if ((!rootfs && !exec_pidfile) || i >= argc)
@@ -877,9 +883,14 @@ int main(int argc, char **argv)
 		if (pending_signal)
 			kill(child, pending_signal);
 		close(started[1]);
-		char ignored;
-		while (read(started[0], &ignored, 1) < 0 && errno == EINTR) {}
+		char failed;
+		ssize_t got;
+		while ((got = read(started[0], &failed, 1)) < 0 && errno == EINTR) {}
 		close(started[0]);
+		/* --notify-start: the engine learns that the command runs (EOF without a byte: the
+		 * exec closed the pipe) from a mark on stderr, an OSC sequence a terminal ignores. */
+		if (notify_start && got == 0)
+			(void)!write(2, "\033]7777;drydock-started\007", 23);
 		if (pidfile) {
 			char pid[32];
 			int fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -899,11 +910,15 @@ int main(int argc, char **argv)
 
 	/* PID 1 of the container from here on. */
 	close(started[0]);
+	setup_pipe = started[1];
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (cgroup) {
 		char path[4096];
 		snprintf(path, sizeof path, "%s/cgroup.procs", cgroup);
 		write_file(path, "0");
+		/* Its own cgroup is the root of what it sees in /sys/fs/cgroup, as with Docker. */
+		if (unshare(CLONE_NEWCGROUP) != 0)
+			fail(125, "unshare cgroup: %s", strerror(errno));
 	}
 	must_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	if (hostname && sethostname(hostname, strlen(hostname)) != 0)
@@ -914,8 +929,13 @@ int main(int argc, char **argv)
 	must_mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	snprintf(path, sizeof path, "%s/sys", rootfs);
 	mkdirs(path, 0555);
-	if (flags & CLONE_NEWNET)
+	if (flags & CLONE_NEWNET) {
 		must_mount("sysfs", path, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL);
+		if (cgroup) {
+			snprintf(path, sizeof path, "%s/sys/fs/cgroup", rootfs);
+			must_mount("cgroup2", path, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC | (unmasked ? 0 : MS_RDONLY), NULL);
+		}
+	}
 	make_dev(rootfs);
 	if (!unmasked)
 		mask_paths(rootfs);

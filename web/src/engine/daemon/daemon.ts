@@ -778,13 +778,17 @@ export class Daemon {
     } catch (error) {
       throw error instanceof NetworkError ? new ApiError(error.status, error.message) : error;
     }
-    const { exited } = this.runtime.start(container, image, record, plan);
+    const { exited, started } = this.runtime.start(container, image, record, plan);
     container.state = { ...container.state, status: 'running', startedAt: Date.now(), exitCode: 0, error: '' };
-    // A runtime failure shows up within moments: wait for it briefly, as `docker start` does.
+    // As `docker start` does, return once the command runs, or with the reason it could not
+    // (the runtime says which). The timeout only guards against a mark that never came.
+    let giveUp: ReturnType<typeof setTimeout> | undefined;
     const early = await Promise.race([
       exited.then((code) => ({ code }), (error: Error) => ({ error })),
-      new Promise<null>((resolve) => setTimeout(() => resolve(null), 150)),
+      started.then(() => null),
+      new Promise<null>((resolve) => (giveUp = setTimeout(() => resolve(null), 30_000))),
     ]);
+    clearTimeout(giveUp);
     // --health-* flags override the image's HEALTHCHECK field by field (a test too, if given).
     const fromImage = image.config.config.Healthcheck;
     const given = container.healthcheck;

@@ -24,21 +24,43 @@ const RUNTIME_ERROR = 'drydock-run: ';
  * the command's output: it is the daemon's to report. With a terminal (-t) it arrives on the one
  * stream there is. `settle` turns the exit status into a RuntimeError when that is what it was.
  */
-function runtimeErrorFilter(tty: boolean, pass: (stream: 1 | 2, data: Uint8Array) => void) {
+function runtimeErrorFilter(tty: boolean, pass: (stream: 1 | 2, data: Uint8Array) => void, onStarted?: () => void) {
   let first = true;
   let failure = '';
+  let waiting = !!onStarted;
   return {
     output: (stream: 1 | 2) => (data: Uint8Array) => {
       const text = first && (stream === 2 || tty) ? new TextDecoder().decode(data) : '';
-      first = false;
-      if (text.startsWith(RUNTIME_ERROR)) failure = text.slice(RUNTIME_ERROR.length).trim();
-      else pass(stream, data);
+      if (stream === 2 || tty) first = false;
+      if (text.startsWith(RUNTIME_ERROR)) return void (failure = text.slice(RUNTIME_ERROR.length).trim());
+      // drydock-run --notify-start marks the moment the command runs; the mark is not output.
+      if (waiting && (stream === 2 || tty)) {
+        const bytes = STARTED_MARK_BYTES;
+        const at = indexOfBytes(data, bytes);
+        if (at >= 0) {
+          waiting = false;
+          onStarted!();
+          data = new Uint8Array([...data.subarray(0, at), ...data.subarray(at + bytes.length)]);
+          if (!data.length) return;
+        }
+      }
+      pass(stream, data);
     },
     settle: (exitCode: number) => {
       if (failure && [125, 126, 127].includes(exitCode)) throw new RuntimeError(failure, exitCode);
       return exitCode;
     },
   };
+}
+
+const STARTED_MARK_BYTES = new TextEncoder().encode('\x1b]7777;drydock-started\x07');
+
+function indexOfBytes(data: Uint8Array, pattern: Uint8Array): number {
+  outer: for (let i = 0; i <= data.length - pattern.length; i++) {
+    for (let k = 0; k < pattern.length; k++) if (data[i + k] !== pattern[k]) continue outer;
+    return i;
+  }
+  return -1;
 }
 
 /** An empty directory: the root of an image with no layers (FROM scratch). */
@@ -132,7 +154,7 @@ export class GuestRuntime implements ContainerRuntime {
   }
 
   /** Starts the container's process; resolves with its exit status when it ends. */
-  start(container: Container, image: Image, onOutput: (entry: LogEntry) => void, network?: NetworkPlan): { exited: Promise<number> } {
+  start(container: Container, image: Image, onOutput: (entry: LogEntry) => void, network?: NetworkPlan): { exited: Promise<number>; started: Promise<void> } {
     const dir = `${ROOT}/containers/${container.id}`;
     const c = container.config;
     const h = container.hostConfig;
@@ -150,6 +172,7 @@ export class GuestRuntime implements ContainerRuntime {
       '--cgroup', `${CGROUP_ROOT}/${container.id}`,
       '--files', dir,
       '--pidfile', `${dir}/pid`,
+      '--notify-start', '1',
       '--workdir', c.WorkingDir || '/',
       '--net', network?.mode ?? 'none',
       ...(network?.interfaces ?? []).flatMap((i, k) => ['--veth', vethSpec(i, k === 0)]),
@@ -169,7 +192,9 @@ export class GuestRuntime implements ContainerRuntime {
       ...c.Entrypoint,
       ...c.Cmd,
     ];
-    const filter = runtimeErrorFilter(c.Tty, (stream, data) => onOutput({ stream, time: Date.now(), data }));
+    let markStarted!: () => void;
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
+    const filter = runtimeErrorFilter(c.Tty, (stream, data) => onOutput({ stream, time: Date.now(), data }), () => markStarted());
     const proc = this.machine.agent.start(args, {
       cwd: '/',
       onStdout: filter.output(1),
@@ -183,7 +208,7 @@ export class GuestRuntime implements ContainerRuntime {
       this.processes.delete(container.id);
       return filter.settle(result.exitCode);
     });
-    return { exited };
+    return { exited, started };
   }
 
   /** Runs another process inside a running container (`docker exec`). */

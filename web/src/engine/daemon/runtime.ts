@@ -73,10 +73,11 @@ export interface ContainerRuntime {
   removeLayers(diffIds: string[]): Promise<void>;
   create(container: Container): Promise<void>;
   /**
-   * Starts the container's process; `exited` rejects with RuntimeError if it never ran.
+   * Starts the container's process; `exited` rejects with RuntimeError if it never ran, and
+   * `started` resolves once its command runs (it never does when the command could not run).
    * Without a network plan the container has only `lo` (the builder's RUN steps).
    */
-  start(container: Container, image: Image, onOutput: (entry: LogEntry) => void, network?: NetworkPlan): { exited: Promise<number> };
+  start(container: Container, image: Image, onOutput: (entry: LogEntry) => void, network?: NetworkPlan): { exited: Promise<number>; started: Promise<void> };
   exec(
     container: Container,
     options: { cmd: string[]; env: string[]; workdir: string; user: string; tty: boolean; stdin: boolean; privileged?: boolean },

@@ -9,6 +9,12 @@ import { DetachKeys, parseDetachKeys } from '../detach-keys';
 import { isIPv4, parsePortSpec, PortSpecError, splitProto } from '../../formats/port-spec';
 import type { PortBinding } from '../../daemon/container-store';
 
+/** The exit status of a `docker run` whose container could not start (Docker's mapping). */
+function startFailureCode(error: unknown): number {
+  const message = (error as Error).message;
+  return message.includes('executable file not found') ? 127 : message.includes('permission denied') ? 126 : 125;
+}
+
 /** Forwards the client's stdin; on a terminal, watches for the detach keys. */
 export function forwardStdin(io: CommandContext['io'], write: (bytes: Uint8Array) => void, tty: boolean, onDetach: () => void, detachKeys?: string): void {
   const keys = new DetachKeys(detachKeys ? parseDetachKeys(detachKeys) : undefined);
@@ -225,8 +231,7 @@ export async function startAttached(ctx: CommandContext, id: string, options: { 
     } catch (error) {
       detach();
       io.err(`docker: ${daemonError(error)}.\n`);
-      const message = (error as Error).message;
-      return message.includes('executable file not found') ? 127 : message.includes('permission denied') ? 126 : 125;
+      return startFailureCode(error);
     }
     if (options.tty && io.size.rows > 0) await daemon.containerResize(id, io.size.rows, io.size.cols).catch(() => {});
     const { StatusCode, Error: failure } = await Promise.race([exited, detachedByKeys]);
@@ -272,7 +277,10 @@ export const run: Command = {
       try {
         await daemon.containerStart(id);
       } catch (error) {
-        return fail(error);
+        // Docker's runStartContainerErr: no usage hint, and 127/126 for a command that
+        // cannot be found or run.
+        io.err(`docker: ${daemonError(error)}.\n`);
+        return startFailureCode(error);
       }
       io.out(`${id}\n`);
       return 0;
