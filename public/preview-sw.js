@@ -33,9 +33,12 @@ self.addEventListener('fetch', (event) => {
 
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+// A server that is still starting (nginx a moment after `docker run -d`) shows up by itself:
+// the error page asks again every few seconds.
 function errorPage(status, title, detail) {
-  const body = `<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
-    `<body style="font-family:system-ui,sans-serif;padding:1.5rem"><h1 style="font-size:1.2rem">${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p></body>`;
+  const body = `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="3"><title>${escapeHtml(title)}</title>` +
+    `<body style="font-family:system-ui,sans-serif;padding:1.5rem"><h1 style="font-size:1.2rem">${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p>` +
+    '<p>Trying again every 3 seconds.</p></body>';
   return new Response(body, { status, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
 }
 
