@@ -89,6 +89,14 @@ function localImage(ctx: CommandContext, name: string) {
   }
 }
 
+/** One step as Compose reports it without a terminal: " Container app-web-1  Starting", then "…  Started". */
+async function step<T>(ctx: CommandContext, what: string, doing: string, done: string, work: () => Promise<T>): Promise<T> {
+  ctx.io.err(` ${what}  ${doing}\n`);
+  const result = await work();
+  ctx.io.err(` ${what}  ${done}\n`);
+  return result;
+}
+
 const progressPrinter = (ctx: CommandContext): Progress => (kind, name, status) => ctx.io.err(` ${kind} ${name}  ${status}\n`);
 
 /** Builds the services that have a build section (all, or those named). */
@@ -165,9 +173,7 @@ function followLogs(ctx: CommandContext, containers: Container[], options: { his
 async function stopAll(ctx: CommandContext, runner: ComposeRunner, containers: Container[], timeout: number): Promise<void> {
   for (const c of [...containers].reverse()) {
     if (c.state.status !== 'running' && c.state.status !== 'paused' && c.state.status !== 'restarting') continue;
-    ctx.io.err(` Container ${c.name}  Stopping\n`);
-    await ctx.daemon.containerStop(c.id, timeout);
-    ctx.io.err(` Container ${c.name}  Stopped\n`);
+    await step(ctx, `Container ${c.name}`, 'Stopping', 'Stopped', () => ctx.daemon.containerStop(c.id, timeout));
   }
   void runner;
 }
@@ -197,31 +203,26 @@ const SUBCOMMANDS: Record<string, Sub> = {
         const existing = runner.containers({ services: [service.name] });
         // Replicas beyond the scale go; missing ones are made; a changed image means recreate.
         for (const extra of existing.filter((c) => Number(c.config.Labels[NUMBER_LABEL]) > count)) {
-          ctx.io.err(` Container ${extra.name}  Stopping\n`);
-          await ctx.daemon.containerDelete(extra.id, true);
-          ctx.io.err(` Container ${extra.name}  Removed\n`);
+          await step(ctx, `Container ${extra.name}`, 'Stopping', 'Removed', () => ctx.daemon.containerDelete(extra.id, true));
         }
         for (let n = 1; n <= count; n++) {
           let c = existing.find((e) => Number(e.config.Labels[NUMBER_LABEL]) === n);
           const image = localImage(ctx, runner.imageOf(service));
           if (c && (flags['force-recreate'] || (image && c.imageId !== image.id))) {
-            ctx.io.err(` Container ${c.name}  Recreate\n`);
-            await ctx.daemon.containerDelete(c.id, true);
-            c = await runner.createContainer(service, n);
-            ctx.io.err(` Container ${c.name}  Recreated\n`);
+            const previous = c;
+            c = await step(ctx, `Container ${previous.name}`, 'Recreate', 'Recreated', async () => {
+              await ctx.daemon.containerDelete(previous.id, true);
+              return runner.createContainer(service, n);
+            });
           } else if (!c) {
             const name = runner.request(service, n).name!;
-            ctx.io.err(` Container ${name}  Creating\n`);
-            c = await runner.createContainer(service, n);
-            ctx.io.err(` Container ${c.name}  Created\n`);
+            c = await step(ctx, `Container ${name}`, 'Creating', 'Created', () => runner.createContainer(service, n));
           } else if (c.state.status === 'running') {
             ctx.io.err(` Container ${c.name}  Running\n`);
             started.push(c);
             continue;
           }
-          ctx.io.err(` Container ${c.name}  Starting\n`);
-          await ctx.daemon.containerStart(c.id);
-          ctx.io.err(` Container ${c.name}  Started\n`);
+          await step(ctx, `Container ${c.name}`, 'Starting', 'Started', () => ctx.daemon.containerStart(c.id));
           started.push(c);
         }
       }
@@ -249,24 +250,18 @@ const SUBCOMMANDS: Record<string, Sub> = {
       const containers = runner.containers({ services: args, oneOff: true });
       await stopAll(ctx, runner, containers, (flags.timeout as number | undefined) ?? 10);
       for (const c of [...containers].reverse()) {
-        ctx.io.err(` Container ${c.name}  Removing\n`);
-        await ctx.daemon.containerDelete(c.id, true, !!flags.volumes);
-        ctx.io.err(` Container ${c.name}  Removed\n`);
+        await step(ctx, `Container ${c.name}`, 'Removing', 'Removed', () => ctx.daemon.containerDelete(c.id, true, !!flags.volumes));
       }
       if (args.length) return 0;
       for (const [key, network] of Object.entries(runner.project.networks)) {
         if (network.external || !ctx.daemon.networking.networks.find(network.name)) continue;
         void key;
-        ctx.io.err(` Network ${network.name}  Removing\n`);
-        await ctx.daemon.networkDelete(network.name);
-        ctx.io.err(` Network ${network.name}  Removed\n`);
+        await step(ctx, `Network ${network.name}`, 'Removing', 'Removed', () => ctx.daemon.networkDelete(network.name));
       }
       if (flags.volumes) {
         for (const volume of Object.values(runner.project.volumes)) {
           if (volume.external || !ctx.daemon.volumes.get(volume.name)) continue;
-          ctx.io.err(` Volume ${volume.name}  Removing\n`);
-          await ctx.daemon.volumeDelete(volume.name);
-          ctx.io.err(` Volume ${volume.name}  Removed\n`);
+          await step(ctx, `Volume ${volume.name}`, 'Removing', 'Removed', () => ctx.daemon.volumeDelete(volume.name));
         }
       }
       if (flags.rmi) {
@@ -274,9 +269,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
           if (flags.rmi === 'local' && service.image) continue;
           const image = runner.imageOf(service);
           if (!localImage(ctx, image)) continue;
-          ctx.io.err(` Image ${image}  Removing\n`);
-          await ctx.daemon.imageDelete(image, true);
-          ctx.io.err(` Image ${image}  Removed\n`);
+          await step(ctx, `Image ${image}`, 'Removing', 'Removed', () => ctx.daemon.imageDelete(image, true));
         }
       }
       return 0;
@@ -342,9 +335,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
     async run(ctx, runner, args) {
       for (const c of runner.containers({ services: args })) {
         if (c.state.status === 'running') continue;
-        ctx.io.err(` Container ${c.name}  Starting\n`);
-        await ctx.daemon.containerStart(c.id);
-        ctx.io.err(` Container ${c.name}  Started\n`);
+        await step(ctx, `Container ${c.name}`, 'Starting', 'Started', () => ctx.daemon.containerStart(c.id));
       }
       return 0;
     },
@@ -362,10 +353,10 @@ const SUBCOMMANDS: Record<string, Sub> = {
     flags: [{ long: 'timeout', short: 't', kind: 'int', description: 'Specify a shutdown timeout in seconds' }],
     async run(ctx, runner, args, flags) {
       for (const c of runner.containers({ services: args })) {
-        ctx.io.err(` Container ${c.name}  Restarting\n`);
-        await ctx.daemon.containerStop(c.id, (flags.timeout as number | undefined) ?? 10);
-        await ctx.daemon.containerStart(c.id);
-        ctx.io.err(` Container ${c.name}  Started\n`);
+        await step(ctx, `Container ${c.name}`, 'Restarting', 'Started', async () => {
+          await ctx.daemon.containerStop(c.id, (flags.timeout as number | undefined) ?? 10);
+          await ctx.daemon.containerStart(c.id);
+        });
       }
       return 0;
     },

@@ -3,7 +3,7 @@
 import type { Container } from '../../daemon/container-store';
 import type { Daemon } from '../../daemon/daemon';
 import type { Image } from '../../daemon/image-store';
-import type { Command } from '../context';
+import type { Command, CommandContext } from '../context';
 
 const iso = (ms: number) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
 
@@ -148,6 +148,13 @@ function lookup(value: unknown, path: string): unknown {
   return v;
 }
 
+/** What every `inspect` prints: each object through --format, or all of them as a JSON array. */
+export function printInspected(io: CommandContext['io'], found: unknown[], status: number, format: string | undefined): number {
+  if (format) io.out(found.map((f) => `${applyFormat(format, f)}\n`).join(''));
+  else if (found.length || status === 0) io.out(`${JSON.stringify(found, null, 4)}\n`);
+  return status;
+}
+
 export const inspect: Command = {
   name: 'inspect',
   usage: 'docker inspect [OPTIONS] NAME|ID [NAME|ID...]',
@@ -173,8 +180,6 @@ export const inspect: Command = {
       }
     }
     const format = flags.format as string | undefined;
-    if (format) io.out(found.map((f) => `${applyFormat(format, f)}\n`).join(''));
-    else if (found.length || status === 0) io.out(`${JSON.stringify(found, null, 4)}\n`);
-    return status;
+    return printInspected(io, found, status, format);
   },
 };

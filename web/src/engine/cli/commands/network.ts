@@ -3,7 +3,7 @@ import type { Network } from '../../daemon/network-store';
 import type { Command } from '../context';
 import { confirm, daemonError, eachArgument } from '../output';
 import { formatTable } from '../table';
-import { applyFormat } from './inspect';
+import { applyFormat, printInspected } from './inspect';
 
 const labelsOf = (values: string[] | undefined) => Object.fromEntries((values ?? []).map((l) => [l.split('=')[0]!, l.split('=').slice(1).join('=')]));
 
@@ -113,9 +113,7 @@ export const networkInspect: Command = {
         status = 1;
       }
     }
-    if (flags.format) io.out(found.map((n) => `${applyFormat(flags.format as string, n)}\n`).join(''));
-    else if (found.length || status === 0) io.out(`${JSON.stringify(found, null, 4)}\n`);
-    return status;
+    return printInspected(io, found, status, flags.format as string | undefined);
   },
 };
 

@@ -2,7 +2,7 @@
 import type { Command } from '../context';
 import { confirm, daemonError, eachArgument } from '../output';
 import { formatTable } from '../table';
-import { applyFormat } from './inspect';
+import { applyFormat, printInspected } from './inspect';
 
 const shown = (v: { Name: string; Driver: string; Mountpoint: string; CreatedAt: string; Labels: Record<string, string>; Scope: string; Options: unknown }) => ({
   CreatedAt: v.CreatedAt,
@@ -85,9 +85,7 @@ export const volumeInspect: Command = {
         status = 1;
       }
     }
-    if (flags.format) io.out(found.map((v) => `${applyFormat(flags.format as string, v)}\n`).join(''));
-    else if (found.length || status === 0) io.out(`${JSON.stringify(found, null, 4)}\n`);
-    return status;
+    return printInspected(io, found, status, flags.format as string | undefined);
   },
 };
 
