@@ -285,6 +285,14 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       expect((await d('network', 'ls', '--format', '{{.Name}}')).out).not.toContain('shop_default');
       expect((await d('volume', 'ls', '-q')).out).not.toContain('shop_data');
       expect((await d('compose', '-f', '/root/nope/compose.yaml', 'ps')).err).toBe('open /root/nope/compose.yaml: no such file or directory\n');
+      // A service that cannot start stops `up`, which says what it left behind.
+      await writeFiles()('/root/half', { 'compose.yaml': 'services:\n  ok:\n    image: busybox\n    command: sleep 300\n  broken:\n    image: busybox\n    command: nosuchcmd\n    depends_on: [ok]\n' });
+      const half = await d('compose', '-f', '/root/half/compose.yaml', 'up', '-d');
+      expect(half.code).toBe(1);
+      expect(half.err).toContain('executable file not found in $PATH');
+      expect(half.err).toContain("The project's other containers are still there: half-ok-1 (running), half-broken-1 (created). `docker compose down` removes them.");
+      expect((await d('compose', '-f', '/root/half/compose.yaml', 'down', '-t', '0')).code).toBe(0);
+      expect((await d('ps', '-a', '--format', '{{.Names}}')).out).not.toContain('half-');
     });
 
     it('reports a command that cannot run from run -d as Docker does (127), leaving it Created', async () => {

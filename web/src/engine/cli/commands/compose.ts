@@ -498,14 +498,20 @@ export const compose: Command = {
     }
     const { values, args } = parseFlags(rest, sub.flags, { interspersed: name !== 'exec' && name !== 'run' });
     if (name === 'version') return sub.run(ctx, undefined as unknown as ComposeRunner, args, values);
+    let runner: ComposeRunner | undefined;
     try {
       const project = await load(ctx, ctx.flags);
       for (const w of project.warnings) ctx.io.err(`WARN[0000] ${w}\n`);
-      const runner = new ComposeRunner(ctx.daemon, project, progressPrinter(ctx));
+      runner = new ComposeRunner(ctx.daemon, project, progressPrinter(ctx));
       return await sub.run(ctx, runner, args, values);
     } catch (error) {
       if (error instanceof UsageError) throw error;
       ctx.io.err(error instanceof ComposeError ? `${error.message}\n` : `${daemonError(error)}\n`);
+      // A failed `up` says what it had already made, and how to take it away.
+      const made = name === 'up' || name === 'run' ? (runner?.containers() ?? []) : [];
+      if (made.length) {
+        ctx.io.err(`The project's other containers are still there: ${made.map((c) => `${c.name} (${c.state.status})`).join(', ')}. \`docker compose down\` removes them.\n`);
+      }
       return 1;
     }
   },
