@@ -23,6 +23,7 @@ beforeAll(async () => {
     Comlink.proxy({
       console: (bytes: Uint8Array) => (consoleText += decoder.decode(bytes, { stream: true })),
       status: (status: LabStatus) => statuses.push(status),
+      saved: () => {},
     }),
   );
 });
@@ -58,6 +59,6 @@ describe('lab worker API over comlink (real guest)', () => {
   });
 
   it('refuses a second boot of a running lab', async () => {
-    await expect(remote.boot({ guestBaseUrl: 'x', registryBaseUrl: 'x' }, Comlink.proxy({ console() {}, status() {} }))).rejects.toThrow('already running');
+    await expect(remote.boot({ guestBaseUrl: 'x', registryBaseUrl: 'x' }, Comlink.proxy({ console() {}, status() {}, saved() {} }))).rejects.toThrow('already running');
   });
 });

@@ -6,7 +6,7 @@
 import type { Container, LogEntry } from '../../web/src/engine/daemon/container-store';
 import type { Image } from '../../web/src/engine/daemon/image-store';
 import { createTar, type TarEntry } from '../../web/src/engine/formats/tar';
-import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan } from '../../web/src/engine/daemon/runtime';
+import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan, type RuntimeState } from '../../web/src/engine/daemon/runtime';
 
 interface Running {
   kill(signal: number): void;
@@ -52,6 +52,19 @@ const KNOWN = new Set(['true', 'false', 'echo', 'sleep', 'sh', 'hello']);
 export class MemoryRuntime implements ContainerRuntime {
   private readonly layers = new Set<string>();
   private readonly running = new Map<string, Running>();
+
+  // The fake has no machine to snapshot: the engine's own state is all it keeps.
+  saveState(): RuntimeState {
+    return { initialized: true, layers: [...this.layers], bridges: [...this.bridges], processes: {} };
+  }
+  resume(state: RuntimeState): Map<string, Promise<number>> {
+    state.layers.forEach((d) => this.layers.add(d));
+    state.bridges.forEach((b) => this.bridges.add(b));
+    return new Map();
+  }
+  get busy(): boolean {
+    return false;
+  }
 
   hasLayer(diffId: string): boolean {
     return this.layers.has(diffId);

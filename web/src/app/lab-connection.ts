@@ -3,12 +3,18 @@
 // guest only through the engine's typed API (engine/api.ts).
 import * as Comlink from 'comlink';
 import labWorkerUrl from '../worker/lab-worker.ts?worker&url';
-import type { LabStatus, LabWorkerApi, PreviewRequest, PreviewResponse, PublishedPort } from '../engine/api';
+import type { LabStatus, LabWorkerApi, PreviewRequest, PreviewResponse, PublishedPort, SaveInfo } from '../engine/api';
 
 export interface LabConnectionEvents {
   console(bytes: Uint8Array): void;
   status(status: LabStatus): void;
+  saved(info: SaveInfo): void;
+  /** The lab is another tab's: 'elsewhere' when this one found it taken, 'taken' when it lost it. */
+  otherTab(state: 'elsewhere' | 'taken' | null): void;
 }
+
+/** One tab owns the saved lab at a time: the holder of this lock (Web Locks API). */
+const LAB_LOCK = 'drydock-lab';
 
 const SCHEDULING = new URLSearchParams(location.search).get('v86yield') === 'worker' ? '' : '#use-scheduling-api';
 const WORKER_PING_EVERY_MS = 2000;
@@ -22,7 +28,47 @@ export class LabConnection {
   private stage: LabStatus['stage'] = 'idle';
   private generation = 0;
 
+  private owner = '';
+  private releaseLock: (() => void) | null = null;
+
   constructor(private readonly events: LabConnectionEvents) {}
+
+  /**
+   * Starts the lab if no other tab has it; `takeOver` takes it from the tab that has it (that
+   * tab stops and says so). Without Web Locks (an old browser) the lab starts unguarded.
+   */
+  async open(takeOver = false): Promise<void> {
+    if (!this.releaseLock && navigator.locks) {
+      const got = await this.lock(takeOver);
+      if (!got) {
+        this.events.otherTab('elsewhere');
+        return;
+      }
+    }
+    this.events.otherTab(null);
+    this.start();
+  }
+
+  private lock(steal: boolean): Promise<boolean> {
+    return new Promise((resolve) => {
+      let held = false;
+      navigator.locks
+        .request(LAB_LOCK, steal ? { steal: true } : { ifAvailable: true }, (lock) => {
+          if (!lock) return resolve(false);
+          held = true;
+          this.owner = crypto.randomUUID();
+          resolve(true);
+          return new Promise<void>((release) => (this.releaseLock = release));
+        })
+        .catch(() => {
+          // Stolen by another tab: stop here, before this tab's machine drifts from the saved one.
+          if (!held) return resolve(false);
+          this.releaseLock = null;
+          this.stop();
+          this.events.otherTab('taken');
+        });
+    });
+  }
 
   start(): void {
     const generation = ++this.generation;
@@ -50,8 +96,12 @@ export class LabConnection {
         this.events.status(status);
         if (status.stage === 'ready' && this.size) void api.resizeConsole(this.size.cols, this.size.rows);
       },
+      saved: (info: SaveInfo) => {
+        if (current()) this.events.saved(info);
+      },
     });
-    api.boot({ guestBaseUrl, registryBaseUrl }, events).catch((error: Error) => {
+    const persist = this.releaseLock || !navigator.locks ? { persist: { owner: this.owner || 'unguarded' } } : {};
+    api.boot({ guestBaseUrl, registryBaseUrl, ...persist }, events).catch((error: Error) => {
       if (current() && this.stage !== 'crashed') this.fail(error.message);
     });
   }
@@ -106,6 +156,19 @@ export class LabConnection {
   async publishedPorts(): Promise<PublishedPort[]> {
     if (!this.api || this.stage !== 'ready') return [];
     return this.api.publishedPorts();
+  }
+
+  /** Saves now if the lab is at a quiet moment (the page is being hidden). */
+  async saveNow(): Promise<SaveInfo | null> {
+    return this.api && this.stage === 'ready' ? this.api.saveNow() : null;
+  }
+
+  /** Deletes the saved lab and starts a fresh one. */
+  async reset(): Promise<void> {
+    const api = this.api;
+    if (api) await api.resetLab().catch(() => {});
+    this.stop();
+    this.start();
   }
 
   get remote(): Comlink.Remote<LabWorkerApi> | null {

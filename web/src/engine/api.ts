@@ -5,6 +5,7 @@ export type LabStage =
   | 'idle'
   | 'downloading' // fetching the guest image
   | 'starting' // the emulator is being created
+  | 'restoring' // a saved lab is being resumed instead of booting
   | 'firmware' // SeaBIOS
   | 'kernel' // Linux is booting (first bytes on the serial console)
   | 'userland' // /init ran and the guest agent answered
@@ -28,6 +29,20 @@ export interface LabStatus {
   reason?: string;
 }
 
+/** What the last save of the lab did (or why it could not). */
+export interface SaveInfo {
+  /** When it was saved (ms since the epoch); absent when the save failed. */
+  savedAt?: number;
+  /** Bytes this save wrote, and bytes the saved lab takes in the browser's storage. */
+  bytesWritten?: number;
+  bytesStored?: number;
+  ms?: number;
+  /** Why it was not saved, in words for the learner (what was saved before is kept). */
+  error?: string;
+  /** Another tab owns the lab now: this one no longer saves. */
+  takenOver?: boolean;
+}
+
 export interface ExecRequestOptions {
   env?: Record<string, string>;
   cwd?: string;
@@ -47,6 +62,7 @@ export interface ExecResponse {
 export interface LabEvents {
   console(bytes: Uint8Array): void;
   status(status: LabStatus): void;
+  saved(info: SaveInfo): void;
 }
 
 export interface BootOptions {
@@ -55,6 +71,12 @@ export interface BootOptions {
   /** The built-in image registry (public/registry/ in the build). */
   registryBaseUrl: string;
   memoryMiB?: number;
+  /**
+   * Whether to keep the lab across visits (a snapshot of the machine and the engine's records
+   * in the browser's storage), and the token of the tab that holds the lab's lock: saves from a
+   * tab that lost it are refused.
+   */
+  persist?: { owner: string };
 }
 
 /** A port a running container publishes (what the preview can open). */
@@ -98,6 +120,13 @@ export interface LabWorkerApi {
   httpRequest(port: number, request: PreviewRequest): Promise<PreviewResponse>;
   /** Ports published by running containers. */
   publishedPorts(): Promise<PublishedPort[]>;
+  /**
+   * Saves the lab now if it is at a quiet moment (else soon): the page asks when it is hidden.
+   * Resolves with what the save did, or null if there was nothing to save yet.
+   */
+  saveNow(): Promise<SaveInfo | null>;
+  /** Deletes everything saved (images, containers, volumes, files, pushed images, progress). */
+  resetLab(): Promise<void>;
   /** Answers at once; the page uses it to notice a frozen worker. */
   ping(): Promise<number>;
   shutdown(): Promise<void>;

@@ -9,6 +9,7 @@ import { runDockerCli } from './cli/index';
 import type { CliIO } from './cli/context';
 import { decodeResponse, encodeRequest, type HttpRequest, type HttpResponse } from './formats/http';
 import type { PublishedPort } from './api';
+import type { EngineSaved } from './persist/lab-snapshots';
 
 export class Engine {
   readonly daemon: Daemon;
@@ -25,6 +26,32 @@ export class Engine {
   attach(machine: GuestMachine): Promise<void> {
     machine.agent.onClientOpen = (session) => void this.serve(session);
     return this.daemon.guestRestarted(new GuestRuntime(machine));
+  }
+
+  /** Work in flight that a snapshot taken now would cut off. */
+  get busy(): boolean {
+    return this.daemon.busy;
+  }
+
+  /** The engine's records at this instant (taken in the same synchronous run as the machine's). */
+  saveState(): EngineSaved {
+    const { state, layerBlobs } = this.daemon.saveState();
+    return { state, layerBlobs };
+  }
+
+  /** Takes the records saved with the machine snapshot this engine's guest was restored from. */
+  resume(saved: EngineSaved): void {
+    this.daemon.restoreState(saved.state, saved.layerBlobs);
+    this.daemon.resumeGuest(saved.state.runtime);
+  }
+
+  /**
+   * Takes saved records over a freshly booted guest (the snapshot was made with other guest
+   * files): as after a crash, containers are exited and layers come back when next used.
+   */
+  adopt(saved: EngineSaved): Promise<void> {
+    this.daemon.restoreState(saved.state, saved.layerBlobs);
+    return this.daemon.guestRestarted(this.daemon.runtime);
   }
 
   /**

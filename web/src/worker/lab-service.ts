@@ -12,46 +12,102 @@ import type {
   PreviewRequest,
   PreviewResponse,
   PublishedPort,
+  SaveInfo,
 } from '../engine/api';
-import { GuestMachine, type GuestAssets } from '../engine/guest/guest-machine';
+import { GuestMachine, KERNEL_CMDLINE, type GuestAssets, type MachineSnapshot } from '../engine/guest/guest-machine';
 import { Engine } from '../engine/engine';
 import type { RegistrySource } from '../engine/daemon/registry-source';
+import { NotOwnerError, type KeyValueStore } from '../engine/persist/kv-store';
+import { guestIdentity, LabSnapshots, type SavedLab } from '../engine/persist/lab-snapshots';
 
 export type AssetLoader = (options: BootOptions, onProgress: (progress: DownloadProgress) => void) => Promise<GuestAssets>;
 export type RegistryFactory = (options: BootOptions) => RegistrySource;
 
 const decoder = new TextDecoder();
 
+/** How long the lab stays still (no command ending, no API call) before it is saved. */
+const SAVE_AFTER_MS = 1500;
+const RETRY_SAVE_MS = 1000;
+const DEFAULT_MEMORY_MIB = 128;
+
 export class LabService implements LabWorkerApi {
   private machine: GuestMachine | null = null;
   private engine: Engine | null = null;
-  /** How to make another machine like the first (for restartGuest). */
-  private makeMachine: (() => GuestMachine) | null = null;
+  /** How to make another machine like the first (for restartGuest), or resume a snapshot. */
+  private makeMachine: ((restore?: MachineSnapshot) => GuestMachine) | null = null;
+  private snapshots: LabSnapshots | null = null;
+  private guestId = '';
+  private events: LabEvents | null = null;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private saving: Promise<SaveInfo | null> | null = null;
+  private stopped = false;
 
   constructor(
     private readonly loadAssets: AssetLoader,
     private readonly registry: RegistryFactory,
+    /** Where labs are kept across visits (IndexedDB in the browser); null keeps nothing. */
+    private readonly store: KeyValueStore | null = null,
   ) {}
 
   async boot(options: BootOptions, events: LabEvents): Promise<void> {
     if (this.machine) throw new Error('the lab is already running');
+    this.events = events;
     const started = performance.now();
     const status = (s: Omit<LabStatus, 'atMs'>) => events.status({ ...s, atMs: performance.now() - started });
     status({ stage: 'downloading', progress: { loaded: 0, total: 0, file: '' } });
     const assets = await this.loadAssets(options, (progress) => status({ stage: 'downloading', progress }));
-    status({ stage: 'starting' });
-    this.makeMachine = () =>
+    const memoryMiB = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
+    let saved: SavedLab | null = null;
+    if (this.store && options.persist) {
+      this.snapshots = new LabSnapshots(this.store, options.persist.owner);
+      await this.snapshots.claim();
+      // A snapshot resumes only into the guest it was taken from (same files, same options).
+      this.guestId = await guestIdentity([assets.wasm, assets.bios, assets.bzimage, assets.initrd, KERNEL_CMDLINE, String(memoryMiB)]);
+      saved = await this.snapshots.load(this.guestId).catch((error: Error) => {
+        console.warn(`drydock: the saved lab could not be read (${error.message}); starting afresh`);
+        return null;
+      });
+    }
+    this.makeMachine = (restore) =>
       new GuestMachine(assets, {
-        ...(options.memoryMiB ? { memoryMiB: options.memoryMiB } : {}),
+        memoryMiB,
+        ...(restore ? { restore } : {}),
         // The registry's base is a URL in the browser (a plain path would do in Node): append.
         ...(options.registryBaseUrl ? { lazyBaseUrl: `${options.registryBaseUrl.replace(/\/?$/, '/')}lazy/files/` } : {}),
         onConsoleOutput: (bytes) => events.console(bytes),
         onStage: (stage) => status({ stage }),
         onCrash: (reason) => status({ stage: 'crashed', reason }),
+        // A command that ended may have changed anything: save once things are still.
+        onPromptMark: (mark) => mark.kind === 'done' && this.scheduleSave(),
       });
+    if (saved?.machine) {
+      status({ stage: 'restoring' });
+      this.machine = this.makeMachine(saved.machine);
+      this.engine = this.newEngine(this.machine, options);
+      this.engine.resume(saved.engine);
+      try {
+        await this.machine.ready;
+        return;
+      } catch (error) {
+        // A snapshot that does not wake up is set aside: boot afresh with the engine's records.
+        console.warn(`drydock: the saved machine did not resume (${(error as Error).message}); booting afresh`);
+        await this.machine.destroy().catch(() => {});
+        saved = { ...saved, machine: undefined };
+      }
+    }
+    status({ stage: 'starting' });
     this.machine = this.makeMachine();
-    this.engine = new Engine(this.machine, this.registry(options));
+    this.engine = this.newEngine(this.machine, options);
     await this.machine.ready;
+    if (saved) await this.engine.adopt(saved.engine);
+    // The first snapshot is the booted machine: the next visit resumes instead of booting.
+    this.scheduleSave(0);
+  }
+
+  private newEngine(machine: GuestMachine, options: BootOptions): Engine {
+    const engine = new Engine(machine, this.registry(options));
+    engine.daemon.onApiCall = () => this.scheduleSave();
+    return engine;
   }
 
   /**
@@ -67,6 +123,58 @@ export class LabService implements LabWorkerApi {
     this.machine = machine;
     await machine.ready;
     await this.engine.attach(machine);
+    this.scheduleSave(0);
+  }
+
+  private scheduleSave(delay = SAVE_AFTER_MS): void {
+    if (!this.snapshots || this.stopped) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.saveNow(), delay);
+  }
+
+  saveNow(): Promise<SaveInfo | null> {
+    this.saving ??= this.trySave().finally(() => (this.saving = null));
+    return this.saving;
+  }
+
+  private async trySave(): Promise<SaveInfo | null> {
+    clearTimeout(this.saveTimer);
+    const { machine, engine, snapshots } = this;
+    if (!machine || !engine || !snapshots || this.stopped || machine.crashReason) return null;
+    // The engine's records and the machine's state are taken in one synchronous run, so
+    // that they agree; at a busy moment (a command talking to the engine) it is tried again.
+    const state = engine.busy ? null : engine.saveState();
+    const frozen = state ? await machine.snapshot() : null;
+    if (!state || !frozen) {
+      this.scheduleSave(RETRY_SAVE_MS);
+      return null;
+    }
+    let info: SaveInfo;
+    try {
+      const report = await snapshots.save(this.guestId, frozen, state);
+      info = { savedAt: Date.now(), ...report };
+    } catch (error) {
+      if (error instanceof NotOwnerError) {
+        this.stopped = true;
+        info = { takenOver: true, error: 'This lab is open in another tab now; this tab no longer saves.' };
+      } else {
+        const full = (error as Error).name === 'QuotaExceededError';
+        info = {
+          error: full
+            ? "The browser's storage for this site is full: your latest changes are not saved (what was saved before is kept). Free space by removing images or volumes, or reset the lab."
+            : `The lab could not be saved: ${(error as Error).message} (what was saved before is kept).`,
+        };
+      }
+    }
+    this.events?.saved(info);
+    return info;
+  }
+
+  async resetLab(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.saveTimer);
+    await this.saving;
+    await this.snapshots?.clear();
   }
 
   writeConsole(data: Uint8Array | string): void {
@@ -103,6 +211,9 @@ export class LabService implements LabWorkerApi {
   }
 
   async shutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.saveTimer);
+    await this.saving;
     await this.machine?.destroy();
     this.machine = null;
   }

@@ -5,10 +5,12 @@ import wasmUrl from 'v86/build/v86.wasm?url';
 import { fetchGuestAssets } from './fetch-assets';
 import { LabService } from './lab-service';
 import { HttpRegistrySource } from '../engine/daemon/registry-source';
+import { IdbKeyValueStore } from './idb-store';
 
 Comlink.expose(
   new LabService(
     (options, onProgress) => fetchGuestAssets(options.guestBaseUrl, wasmUrl, onProgress),
     (options) => new HttpRegistrySource(options.registryBaseUrl),
+    new IdbKeyValueStore(),
   ),
 );

@@ -5,7 +5,7 @@
 import { parseReference, familiarString, type ImageReference, InvalidReferenceError } from '../formats/reference';
 import { ContainerStore, newContainer, type Container, type ContainerConfig, type HostConfig, type LogEntry } from './container-store';
 import { chainIds, gunzip, randomHex, sha256Digest } from './digest';
-import { RuntimeError, type ContainerRuntime } from './runtime';
+import { RuntimeError, type ContainerRuntime, type RuntimeState } from './runtime';
 import { ImageStore, type Image, type ImageConfig, type ImageLayer } from './image-store';
 import { randomName } from './names';
 import { monitorHealth, type HealthConfig } from './health';
@@ -16,7 +16,7 @@ import { readTar } from '../formats/tar';
 import { parseDockerfile } from '../formats/dockerfile/parse';
 import { expandWord } from '../formats/dockerfile/expand';
 import type { RegistrySource } from './registry-source';
-import { NetworkError, NetworkStore, type Network } from './network-store';
+import { NetworkError, NetworkStore, type Network, type NetworkStoreState } from './network-store';
 import { ContainerNetworking } from './networking';
 import { checkCapabilities } from './capabilities';
 
@@ -71,6 +71,28 @@ const SIGTERM = 15;
 const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const HOSTNAME = /^[a-zA-Z0-9][a-zA-Z0-9.-]{0,62}$/;
 
+/** A container record without what lives only while the engine runs (listeners, waiters). */
+type SavedContainer = Omit<Container, 'listeners' | 'exitWaiters' | 'health'>;
+
+/**
+ * The daemon's records as plain data: saved with a snapshot of the machine, so that a later
+ * visit finds its images, containers, volumes and networks (see engine/persist/).
+ */
+export interface DaemonState {
+  version: 1;
+  images: Image[];
+  containers: SavedContainer[];
+  volumes: Volume[];
+  networks: NetworkStoreState;
+  layerSizes: Array<[string, number]>;
+  buildCache: Array<[string, CachedStep]>;
+  lazyIndexes: Array<[string, { fsroot: unknown[] }]>;
+  runtime: RuntimeState;
+}
+
+/** How many log entries of a container are kept across a reload. */
+const SAVED_LOG_ENTRIES = 2000;
+
 export class Daemon {
   readonly images = new ImageStore();
   readonly containers = new ContainerStore();
@@ -122,6 +144,73 @@ export class Daemon {
     this.lostWithGuest.clear();
   }
 
+  /** Daemon API calls in progress. */
+  private callsInFlight = 0;
+
+  /** Whether a snapshot now would cut off work (an API call, or guest work of the runtime's). */
+  get busy(): boolean {
+    return this.callsInFlight > 0 || this.runtime.busy;
+  }
+
+  /**
+   * The records at this instant (synchronous: taken together with the machine's state). Layers
+   * made here come apart, by diffID, for the store to keep once (they never change).
+   */
+  saveState(): { state: DaemonState; layerBlobs: Map<string, Uint8Array> } {
+    const containers = this.containers.list().map((c): SavedContainer => {
+      const { listeners: _l, exitWaiters: _w, health: _h, ...rest } = c;
+      return { ...structuredClone({ ...rest, logs: [] }), logs: rest.logs.slice(-SAVED_LOG_ENTRIES) };
+    });
+    const state: DaemonState = {
+      version: 1,
+      images: structuredClone(this.images.list()),
+      containers,
+      volumes: structuredClone(this.volumes.list()),
+      networks: this.networking.networks.saveState(),
+      layerSizes: [...this.layerSizes],
+      buildCache: structuredClone([...this.buildCache]),
+      lazyIndexes: [...this.lazyIndexes], // never changed once made: shared, not copied
+      runtime: this.runtime.saveState(),
+    };
+    return { state, layerBlobs: new Map(this.layerBlobs) };
+  }
+
+  /** Takes the records of a saved lab (before any call is made). */
+  restoreState(state: DaemonState, layerBlobs: Map<string, Uint8Array>): void {
+    for (const image of state.images) this.images.add(image);
+    for (const c of state.containers) this.containers.add({ ...c, listeners: new Set(), exitWaiters: [] });
+    for (const v of state.volumes) this.volumes.add(v);
+    this.networking.networks.restoreState(state.networks);
+    for (const [d, n] of state.layerSizes) this.layerSizes.set(d, n);
+    for (const [k, step] of state.buildCache) this.buildCache.set(k, step);
+    for (const [d, index] of state.lazyIndexes) this.lazyIndexes.set(d, index);
+    for (const [d, tar] of layerBlobs) this.layerBlobs.set(d, tar);
+  }
+
+  /**
+   * The guest is the one saved with these records: what ran in it runs on. The runtime follows
+   * the containers' processes again; a container it cannot follow ended with the old engine.
+   */
+  resumeGuest(runtimeState: RuntimeState): void {
+    const live = this.containers.list().filter((c) => ['running', 'paused'].includes(c.state.status));
+    const exits = this.runtime.resume(runtimeState, live.map((container) => ({ container, onOutput: this.recorder(container) })));
+    for (const container of this.containers.list()) {
+      const image = this.images.find(container.imageId);
+      const exited = exits.get(container.id);
+      if (exited && image) {
+        this.followExit(container, exited, this.exitHandler(container, this.monitorHealth(container, image)));
+      } else if (['running', 'paused', 'restarting'].includes(container.state.status)) {
+        // A restart that was waiting for its backoff goes ahead; anything else is gone.
+        if (container.state.status === 'restarting') {
+          this.launch(container).catch(() => (container.state.status = 'exited'));
+        } else {
+          this.networking.release(container);
+          container.state = { ...container.state, status: 'exited', exitCode: 255, finishedAt: Date.now(), pid: 0 };
+        }
+      }
+    }
+  }
+
   /** Puts an image's layers into the guest if they are not there (after a guest restart). */
   private async ensureLayers(image: Image): Promise<void> {
     for (const layer of image.layers) {
@@ -138,6 +227,7 @@ export class Daemon {
 
   private async api<T>(method: string, path: string, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
+    this.callsInFlight++;
     let status = method === 'POST' && /\/create$/.test(path.split('?')[0]!) ? 201 : method === 'DELETE' || /\/(start|stop|kill|restart)$/.test(path) ? 204 : 200;
     try {
       return await work();
@@ -146,6 +236,7 @@ export class Daemon {
       // A failed build keeps its own shape: the CLI prints the step and the Dockerfile lines.
       throw error instanceof ApiError || error instanceof BuildError ? error : new ApiError(500, (error as Error).message);
     } finally {
+      this.callsInFlight--;
       const entry = { method, path, status, ms: performance.now() - started, at: Date.now() };
       this.apiLog.push(entry);
       if (this.apiLog.length > 500) this.apiLog.shift();
@@ -768,10 +859,7 @@ export class Daemon {
     for (const m of container.mounts) {
       if (m.Type === 'bind' && container.hostConfig.Binds?.some((b) => b.startsWith(`${m.Source}:`))) await this.runtime.hostPathExists(m.Source, true);
     }
-    const record = (entry: LogEntry) => {
-      container.logs.push(entry);
-      container.listeners.forEach((l) => l(entry));
-    };
+    const record = this.recorder(container);
     let plan;
     try {
       plan = await this.networking.prepare(container, image);
@@ -789,12 +877,52 @@ export class Daemon {
       new Promise<null>((resolve) => (giveUp = setTimeout(() => resolve(null), 30_000))),
     ]);
     clearTimeout(giveUp);
+    if (early && 'error' in early) {
+      this.exitHandler(container, () => {})(early.error instanceof RuntimeError ? early.error.exitCode : 128, startFailure(early.error));
+      throw new ApiError(early.error instanceof RuntimeError && early.error.exitCode === 127 ? 400 : 500, startFailure(early.error));
+    }
+    const finish = this.exitHandler(container, this.monitorHealth(container, image));
+    if (early) finish(early.code);
+    else {
+      // Its peers on user networks learn its name.
+      this.networking.refreshPeers(this.networking.networkIdsOf(container)).catch(() => {});
+      this.followExit(container, exited, finish);
+    }
+  }
+
+  /** A container's log: kept, and passed to whoever is attached. */
+  private recorder(container: Container): (entry: LogEntry) => void {
+    return (entry) => {
+      container.logs.push(entry);
+      container.listeners.forEach((l) => l(entry));
+    };
+  }
+
+  private monitorHealth(container: Container, image: Image): () => void {
     // --health-* flags override the image's HEALTHCHECK field by field (a test too, if given).
     const fromImage = image.config.config.Healthcheck;
     const given = container.healthcheck;
     const check = given ? { ...fromImage, ...given, Test: given.Test.length ? given.Test : (fromImage?.Test ?? []) } : fromImage;
-    const stopHealth = early && 'error' in early ? () => {} : monitorHealth(container, check, this.runtime);
-    const finish = (code: number, error = '') => {
+    return monitorHealth(container, check, this.runtime);
+  }
+
+  private followExit(container: Container, exited: Promise<number>, finish: (code: number, error?: string) => void): void {
+    exited.then(
+      (code) => finish(code),
+      // The guest went away under the container: it simply ended (guestRestarted says how).
+      (error: Error) => {
+        if (error.name !== 'GuestUnavailableError') return finish(error instanceof RuntimeError ? error.exitCode : 128, startFailure(error));
+        // The guest died: no restart against it; guestRestarted starts it in the new one.
+        if (!container.manuallyStopped) this.lostWithGuest.add(container.id);
+        container.manuallyStopped = true;
+        finish(255);
+      },
+    );
+  }
+
+  /** What happens when a container's process ends: its state, restart policy, --rm. */
+  private exitHandler(container: Container, stopHealth: () => void): (code: number, error?: string) => void {
+    return (code: number, error = '') => {
       stopHealth();
       this.networking.release(container);
       // Its peers on user networks forget its name.
@@ -824,26 +952,6 @@ export class Daemon {
       }
       release();
     };
-    if (early && 'error' in early) {
-      finish(early.error instanceof RuntimeError ? early.error.exitCode : 128, startFailure(early.error));
-      throw new ApiError(early.error instanceof RuntimeError && early.error.exitCode === 127 ? 400 : 500, startFailure(early.error));
-    }
-    if (early) finish(early.code);
-    else {
-      // Its peers on user networks learn its name.
-      this.networking.refreshPeers(this.networking.networkIdsOf(container)).catch(() => {});
-      exited.then(
-        (code) => finish(code),
-        // The guest went away under the container: it simply ended (guestRestarted says how).
-        (error: Error) => {
-          if (error.name !== 'GuestUnavailableError') return finish(error instanceof RuntimeError ? error.exitCode : 128, startFailure(error));
-          // The guest died: no restart against it; guestRestarted starts it in the new one.
-          if (!container.manuallyStopped) this.lostWithGuest.add(container.id);
-          container.manuallyStopped = true;
-          finish(255);
-        },
-      );
-    }
   }
 
   private shouldRestart(container: Container, code: number): boolean {

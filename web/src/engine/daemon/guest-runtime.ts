@@ -9,7 +9,7 @@ import type { Image } from './image-store';
 import { createTar, readTar, type TarEntry } from '../formats/tar';
 import { capabilityMask } from './capabilities';
 import { hasWhiteouts, ociToOverlay, OPAQUE, overlayToOci } from '../formats/whiteouts';
-import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan } from './runtime';
+import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan, type RuntimeState } from './runtime';
 
 const ROOT = '/var/lib/drydock';
 const CGROUP_ROOT = '/sys/fs/cgroup/drydock';
@@ -103,6 +103,39 @@ export class GuestRuntime implements ContainerRuntime {
         `echo "+cpu +memory +pids" > ${CGROUP_ROOT}/cgroup.subtree_control`,
     ).then(() => {});
     return this.ready;
+  }
+
+  saveState(): RuntimeState {
+    return {
+      initialized: this.ready !== null,
+      layers: [...this.unpacked],
+      bridges: [...this.bridges.keys()],
+      processes: Object.fromEntries([...this.processes].map(([container, proc]) => [container, proc.id])),
+    };
+  }
+
+  resume(state: RuntimeState, running: Array<{ container: Container; onOutput: (entry: LogEntry) => void }>): Map<string, Promise<number>> {
+    if (state.initialized) this.ready = Promise.resolve();
+    for (const d of state.layers) this.unpacked.add(d);
+    for (const b of state.bridges) this.bridges.set(b, Promise.resolve());
+    const exits = new Map<string, Promise<number>>();
+    for (const { container, onOutput } of running) {
+      const id = state.processes[container.id];
+      if (id === undefined) continue;
+      const filter = runtimeErrorFilter(container.config.Tty, (stream, data) => onOutput({ stream, time: Date.now(), data }));
+      const proc = this.machine.agent.adopt(id, { onStdout: filter.output(1), onStderr: filter.output(2), collect: false, interactive: container.config.OpenStdin });
+      this.processes.set(container.id, proc);
+      exits.set(container.id, proc.exited.then((result) => {
+        this.processes.delete(container.id);
+        return result.exitCode;
+      }));
+    }
+    return exits;
+  }
+
+  get busy(): boolean {
+    const following = new Set([...this.processes.values()].map((p) => p.id));
+    return this.unpacking.size > 0 || this.machine.agent.pendingIds.some((id) => !following.has(id));
   }
 
   hasLayer(diffId: string): boolean {

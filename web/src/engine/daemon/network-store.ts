@@ -113,6 +113,12 @@ function builtin(name: 'bridge' | 'host' | 'none'): Network {
   };
 }
 
+export interface NetworkStoreState {
+  networks: Network[];
+  used: Array<[string, number[]]>;
+  lastGiven: Array<[string, number]>;
+}
+
 export class NetworkStore {
   private readonly networks = new Map<string, Network>();
   /** Addresses in use per network ID (the gateway included). */
@@ -121,6 +127,24 @@ export class NetworkStore {
 
   constructor() {
     for (const name of ['bridge', 'host', 'none'] as const) this.add(builtin(name));
+  }
+
+  /** Networks and their address books, as plain data (saved with the lab). */
+  saveState(): NetworkStoreState {
+    return {
+      networks: structuredClone(this.list()),
+      used: [...this.used].map(([id, set]) => [id, [...set]]),
+      lastGiven: [...this.lastGiven],
+    };
+  }
+
+  restoreState(state: NetworkStoreState): void {
+    this.networks.clear();
+    for (const n of state.networks) this.networks.set(n.Id, n);
+    this.used.clear();
+    for (const [id, addresses] of state.used) this.used.set(id, new Set(addresses));
+    this.lastGiven.clear();
+    for (const [id, last] of state.lastGiven) this.lastGiven.set(id, last);
   }
 
   private add(network: Network): void {

@@ -62,7 +62,26 @@ export interface ContainerStats {
   at: number;
 }
 
+/** What a runtime knows of its guest: saved with a snapshot of the machine (plain data). */
+export interface RuntimeState {
+  initialized: boolean;
+  /** diffIDs of the layers in the guest. */
+  layers: string[];
+  bridges: string[];
+  /** Running containers' processes: the engine channel's request ID of each (by container ID). */
+  processes: Record<string, number>;
+}
+
 export interface ContainerRuntime {
+  /** Taken at the instant the machine is saved (synchronously). */
+  saveState(): RuntimeState;
+  /**
+   * Takes over a guest restored from a snapshot saved with `state`, and follows again the
+   * processes of the containers that ran in it: their exit statuses, by container ID.
+   */
+  resume(state: RuntimeState, running: Array<{ container: Container; onOutput: (entry: LogEntry) => void }>): Map<string, Promise<number>>;
+  /** Guest work in flight, other than following containers (a snapshot now would cut it off). */
+  readonly busy: boolean;
   hasLayer(diffId: string): boolean;
   unpackLayer(diffId: string, tar: Uint8Array): Promise<void>;
   /**

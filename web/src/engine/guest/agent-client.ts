@@ -114,6 +114,16 @@ export class WindowedSender {
     return this.queue.length + this.inFlight.length;
   }
 
+  /** Bytes sent so far (mod 2^32): the count the agent's acks are measured against. */
+  get sentBytes(): number {
+    return this.sent;
+  }
+
+  /** Continues a stream whose first `sent` bytes went out from another sender (a restored guest). */
+  resumeAt(sent: number): void {
+    this.sent = sent >>> 0;
+  }
+
   private pump(): void {
     while (this.queue.length && this.inFlight.length < this.window) {
       const chunk = this.queue.shift()!;
@@ -201,6 +211,15 @@ interface Pending {
 const encoder = new TextEncoder();
 const toBytes = (data: Uint8Array | string) => (typeof data === 'string' ? encoder.encode(data) : data);
 
+/**
+ * Where a host-agent stream stands: taken with a machine snapshot and given to the client of the
+ * restored machine, whose agent goes on counting bytes and request IDs from there.
+ */
+export interface AgentCursor {
+  sent: number;
+  nextId: number;
+}
+
 export class AgentClient {
   private readonly decoder = new FrameDecoder();
   private readonly sender: WindowedSender;
@@ -238,7 +257,18 @@ export class AgentClient {
 
   /** Starts a command and returns a handle for its stdin, signals and exit. */
   start(argv: string[], options: ExecOptions = {}): GuestProcess {
-    const id = this.nextId++;
+    return this.follow(this.nextId++, options, argv);
+  }
+
+  /**
+   * Follows a process started by the client of a snapshot's stream (see resume): its output and
+   * exit arrive under the request ID it was given then.
+   */
+  adopt(id: number, options: ExecOptions = {}): GuestProcess {
+    return this.follow(id, options);
+  }
+
+  private follow(id: number, options: ExecOptions, argv?: string[]): GuestProcess {
     let pending!: Pending;
     const exited = new Promise<ExecResult>((resolve, reject) => {
       pending = { stdout: [], stderr: [], options, timedOut: false, cancelled: false, resolve, reject, cleanup: () => {} };
@@ -254,13 +284,13 @@ export class AgentClient {
     let request: Uint8Array | null = null;
     try {
       // Encoded before anything is registered: a request too large to send leaves no trace.
-      request = encodeFrame(FrameType.Exec, id, encodeExecRequest({ argv, env, cwd: options.cwd ?? '/root', stdin: !!options.interactive, pty: !!options.pty }));
+      if (argv) request = encodeFrame(FrameType.Exec, id, encodeExecRequest({ argv, env, cwd: options.cwd ?? '/root', stdin: !!options.interactive, pty: !!options.pty }));
     } catch (error) {
       pending.reject(error as Error);
     }
     if (this.closedWith) {
       pending.reject(this.closedWith);
-    } else if (request) {
+    } else if (request || !argv) {
       this.pending.set(id, pending);
       const timers: ReturnType<typeof setTimeout>[] = [];
       if (options.timeoutMs !== undefined) {
@@ -278,8 +308,10 @@ export class AgentClient {
         timers.forEach(clearTimeout);
         options.signal?.removeEventListener('abort', onAbort);
       };
-      this.sender.write(request);
-      if (options.pty) this.send(FrameType.Resize, id, encodeResize(options.pty.rows, options.pty.cols));
+      if (request) {
+        this.sender.write(request);
+        if (options.pty) this.send(FrameType.Resize, id, encodeResize(options.pty.rows, options.pty.cols));
+      }
       if (options.signal?.aborted) onAbort();
     }
     return {
@@ -325,6 +357,34 @@ export class AgentClient {
 
   get running(): number {
     return this.pending.size;
+  }
+
+  /** IDs of the requests in flight. */
+  get pendingIds(): number[] {
+    return [...this.pending.keys()];
+  }
+
+  /**
+   * Nothing half-said in either direction and no guest `docker` client connected: a snapshot
+   * taken now restores into a stream a new client can pick up (see cursor/resume).
+   */
+  get quiet(): boolean {
+    return this.sender.pendingChunks === 0 && this.decoder.buffered === 0 && this.clients.size === 0;
+  }
+
+  cursor(): AgentCursor {
+    return { sent: this.sender.sentBytes, nextId: this.nextId };
+  }
+
+  /**
+   * Takes over the stream of an agent restored from a snapshot: it said hello long ago, and
+   * counts from where the snapshot's client stopped. Requests that client had in flight are
+   * gone; their frames are ignored.
+   */
+  resume(cursor: AgentCursor): void {
+    this.sender.resumeAt(cursor.sent);
+    this.nextId = cursor.nextId;
+    this.helloResolve('restored');
   }
 
   /** Fails every command in flight (the guest crashed or is being restarted). */

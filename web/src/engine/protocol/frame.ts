@@ -107,6 +107,11 @@ export class FrameDecoder {
   private end = 0;
   skippedBytes = 0;
 
+  /** Bytes of a frame not complete yet. */
+  get buffered(): number {
+    return this.end - this.start;
+  }
+
   push(chunk: Uint8Array): Frame[] {
     this.append(chunk);
     const frames: Frame[] = [];

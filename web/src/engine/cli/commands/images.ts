@@ -1,6 +1,11 @@
 import { humanDuration, humanSize } from '../../formats/human';
 import type { Command } from '../context';
 import { formatTable } from '../table';
+import { printListFormat } from './inspect';
+
+const IMAGE_HEADERS: Record<string, string> = {
+  Repository: 'REPOSITORY', Tag: 'TAG', ID: 'IMAGE ID', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', Size: 'SIZE', Digest: 'DIGEST',
+};
 
 export const images: Command = {
   name: 'images',
@@ -11,6 +16,8 @@ export const images: Command = {
     { long: 'quiet', short: 'q', kind: 'bool', description: 'Only show image IDs' },
     { long: 'no-trunc', kind: 'bool', description: "Don't truncate output" },
     { long: 'filter', short: 'f', kind: 'list', description: 'Filter output based on conditions provided' },
+    { long: 'format', kind: 'string', description: 'Format output using a custom template' },
+    { long: 'digests', kind: 'bool', description: 'Show digests' },
   ],
   maxArgs: 1,
   async run({ io, daemon, flags, args }) {
@@ -43,11 +50,22 @@ export const images: Command = {
         const repo = tag.slice(0, colon);
         if (args[0] && repo !== args[0] && tag !== args[0]) continue;
         if (references.length && !references.some((r) => matchesReference(r, repo, tag))) continue;
-        rows.push([repo, tag.slice(colon + 1), id, created, humanSize(daemon.images.size(image))]);
+        const digest = image.repoDigests.find((d) => d.startsWith(`${repo}@`))?.split('@')[1] ?? '<none>';
+        rows.push([repo, tag.slice(colon + 1), id, created, humanSize(daemon.images.size(image)), digest, image.config.created ?? '']);
       }
     }
+    const format = flags.format as string | undefined;
+    if (format && !flags.quiet) {
+      const [Repository, Tag, ID, CreatedSince, Size, Digest, CreatedAt] = [0, 1, 2, 3, 4, 5, 6];
+      printListFormat(io, format, rows, (r) => ({
+        Repository: r[Repository], Tag: r[Tag], ID: r[ID], CreatedSince: r[CreatedSince], Size: r[Size], Digest: r[Digest],
+        CreatedAt: r[CreatedAt] ? new Date(r[CreatedAt]!).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000 UTC') : '',
+      }), IMAGE_HEADERS);
+      return 0;
+    }
     if (flags.quiet) io.out([...new Set(rows.map((r) => r[2]))].map((id) => `${id}\n`).join(''));
-    else io.out(formatTable(['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], rows));
+    else if (flags.digests) io.out(formatTable(['REPOSITORY', 'TAG', 'DIGEST', 'IMAGE ID', 'CREATED', 'SIZE'], rows.map((r) => [r[0]!, r[1]!, r[5]!, r[2]!, r[3]!, r[4]!])));
+    else io.out(formatTable(['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], rows.map((r) => r.slice(0, 5))));
     return 0;
   },
 };

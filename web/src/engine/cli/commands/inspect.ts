@@ -1,5 +1,6 @@
 // docker inspect: containers and images as JSON in Docker's shape (the fields Drydock has),
 // with --format for Go-template paths such as '{{.State.Status}}' and '{{json .Config.Env}}'.
+import { formatTable } from '../table';
 import type { Container } from '../../daemon/container-store';
 import type { Daemon } from '../../daemon/daemon';
 import type { Image } from '../../daemon/image-store';
@@ -146,6 +147,21 @@ function lookup(value: unknown, path: string): unknown {
   let v: unknown = value;
   for (const key of path.split('.').filter(Boolean)) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
   return v;
+}
+
+/**
+ * `--format` of a list command (ps, images, …): a Go template per item, or `table …` with a
+ * header made from the fields' column names.
+ */
+export function printListFormat<T>(io: CommandContext['io'], format: string, items: T[], fields: (item: T) => Record<string, unknown>, headers: Record<string, string>): void {
+  format = format.replace(/\\t/g, '\t').replace(/\\n/g, '\n');
+  if (format.startsWith('table')) {
+    const columns = format.slice('table'.length).trim().split('\t');
+    const header = columns.map((col) => col.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, f: string) => headers[f] ?? f.toUpperCase()));
+    io.out(formatTable(header, items.map((item) => columns.map((col) => applyFormat(col, fields(item))))));
+  } else {
+    io.out(items.map((item) => `${applyFormat(format, fields(item))}\n`).join(''));
+  }
 }
 
 /** What every `inspect` prints: each object through --format, or all of them as a JSON array. */

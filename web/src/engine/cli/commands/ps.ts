@@ -3,7 +3,7 @@ import type { Container } from '../../daemon/container-store';
 import type { Command } from '../context';
 import { formatTable } from '../table';
 import { daemonError, quotedCommand } from '../output';
-import { applyFormat } from './inspect';
+import { printListFormat } from './inspect';
 import { ApiError } from '../../daemon/daemon';
 import { formatPorts } from '../../formats/port-spec';
 
@@ -96,9 +96,9 @@ export const ps: Command = {
     if (last > 0) list = list.slice(0, last);
     const full = !!flags['no-trunc'];
     const now = Date.now();
-    const format = (flags.format as string | undefined)?.replace(/\\t/g, '\t').replace(/\\n/g, '\n');
+    const format = flags.format as string | undefined;
     if (format && !flags.quiet) {
-      const fields = (c: Container) => ({
+      printListFormat(io, format, list, (c) => ({
         ID: full ? c.id : c.id.slice(0, 12),
         Image: c.imageName,
         Command: quotedCommand([...c.config.Entrypoint, ...c.config.Cmd], !full),
@@ -111,14 +111,7 @@ export const ps: Command = {
         Labels: Object.entries(c.config.Labels).map(([k, v]) => `${k}=${v}`).join(','),
         Networks: Object.keys(c.networks).join(','),
         Mounts: '',
-      });
-      if (format.startsWith('table')) {
-        const columns = format.slice('table'.length).trim().split('\t');
-        const header = columns.map((col) => col.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, f: string) => FIELD_HEADERS[f] ?? f.toUpperCase()));
-        io.out(formatTable(header, list.map((c) => columns.map((col) => applyFormat(col, fields(c))))));
-      } else {
-        io.out(list.map((c) => `${applyFormat(format, fields(c))}\n`).join(''));
-      }
+      }), FIELD_HEADERS);
       return 0;
     }
     if (flags.quiet) {

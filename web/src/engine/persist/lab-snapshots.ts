@@ -1,0 +1,147 @@
+// LabSnapshots: a whole lab saved in a key-value store — the machine's state (v86's, cut into
+// content-defined chunks, each gzip-compressed and named by its digest, so a save writes only
+// what changed) and the engine's records, in one manifest written last and atomically. A
+// manifest names the guest files it was made with; another guest cannot resume it, but the
+// engine's records (images, containers, volumes' names) still apply to a fresh one.
+import type { AgentCursor } from '../guest/agent-client';
+import type { MachineSnapshot } from '../guest/guest-machine';
+import type { DaemonState } from '../daemon/daemon';
+import { gunzip, gzip, sha256Digest } from '../daemon/digest';
+import { splitChunks } from './content-chunks';
+import type { KeyValueStore } from './kv-store';
+
+export interface EngineSaved {
+  state: DaemonState;
+  layerBlobs: Map<string, Uint8Array>;
+}
+
+export interface SavedLab {
+  savedAt: number;
+  /** Absent when the snapshot was made with other guest files. */
+  machine?: MachineSnapshot;
+  engine: EngineSaved;
+}
+
+export interface SaveReport {
+  /** Bytes this save put into the store. */
+  bytesWritten: number;
+  /** Bytes the saved lab takes in the store. */
+  bytesStored: number;
+  ms: number;
+}
+
+interface Manifest {
+  version: 1;
+  guestId: string;
+  savedAt: number;
+  chunks: string[];
+  /** Stored (compressed) size of each chunk, to report what the lab takes. */
+  chunkBytes: number[];
+  agent: AgentCursor;
+  console: Uint8Array;
+  engine: DaemonState;
+  /** diffIDs of the layers made here, stored once each under LAYER. */
+  layers: string[];
+  layerBytes: number;
+}
+
+const MANIFEST = 'lab/manifest';
+const CHUNK = 'lab/chunk/';
+const LAYER = 'lab/layer/';
+export const OWNER_KEY = 'lab/owner';
+
+export class LabSnapshots {
+  constructor(
+    private readonly store: KeyValueStore,
+    /** The tab that owns the lab: a save from any other is refused (see KeyValueStore.commit). */
+    private readonly owner?: string,
+  ) {}
+
+  /** Marks this tab as the lab's owner (after it took the lab's lock). */
+  async claim(): Promise<void> {
+    if (this.owner) await this.store.commit([[OWNER_KEY, this.owner]]);
+  }
+
+  async load(guestId: string): Promise<SavedLab | null> {
+    const manifest = await this.store.get<Manifest>(MANIFEST);
+    if (!manifest || manifest.version !== 1) return null;
+    const layers = await this.store.getMany<Uint8Array>(manifest.layers.map((d) => LAYER + d));
+    const layerBlobs = new Map<string, Uint8Array>();
+    manifest.layers.forEach((d, i) => layers[i] && layerBlobs.set(d, layers[i]!));
+    const engine = { state: manifest.engine, layerBlobs };
+    if (manifest.guestId !== guestId) return { savedAt: manifest.savedAt, engine };
+    const chunks = await this.store.getMany<Uint8Array>(manifest.chunks.map((h) => CHUNK + h));
+    if (chunks.some((c) => !c)) return { savedAt: manifest.savedAt, engine };
+    const parts = await Promise.all(chunks.map((c) => gunzip(c!)));
+    const state = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      state.set(p, at);
+      at += p.length;
+    }
+    return { savedAt: manifest.savedAt, engine, machine: { state: state.buffer, agent: manifest.agent, console: manifest.console } };
+  }
+
+  async save(guestId: string, machine: MachineSnapshot, engine: EngineSaved): Promise<SaveReport> {
+    const started = performance.now();
+    const previous = await this.store.get<Manifest>(MANIFEST);
+    const known = new Map<string, number>();
+    previous?.chunks.forEach((h, i) => known.set(h, previous.chunkBytes[i] ?? 0));
+    const puts: Array<[string, unknown]> = [];
+    let bytesWritten = 0;
+    const chunks: string[] = [];
+    const chunkBytes: number[] = [];
+    for (const piece of splitChunks(new Uint8Array(machine.state))) {
+      const hash = (await sha256Digest(piece)).slice(7);
+      let size = known.get(hash);
+      if (size === undefined) {
+        const packed = await gzip(piece);
+        size = packed.length;
+        known.set(hash, size);
+        puts.push([CHUNK + hash, packed]);
+        bytesWritten += size;
+      }
+      chunks.push(hash);
+      chunkBytes.push(size);
+    }
+    const storedLayers = new Set(previous?.layers ?? []);
+    let layerBytes = 0;
+    for (const [diffId, tar] of engine.layerBlobs) {
+      layerBytes += tar.length;
+      if (storedLayers.has(diffId)) continue;
+      puts.push([LAYER + diffId, tar]);
+      bytesWritten += tar.length;
+    }
+    const manifest: Manifest = {
+      version: 1,
+      guestId,
+      savedAt: Date.now(),
+      chunks,
+      chunkBytes,
+      agent: machine.agent,
+      console: machine.console,
+      engine: engine.state,
+      layers: [...engine.layerBlobs.keys()],
+      layerBytes,
+    };
+    puts.push([MANIFEST, manifest]);
+    // What the new manifest no longer names goes in the same transaction.
+    const keep = new Set([...chunks.map((h) => CHUNK + h), ...manifest.layers.map((d) => LAYER + d)]);
+    const stale = (await this.store.keys()).filter((k) => (k.startsWith(CHUNK) || k.startsWith(LAYER)) && !keep.has(k));
+    await this.store.commit(puts, stale, this.owner ? { key: OWNER_KEY, value: this.owner } : undefined);
+    return { bytesWritten, bytesStored: chunkBytes.reduce((a, b) => a + b, 0) + layerBytes, ms: performance.now() - started };
+  }
+
+  /** Forgets the saved lab (the learner's "reset lab"). */
+  async clear(): Promise<void> {
+    const keys = (await this.store.keys()).filter((k) => k.startsWith('lab/') && k !== OWNER_KEY);
+    await this.store.commit([], keys);
+  }
+}
+
+/** Names a guest by its files and how it is started: a snapshot resumes only the same guest. */
+export async function guestIdentity(parts: Array<ArrayBuffer | Uint8Array | string>): Promise<string> {
+  const digests: string[] = [];
+  for (const p of parts) digests.push(await sha256Digest(typeof p === 'string' ? new TextEncoder().encode(p) : new Uint8Array(p)));
+  return (await sha256Digest(new TextEncoder().encode(digests.join('\n')))).slice(7, 31);
+}
