@@ -304,5 +304,45 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       expect((await d('ps', '-a', '--filter', 'name=broken', '--format', '{{.Status}}')).out).toBe('Created\n');
       await d('rm', 'broken');
     });
+
+    it('logs in, pushes to its own namespace only, and pulls back what it pushed', async () => {
+      const d = docker();
+      await writeFiles()('/root/pushme', { Dockerfile: 'FROM busybox\nRUN echo v1 > /v\nCMD ["echo", "pushed-image"]\n' });
+      expect((await d('build', '-q', '-t', 'alice/pushme:1.0', '/root/pushme')).code).toBe(0);
+      const anonymous = await d('push', 'alice/pushme:1.0');
+      expect(anonymous).toMatchObject({ code: 1, err: 'denied: requested access to the resource is denied\n' });
+      expect(anonymous.out).toMatch(/^The push refers to repository \[docker.io\/alice\/pushme\]\n[0-9a-f]{12}: Preparing\n/);
+      const first = await d('login', '-u', 'alice', '-p', 's3cret');
+      expect(first).toMatchObject({ code: 0, out: 'Login Succeeded\n' });
+      expect(first.err).toContain('WARNING! Using --password via the CLI is insecure');
+      const wrong = await d('login', '-u', 'alice', '-p', 'wrong');
+      expect(wrong.code).toBe(1);
+      expect(wrong.err).toMatch(/\nError response from daemon: Get "https:\/\/registry-1.docker.io\/v2\/": unauthorized: incorrect username or password\n$/);
+      const pushed = await d('push', 'alice/pushme:1.0');
+      expect(pushed.code).toBe(0);
+      expect(pushed.out).toMatch(/^[0-9a-f]{12}: Pushed$/m);
+      expect(pushed.out).toMatch(/^[0-9a-f]{12}: Layer already exists$/m); // busybox's layer
+      expect(pushed.out).toMatch(/^1\.0: digest: sha256:[0-9a-f]{64} size: \d+$/m);
+      const again = await d('push', 'alice/pushme:1.0');
+      expect(again.out).not.toContain('Pushed');
+      expect(again.out.match(/digest: (\S+)/)![1]).toBe(pushed.out.match(/digest: (\S+)/)![1]);
+      await d('tag', 'alice/pushme:1.0', 'bob/pushme:1.0');
+      expect((await d('push', 'bob/pushme:1.0')).err).toBe('denied: requested access to the resource is denied\n');
+      expect((await d('push', 'alice/nothere:1')).err).toBe('An image does not exist locally with the tag: alice/nothere\n');
+      await d('rmi', 'alice/pushme:1.0', 'bob/pushme:1.0');
+      expect((await d('images', '-q', 'alice/pushme')).out).toBe('');
+      const pulled = await d('pull', 'alice/pushme:1.0');
+      expect(pulled.out).toContain('1.0: Pulling from alice/pushme');
+      expect(pulled.out).toContain('Status: Downloaded newer image for alice/pushme:1.0');
+      expect(pulled.out).toMatch(/docker.io\/alice\/pushme:1.0\n$/);
+      expect((await d('run', '--rm', 'alice/pushme:1.0')).out).toBe('pushed-image\n');
+      const search = await d('search', 'pushme');
+      expect(search.out).toMatch(/^NAME +DESCRIPTION +STARS +OFFICIAL\nalice\/pushme +0 *\n$/);
+      expect((await d('search', '--filter', 'is-official=true', 'ngin')).out).toMatch(/^nginx .* \[OK\]$/m);
+      expect((await d('logout')).out).toBe('Removing login credentials for https://index.docker.io/v1/\n');
+      expect((await d('logout')).out).toBe('Not logged in to https://index.docker.io/v1/\n');
+      expect((await d('push', 'alice/pushme:1.0')).err).toBe('denied: requested access to the resource is denied\n');
+      await d('rmi', 'alice/pushme:1.0');
+    });
   });
 }

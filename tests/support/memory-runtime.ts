@@ -154,6 +154,13 @@ export class MemoryRuntime implements ContainerRuntime {
     const file = this.hostFiles.get(clean.slice(0, slash))?.find((e) => e.path === clean.slice(slash + 1));
     return file ? { directory: false, tar: createTar([file]) } : null;
   }
+  async writeHostFile(path: string, data: Uint8Array): Promise<void> {
+    const slash = path.lastIndexOf('/');
+    const dir = path.slice(0, slash);
+    const entries = (this.hostFiles.get(dir) ?? []).filter((e) => e.path !== path.slice(slash + 1));
+    entries.push({ type: 'file', path: path.slice(slash + 1), data, mode: 0o644 } as TarEntry);
+    this.hostFiles.set(dir, entries);
+  }
   async archiveImagePaths(): Promise<Uint8Array> {
     return createTar([]);
   }

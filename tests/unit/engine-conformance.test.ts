@@ -35,6 +35,7 @@ beforeAll(() => {
       onStdin: () => {},
       onResize: () => {},
       archiveLocal: (path) => runtime.archiveHostPath(path),
+      writeLocal: (path, data) => runtime.writeHostFile(path, data),
     };
     const code = await runDockerCli(args, io, daemon);
     return { code, out, err };

@@ -25,6 +25,7 @@ it('streams stats, redrawing each second, until Ctrl-C', async () => {
     onStdin: () => {},
     onResize: () => {},
     archiveLocal: async () => null,
+    writeLocal: async () => {},
   };
   expect(await runDockerCli(['run', '-d', '--name', 'ticker', 'busybox', 'sleep', '30'], io, daemon)).toBe(0);
   out = '';

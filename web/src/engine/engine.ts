@@ -10,12 +10,13 @@ import type { CliIO } from './cli/context';
 import { decodeResponse, encodeRequest, type HttpRequest, type HttpResponse } from './formats/http';
 import type { PublishedPort } from './api';
 import type { EngineSaved } from './persist/lab-snapshots';
+import type { LocalRegistry } from './registry/local-registry';
 
 export class Engine {
   readonly daemon: Daemon;
 
-  constructor(machine: GuestMachine, registry: RegistrySource) {
-    this.daemon = new Daemon(new GuestRuntime(machine), registry);
+  constructor(machine: GuestMachine, registry: RegistrySource, hub?: LocalRegistry) {
+    this.daemon = new Daemon(new GuestRuntime(machine), registry, hub);
     machine.agent.onClientOpen = (session) => void this.serve(session);
   }
 
@@ -103,6 +104,7 @@ export class Engine {
       onResize: (listener) => resizeListeners.push(listener),
       // The client runs in the guest: its files are the guest's.
       archiveLocal: (path) => this.daemon.runtime.archiveHostPath(path),
+      writeLocal: (path, data, mode) => this.daemon.runtime.writeHostFile(path, data, mode),
     };
     let code: number;
     try {

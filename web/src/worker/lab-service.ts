@@ -17,8 +17,9 @@ import type {
 import { GuestMachine, KERNEL_CMDLINE, type GuestAssets, type MachineSnapshot } from '../engine/guest/guest-machine';
 import { Engine } from '../engine/engine';
 import type { RegistrySource } from '../engine/daemon/registry-source';
-import { NotOwnerError, type KeyValueStore } from '../engine/persist/kv-store';
-import { guestIdentity, LabSnapshots, type SavedLab } from '../engine/persist/lab-snapshots';
+import { MemoryKeyValueStore, NotOwnerError, type KeyValueStore } from '../engine/persist/kv-store';
+import { guestIdentity, LabSnapshots, OWNER_KEY, type SavedLab } from '../engine/persist/lab-snapshots';
+import { LocalRegistry } from '../engine/registry/local-registry';
 
 export type AssetLoader = (options: BootOptions, onProgress: (progress: DownloadProgress) => void) => Promise<GuestAssets>;
 export type RegistryFactory = (options: BootOptions) => RegistrySource;
@@ -41,6 +42,7 @@ export class LabService implements LabWorkerApi {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private saving: Promise<SaveInfo | null> | null = null;
   private stopped = false;
+  private hub: LocalRegistry | null = null;
 
   constructor(
     private readonly loadAssets: AssetLoader,
@@ -105,7 +107,9 @@ export class LabService implements LabWorkerApi {
   }
 
   private newEngine(machine: GuestMachine, options: BootOptions): Engine {
-    const engine = new Engine(machine, this.registry(options));
+    // What learners push is kept with the lab (in the browser) when the lab is kept.
+    this.hub ??= new LocalRegistry(this.snapshots && this.store ? this.store : new MemoryKeyValueStore());
+    const engine = new Engine(machine, this.registry(options), this.hub);
     engine.daemon.onApiCall = () => this.scheduleSave();
     return engine;
   }
@@ -174,7 +178,8 @@ export class LabService implements LabWorkerApi {
     this.stopped = true;
     clearTimeout(this.saveTimer);
     await this.saving;
-    await this.snapshots?.clear();
+    // Everything but the mark of which tab owns the lab: snapshot, layers, pushed images.
+    if (this.store) await this.store.commit([], (await this.store.keys()).filter((k) => k !== OWNER_KEY));
   }
 
   writeConsole(data: Uint8Array | string): void {

@@ -26,6 +26,8 @@ export interface CliIO {
    * client runs on, as the real CLI reads a build context; null if the path does not exist.
    */
   archiveLocal(path: string): Promise<{ directory: boolean; tar: Uint8Array } | null>;
+  /** Writes a file on the client's machine (its config, `docker save -o`). */
+  writeLocal(path: string, data: Uint8Array, mode?: number): Promise<void>;
 }
 
 export interface CommandContext {

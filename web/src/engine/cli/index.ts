@@ -23,10 +23,14 @@ import { pull } from './commands/pull';
 import { run } from './commands/run';
 import { version } from './commands/version';
 import { compose } from './commands/compose';
+import { login, logout } from './commands/login';
+import { push } from './commands/push';
+import { search } from './commands/search';
 
 const COMMANDS: Command[] = [
   run, exec, attach, ps, images, pull, create, start, stop, restart, kill, pause, unpause, rename, wait,
   logs, top, inspect, diff, stats, port, cp, rm, rmi, tag, history, info, version, build, commit, compose,
+  login, logout, push, search,
 ];
 /** Sub-commands that exist only under a management command (`docker container prune`). */
 const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'image prune': imagePrune, 'volume create': volumeCreate, 'volume ls': volumeLs, 'volume inspect': volumeInspect, 'volume rm': volumeRm, 'volume prune': volumePrune, 'network create': networkCreate, 'network ls': networkLs, 'network inspect': networkInspect, 'network rm': networkRm, 'network prune': networkPrune, 'network connect': networkConnect, 'network disconnect': networkDisconnect, 'builder prune': builderPrune, 'system prune': systemPrune, 'system df': systemDf, 'system info': info };
@@ -42,7 +46,7 @@ const GROUPS: Record<string, Record<string, string>> = {
   system: { df: 'system df', info: 'system info', prune: 'system prune' },
   image: {
     ls: 'images', list: 'images', pull: 'pull', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', inspect: 'inspect',
-    build: 'build', prune: 'image prune',
+    build: 'build', prune: 'image prune', push: 'push',
   },
   builder: { build: 'build', prune: 'builder prune' },
   buildx: { build: 'build', b: 'build' },

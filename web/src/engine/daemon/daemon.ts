@@ -16,6 +16,10 @@ import { readTar } from '../formats/tar';
 import { parseDockerfile } from '../formats/dockerfile/parse';
 import { expandWord } from '../formats/dockerfile/expand';
 import type { RegistrySource } from './registry-source';
+import { LocalRegistry, UnauthorizedError } from '../registry/local-registry';
+import { Registries } from '../registry/registries';
+import { MemoryKeyValueStore } from '../persist/kv-store';
+import { gzip } from './digest';
 import { NetworkError, NetworkStore, type Network, type NetworkStoreState } from './network-store';
 import { ContainerNetworking } from './networking';
 import { checkCapabilities } from './capabilities';
@@ -90,6 +94,16 @@ export interface DaemonState {
   runtime: RuntimeState;
 }
 
+/** What `docker search` says of the built-in images (Drydock's words). */
+const BUILT_IN_DESCRIPTIONS: Record<string, string> = {
+  'hello-world': 'A tiny program that says hello: check that containers run',
+  busybox: 'Many small Unix tools in one binary: a minimal shell image',
+  nginx: 'The nginx web server (Debian 12 packages)',
+  redis: 'The Redis in-memory key-value store (Debian 12 packages)',
+  debian: 'Debian 12 (bookworm), slim',
+  python: 'Python 3 on Debian 12, slim',
+};
+
 /** How many log entries of a container are kept across a reload. */
 const SAVED_LOG_ENTRIES = 2000;
 
@@ -101,10 +115,17 @@ export class Daemon {
   readonly apiLog: ApiLogEntry[] = [];
   onApiCall: (entry: ApiLogEntry) => void = () => {};
 
+  /** Built-in images and pushed ones, as `docker pull` sees them. */
+  private readonly registry: Registries;
+
   constructor(
     private currentRuntime: ContainerRuntime,
-    private readonly registry: RegistrySource,
-  ) {}
+    builtin: RegistrySource,
+    /** Where pushes go (kept in the browser); by default a registry that lives as long as the daemon. */
+    readonly hub = new LocalRegistry(new MemoryKeyValueStore()),
+  ) {
+    this.registry = new Registries(builtin, hub);
+  }
 
   get runtime(): ContainerRuntime {
     return this.currentRuntime;
@@ -328,6 +349,119 @@ export class Daemon {
       const image: Image = { id: manifest.config.digest, config, layers, repoTags: [name], repoDigests: [repoDigest] };
       this.images.add(image);
       return { image, digest: manifestDigest, downloaded: true };
+    });
+  }
+
+  // ---- registry: login, push, search
+
+  /** POST /auth: checks the credentials (the first login with a name makes the account). */
+  auth(username: string, password: string) {
+    return this.api('POST', '/auth', async () => {
+      try {
+        return { Status: 'Login Succeeded', IdentityToken: await this.hub.login(username, password) };
+      } catch (error) {
+        if (error instanceof UnauthorizedError) throw new ApiError(401, `Get "https://registry-1.docker.io/v2/": unauthorized: ${error.message}`);
+        throw error;
+      }
+    });
+  }
+
+  /** The client forgets a token: the registry forgets it too. */
+  async forgetToken(token: string): Promise<void> {
+    await this.hub.logout(token);
+  }
+
+  /**
+   * POST /images/{name}/push: uploads the image's layers and config (those the registry does
+   * not have), then its manifest under the tag. Progress per layer, as Docker reports it.
+   */
+  imagePush(reference: string, identityToken: string | undefined, onProgress: (p: PullProgress) => void) {
+    let ref: ImageReference;
+    try {
+      ref = parseReference(reference);
+    } catch (error) {
+      return Promise.reject(new ApiError(400, (error as Error).message));
+    }
+    return this.api('POST', `/images/${familiarString(ref)}/push`, async () => {
+      if (ref.domain !== 'docker.io') {
+        const host = ref.domain.split(':')[0];
+        throw new ApiError(500, `Get "https://${ref.domain}/v2/": dial tcp: lookup ${host}: no such host (the lab has one registry: docker.io, kept in this browser)`);
+      }
+      const image = this.images.byReference(ref);
+      if (!image) throw new ApiError(404, `An image does not exist locally with the tag: ${familiarString(ref).replace(/:[^:/]+$/, '')}`);
+      const topFirst = [...image.layers].reverse();
+      // Pushed layers are gzip-compressed tars; built layers are kept uncompressed here.
+      const blobs = await Promise.all(topFirst.map((l) => this.pushableLayer(l)));
+      for (const b of blobs) onProgress({ id: b.digest.slice(7, 19), status: 'Preparing' });
+      const user = await this.hub.user(identityToken);
+      const namespace = ref.path.split('/')[0];
+      if (!user || namespace !== user) throw new ApiError(403, 'denied: requested access to the resource is denied');
+      for (const b of blobs) {
+        const id = b.digest.slice(7, 19);
+        if (await this.registry.has(b.digest)) {
+          onProgress({ id, status: 'Layer already exists' });
+          continue;
+        }
+        onProgress({ id, status: 'Pushing' });
+        await this.hub.putBlobs([b.bytes!]);
+        onProgress({ id, status: 'Pushed' });
+      }
+      const config = await this.imageConfigBytes(image);
+      if (!(await this.registry.has(image.id))) await this.hub.putBlobs([config]);
+      const manifest = new TextEncoder().encode(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+          config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: config.length, digest: image.id },
+          layers: [...blobs].reverse().map((b) => ({
+            mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+            size: b.size,
+            digest: b.digest,
+            ...(b.annotations ? { annotations: b.annotations } : {}),
+          })),
+        }),
+      );
+      const digest = await this.hub.putManifest(ref.path, ref.tag, manifest, user);
+      const repoDigest = `${familiarString(ref).replace(/:[^:/]+$/, '')}@${digest}`;
+      if (!image.repoDigests.includes(repoDigest)) image.repoDigests.push(repoDigest);
+      return { tag: ref.tag, digest, size: manifest.length };
+    });
+  }
+
+  /** A layer as a registry holds it: its compressed blob's digest and size (and bytes if made here). */
+  private async pushableLayer(layer: ImageLayer): Promise<{ digest: string; size: number; bytes?: Uint8Array; annotations?: Record<string, string> }> {
+    const made = this.layerBlobs.get(layer.diffId);
+    if (!made) {
+      // Pulled: the registry has it under its digest already (a lazy one keeps its index).
+      const lazy = this.lazyIndexes.has(layer.diffId)
+        ? { 'org.drydock.lazy.index': `lazy/${layer.diffId.slice(7)}.json`, 'org.drydock.lazy.bytes': String(layer.size) }
+        : undefined;
+      return { digest: layer.digest, size: layer.size, ...(lazy ? { annotations: lazy } : {}) };
+    }
+    const bytes = await gzip(made);
+    return { digest: await sha256Digest(bytes), size: bytes.length, bytes };
+  }
+
+  /** The config's exact bytes (its digest is the image ID). */
+  private async imageConfigBytes(image: Image): Promise<Uint8Array> {
+    const mine = new TextEncoder().encode(JSON.stringify(image.config));
+    if ((await sha256Digest(mine)) === image.id) return mine;
+    return this.registry.blob(image.id);
+  }
+
+  /** GET /images/search?term=…: repositories of the registry whose name contains the term. */
+  imageSearch(term: string) {
+    return this.api('GET', `/images/search?term=${encodeURIComponent(term)}`, async () => {
+      const index = await this.registry.index();
+      const pushed = new Set((await this.hub.repositories()).map((r) => r.name));
+      return Object.keys(index.repositories)
+        .map((path) => {
+          const official = path.startsWith('library/') && !pushed.has(path);
+          const name = official ? path.slice(8) : path;
+          return { name, description: official ? (BUILT_IN_DESCRIPTIONS[name] ?? '') : '', star_count: 0, is_official: official };
+        })
+        .filter((r) => r.name.includes(term.toLowerCase()))
+        .sort((a, b) => Number(b.is_official) - Number(a.is_official) || a.name.localeCompare(b.name));
     });
   }
 

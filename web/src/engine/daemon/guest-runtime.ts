@@ -14,6 +14,7 @@ import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHand
 const ROOT = '/var/lib/drydock';
 const CGROUP_ROOT = '/sys/fs/cgroup/drydock';
 const hex = (digest: string) => digest.replace(/^sha256:/, '');
+const randomId = () => Math.random().toString(36).slice(2, 10);
 
 export { RuntimeError };
 
@@ -432,6 +433,13 @@ export class GuestRuntime implements ContainerRuntime {
     if (r.exitCode === 3) return null;
     if (r.exitCode !== 0 && r.exitCode !== 4) throw new Error(new TextDecoder().decode(r.stderr).trim() || `tar: exit ${r.exitCode}`);
     return { directory: r.exitCode === 0, tar: r.stdout };
+  }
+
+  async writeHostFile(path: string, data: Uint8Array, mode = 0o644): Promise<void> {
+    // Through the 9p share: the engine channel is slow host→guest for anything large.
+    const shared = await this.machine.writeSharedFile(`put-${randomId()}`, data);
+    const r = await this.machine.agent.exec(['/bin/sh', '-c', 'mkdir -p "$(dirname "$2")" && mv "$1" "$2" && chmod "$3" "$2"', 'sh', shared, path, mode.toString(8)], { timeoutMs: 300_000 });
+    if (r.exitCode !== 0) throw new Error(new TextDecoder().decode(r.stderr).trim() || `writing ${path}: exit ${r.exitCode}`);
   }
 
   /** Mounts the image's layers read-only for a moment and tars the paths asked for. */
