@@ -10,3 +10,4 @@ npx tsx bench/build.ts
 npx tsx bench/large-images.ts
 npx tsx bench/network.ts
 npx tsx bench/preview.ts
+npx tsx bench/persistence.ts

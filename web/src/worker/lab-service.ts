@@ -57,19 +57,22 @@ export class LabService implements LabWorkerApi {
     const started = performance.now();
     const status = (s: Omit<LabStatus, 'atMs'>) => events.status({ ...s, atMs: performance.now() - started });
     status({ stage: 'downloading', progress: { loaded: 0, total: 0, file: '' } });
-    const assets = await this.loadAssets(options, (progress) => status({ stage: 'downloading', progress }));
+    const downloading = this.loadAssets(options, (progress) => status({ stage: 'downloading', progress }));
     const memoryMiB = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
     let saved: SavedLab | null = null;
     if (this.store && options.persist) {
       this.snapshots = new LabSnapshots(this.store, options.persist.owner);
       await this.snapshots.claim();
       // A snapshot resumes only into the guest it was taken from (same files, same options).
-      this.guestId = await guestIdentity([assets.wasm, assets.bios, assets.bzimage, assets.initrd, KERNEL_CMDLINE, String(memoryMiB)]);
-      saved = await this.snapshots.load(this.guestId).catch((error: Error) => {
+      // It is read while the guest's files download.
+      const identity = downloading.then((a) => guestIdentity([a.wasm, a.bios, a.bzimage, a.initrd, KERNEL_CMDLINE, String(memoryMiB)]));
+      saved = await this.snapshots.load(identity).catch((error: Error) => {
         console.warn(`drydock: the saved lab could not be read (${error.message}); starting afresh`);
         return null;
       });
+      this.guestId = await identity;
     }
+    const assets = await downloading;
     this.makeMachine = (restore) =>
       new GuestMachine(assets, {
         memoryMiB,
