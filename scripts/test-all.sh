@@ -8,6 +8,7 @@ run() {
   echo "=== $name: $*"
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "=== $name FAILED"; fi
 }
+run tools bash scripts/ensure-skopeo.sh
 run types npm run --silent check
 run unit npx vitest run --project unit
 run guest npx vitest run --project guest

@@ -154,6 +154,10 @@ export class MemoryRuntime implements ContainerRuntime {
     const file = this.hostFiles.get(clean.slice(0, slash))?.find((e) => e.path === clean.slice(slash + 1));
     return file ? { directory: false, tar: createTar([file]) } : null;
   }
+  /** The fake's containers have no files of their own: an export is its image's layers' worth (none). */
+  async exportFilesystem(): Promise<Uint8Array> {
+    return createTar([{ type: 'dir', path: 'etc/' }]);
+  }
   async writeHostFile(path: string, data: Uint8Array): Promise<void> {
     const slash = path.lastIndexOf('/');
     const dir = path.slice(0, slash);

@@ -26,11 +26,12 @@ import { compose } from './commands/compose';
 import { login, logout } from './commands/login';
 import { push } from './commands/push';
 import { search } from './commands/search';
+import { exportCommand, importCommand, load, save } from './commands/save-load';
 
 const COMMANDS: Command[] = [
   run, exec, attach, ps, images, pull, create, start, stop, restart, kill, pause, unpause, rename, wait,
   logs, top, inspect, diff, stats, port, cp, rm, rmi, tag, history, info, version, build, commit, compose,
-  login, logout, push, search,
+  login, logout, push, search, save, load, exportCommand, importCommand,
 ];
 /** Sub-commands that exist only under a management command (`docker container prune`). */
 const GROUP_ONLY: Record<string, Command> = { 'container prune': containerPrune, 'image prune': imagePrune, 'volume create': volumeCreate, 'volume ls': volumeLs, 'volume inspect': volumeInspect, 'volume rm': volumeRm, 'volume prune': volumePrune, 'network create': networkCreate, 'network ls': networkLs, 'network inspect': networkInspect, 'network rm': networkRm, 'network prune': networkPrune, 'network connect': networkConnect, 'network disconnect': networkDisconnect, 'builder prune': builderPrune, 'system prune': systemPrune, 'system df': systemDf, 'system info': info };
@@ -41,12 +42,12 @@ const GROUPS: Record<string, Record<string, string>> = {
     ls: 'ps', list: 'ps', ps: 'ps', run: 'run', exec: 'exec', attach: 'attach', create: 'create', rm: 'rm', remove: 'rm',
     stop: 'stop', start: 'start', restart: 'restart', kill: 'kill', logs: 'logs', pause: 'pause',
     unpause: 'unpause', rename: 'rename', wait: 'wait', top: 'top', inspect: 'inspect',
-    diff: 'diff', stats: 'stats', port: 'port', cp: 'cp', prune: 'container prune', commit: 'commit',
+    diff: 'diff', stats: 'stats', port: 'port', cp: 'cp', prune: 'container prune', commit: 'commit', export: 'export',
   },
   system: { df: 'system df', info: 'system info', prune: 'system prune' },
   image: {
     ls: 'images', list: 'images', pull: 'pull', rm: 'rmi', remove: 'rmi', tag: 'tag', history: 'history', inspect: 'inspect',
-    build: 'build', prune: 'image prune', push: 'push',
+    build: 'build', prune: 'image prune', push: 'push', save: 'save', load: 'load', import: 'import',
   },
   builder: { build: 'build', prune: 'builder prune' },
   buildx: { build: 'build', b: 'build' },

@@ -20,6 +20,7 @@ import { LocalRegistry, UnauthorizedError } from '../registry/local-registry';
 import { Registries } from '../registry/registries';
 import { MemoryKeyValueStore } from '../persist/kv-store';
 import { gzip } from './digest';
+import { ImageArchiveError, readImageArchive, writeImageArchive, type ArchiveImage } from '../formats/image-archive';
 import { NetworkError, NetworkStore, type Network, type NetworkStoreState } from './network-store';
 import { ContainerNetworking } from './networking';
 import { checkCapabilities } from './capabilities';
@@ -103,6 +104,24 @@ const BUILT_IN_DESCRIPTIONS: Record<string, string> = {
   debian: 'Debian 12 (bookworm), slim',
   python: 'Python 3 on Debian 12, slim',
 };
+
+/** `docker import --change 'CMD ["x"]'`: the Dockerfile instructions import accepts. */
+function applyImportChange(config: ImageConfig, change: string): void {
+  const match = /^\s*(\w+)\s+(.*)$/s.exec(change);
+  if (!match) throw new ApiError(400, `dockerfile parse error: unknown instruction: ${change}`);
+  const [, word, rest] = match as unknown as [string, string, string];
+  const list = () => (rest.trim().startsWith('[') ? (JSON.parse(rest) as string[]) : ['/bin/sh', '-c', rest.trim()]);
+  switch (word.toUpperCase()) {
+    case 'CMD': config.config.Cmd = list(); break;
+    case 'ENTRYPOINT': config.config.Entrypoint = list(); break;
+    case 'ENV': (config.config.Env ??= []).push(rest.includes('=') ? rest.trim() : rest.trim().replace(/\s+/, '=')); break;
+    case 'WORKDIR': config.config.WorkingDir = rest.trim(); break;
+    case 'USER': config.config.User = rest.trim(); break;
+    case 'EXPOSE': for (const p of rest.trim().split(/\s+/)) (config.config.ExposedPorts ??= {})[p.includes('/') ? p : `${p}/tcp`] = {}; break;
+    case 'LABEL': for (const m of rest.matchAll(/(\S+?)=("[^"]*"|\S+)/g)) (config.config.Labels ??= {})[m[1]!] = m[2]!.replace(/^"|"$/g, ''); break;
+    default: throw new ApiError(400, `${word.toUpperCase()} is not a valid change command`);
+  }
+}
 
 /** How many log entries of a container are kept across a reload. */
 const SAVED_LOG_ENTRIES = 2000;
@@ -462,6 +481,99 @@ export class Daemon {
         })
         .filter((r) => r.name.includes(term.toLowerCase()))
         .sort((a, b) => Number(b.is_official) - Number(a.is_official) || a.name.localeCompare(b.name));
+    });
+  }
+
+  // ---- archives: save, load, export, import
+
+  /** GET /images/get?names=…: the images as one archive (docker-archive + OCI layout). */
+  imageSave(names: string[]) {
+    return this.api('GET', `/images/get?${names.map((n) => `names=${encodeURIComponent(n)}`).join('&')}`, async () => {
+      const byId = new Map<string, { image: Image; tags: string[] }>();
+      for (const name of names) {
+        const image = this.resolveImage(name);
+        const entry = byId.get(image.id) ?? { image, tags: [] };
+        byId.set(image.id, entry);
+        const short = name.replace(/^sha256:/, '');
+        if (/^[a-f0-9]{3,64}$/.test(short) && image.id.slice(7).startsWith(short)) continue; // by ID: untagged
+        const ref = parseReference(name);
+        const asked = familiarString(ref);
+        // A repository without a tag saves every tag of it, as Docker does.
+        const tags = /:[^/]+$/.test(name) ? [asked] : image.repoTags.filter((t) => t.startsWith(`${asked.replace(/:latest$/, '')}:`));
+        for (const t of tags) if (!entry.tags.includes(t)) entry.tags.push(t);
+      }
+      const archive: ArchiveImage[] = [];
+      for (const { image, tags } of byId.values()) {
+        archive.push({ config: await this.imageConfigBytes(image), layers: await Promise.all(image.layers.map((l) => this.layerTar(l, image))), repoTags: tags });
+      }
+      return writeImageArchive(archive);
+    });
+  }
+
+  /** A layer's uncompressed tar: kept here if made here, else from the registry. */
+  private async layerTar(layer: ImageLayer, image: Image): Promise<Uint8Array> {
+    const made = this.layerBlobs.get(layer.diffId);
+    if (made) return made;
+    if (this.lazyIndexes.has(layer.diffId)) {
+      throw new ApiError(500, `${image.repoTags[0] ?? image.id.slice(7, 19)} has a layer Drydock loads file by file (${layer.diffId.slice(7, 19)}): it cannot be written to an archive here`);
+    }
+    return gunzip(await this.registry.blob(layer.digest));
+  }
+
+  /** POST /images/load: images from an archive; says what it loaded, as Docker does. */
+  imageLoad(archive: Uint8Array) {
+    return this.api('POST', '/images/load', async () => {
+      let images: ArchiveImage[];
+      try {
+        images = await readImageArchive(archive);
+      } catch (error) {
+        if (error instanceof ImageArchiveError) throw new ApiError(500, error.message);
+        throw error;
+      }
+      const loaded: string[] = [];
+      for (const found of images) {
+        const layers: ImageLayer[] = [];
+        for (const tar of found.layers) layers.push(await this.storeLayer(tar));
+        const config = JSON.parse(new TextDecoder().decode(found.config)) as ImageConfig;
+        const image = await this.storeImage(config, layers, this.tagNames(found.repoTags));
+        loaded.push(...(found.repoTags.length ? found.repoTags.map((t) => `Loaded image: ${t}`) : [`Loaded image ID: ${image.id}`]));
+      }
+      return loaded;
+    });
+  }
+
+  /** GET /containers/{id}/export: the container's filesystem as a tar. */
+  containerExport(idOrName: string) {
+    return this.api('GET', `/containers/${idOrName}/export`, async () => {
+      const container = this.get(idOrName);
+      const image = this.images.find(container.imageId);
+      if (!image) throw new ApiError(500, `image ${container.imageId} of container ${container.name} is gone`);
+      await this.ensureLayers(image);
+      return this.runtime.exportFilesystem(container, image);
+    });
+  }
+
+  /** POST /images/create?fromSrc=-: a one-layer image from a filesystem tar (`docker import`). */
+  imageImport(tar: Uint8Array, reference: string | undefined, options: { message?: string; changes?: string[] } = {}) {
+    return this.api('POST', `/images/create?fromSrc=-${reference ? `&repo=${encodeURIComponent(reference)}` : ''}`, async () => {
+      if (tar[0] === 0x1f && tar[1] === 0x8b) tar = await gunzip(tar);
+      try {
+        readTar(tar);
+      } catch {
+        throw new ApiError(500, 'archive/tar: invalid tar header');
+      }
+      const tags = reference ? this.tagNames([reference]) : [];
+      const layer = await this.storeLayer(tar);
+      const config: ImageConfig = {
+        architecture: '386',
+        os: 'linux',
+        created: new Date().toISOString(),
+        config: {},
+        rootfs: { type: 'layers', diff_ids: [] },
+        history: [{ created: new Date().toISOString(), created_by: '', comment: options.message ?? 'Imported from -' }],
+      };
+      for (const change of options.changes ?? []) applyImportChange(config, change);
+      return this.storeImage(config, [layer], tags);
     });
   }
 

@@ -513,6 +513,18 @@ export class GuestRuntime implements ContainerRuntime {
   }
 
   /** Runs a script (paths as its arguments) in the image's root, mounted read-only for it. */
+  async exportFilesystem(container: Container, image: Image): Promise<Uint8Array> {
+    await this.init();
+    // The container's upper dir on top of its image, read-only: its whiteouts hide what it deleted.
+    const diff = `${ROOT}/containers/${container.id}/diff`;
+    const script =
+      `m=$(mktemp -d ${ROOT}/tmp/ex.XXXXXX) || exit 1; l=${lowerDirs(image)}:${EMPTY}; [ -d ${diff} ] && l=${diff}:$l; ` +
+      `mount -t overlay overlay -o lowerdir=$l $m || exit 1; (cd $m && tar -cf - .); r=$?; umount $m; rmdir $m; exit $r`;
+    const r = await this.machine.agent.exec(['/bin/sh', '-c', script], { timeoutMs: 300_000 });
+    if (r.exitCode !== 0) throw new Error(new TextDecoder().decode(r.stderr).trim() || `export: exit ${r.exitCode}`);
+    return r.stdout;
+  }
+
   private async inImage(image: Image, paths: string[], script: string) {
     await this.init();
     if (!image.layers.length) return { exitCode: 0, stdout: createTar([]), stderr: new Uint8Array(0) };

@@ -123,6 +123,8 @@ export interface ContainerRuntime {
   exportChanges(container: Container): Promise<Uint8Array>;
   /** A tar of a file or directory (its contents) on the guest's own filesystem; null if missing. */
   archiveHostPath(path: string): Promise<{ directory: boolean; tar: Uint8Array } | null>;
+  /** The container's whole filesystem as a tar (`docker export`): its image with its changes. */
+  exportFilesystem(container: Container, image: Image): Promise<Uint8Array>;
   /** Writes a file on the guest's own filesystem (its directory made if missing). */
   writeHostFile(path: string, data: Uint8Array, mode?: number): Promise<void>;
   /** A tar of paths (relative to /) in an image's filesystem, e.g. for COPY --from. */

@@ -3,6 +3,7 @@ import { humanDuration, humanSize } from '../../formats/human';
 import type { Command } from '../context';
 import { confirm, daemonError, eachArgument } from '../output';
 import { formatTable } from '../table';
+import { printListFormat } from './inspect';
 
 export const rmi: Command = {
   name: 'rmi',
@@ -42,6 +43,7 @@ export const history: Command = {
     { long: 'no-trunc', kind: 'bool', description: "Don't truncate output" },
     { long: 'quiet', short: 'q', kind: 'bool', description: 'Only show image IDs' },
     { long: 'human', short: 'H', kind: 'bool', description: 'Print sizes and dates in human readable format' },
+    { long: 'format', kind: 'string', description: 'Format output using a custom template' },
   ],
   minArgs: 1,
   maxArgs: 1,
@@ -68,7 +70,12 @@ export const history: Command = {
         h.comment ?? '',
       ];
     });
-    if (flags.quiet) io.out(rows.map((r) => `${r[0]}\n`).join(''));
+    const format = flags.format as string | undefined;
+    if (format && !flags.quiet) {
+      printListFormat(io, format, rows, (r) => ({ ID: r[0], CreatedSince: r[1], CreatedBy: r[2], Size: r[3], Comment: r[4] }), {
+        ID: 'IMAGE', CreatedSince: 'CREATED', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT',
+      });
+    } else if (flags.quiet) io.out(rows.map((r) => `${r[0]}\n`).join(''));
     else io.out(formatTable(['IMAGE', 'CREATED', 'CREATED BY', 'SIZE', 'COMMENT'], rows));
     return 0;
   },

@@ -1,6 +1,7 @@
 import type { CliIO, Command } from '../context';
 import { daemonError } from '../output';
 import { HUB_SERVER, storedLogin, storeLogin } from '../client-config';
+import { readStdin } from '../local-files';
 
 const HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', HUB_SERVER, 'https://index.docker.io/v1']);
 
@@ -48,17 +49,6 @@ function terminalLines(io: CliIO) {
     });
 }
 
-function readAllStdin(io: CliIO): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Uint8Array[] = [];
-    io.startStdin(false);
-    io.onStdin((bytes) => {
-      if (bytes.length) chunks.push(bytes);
-      else resolve(new TextDecoder().decode(Uint8Array.from(chunks.flatMap((c) => [...c]))));
-    });
-  });
-}
-
 export const login: Command = {
   name: 'login',
   usage: 'docker login [OPTIONS] [SERVER]',
@@ -87,7 +77,7 @@ export const login: Command = {
         io.err('Error: Must provide --username with --password-stdin\n');
         return 1;
       }
-      password = (await readAllStdin(io)).replace(/\r?\n$/, '');
+      password = new TextDecoder().decode(await readStdin(io)).replace(/\r?\n$/, '');
     } else if (password !== undefined) {
       io.err('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n');
     }
