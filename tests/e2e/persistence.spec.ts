@@ -21,7 +21,7 @@ test('an image and a volume file survive a reload; the reload resumes the saved 
   await expect(rows(page)).toContainText('step-done', { timeout: 90_000 });
   const done = Date.now();
   await savedAfter(page, done);
-  await expect(page.getByTestId('save-state')).toContainText(/Saved .* MB/);
+  await expect(page.getByTestId('save-state')).toContainText(/^\s*Saved .* MB/);
 
   await page.reload();
   await expect(page.getByTestId('lab-state')).toHaveAttribute('data-stage', 'ready', { timeout: 90_000 });

@@ -3,7 +3,7 @@
 // guest only through the engine's typed API (engine/api.ts).
 import * as Comlink from 'comlink';
 import labWorkerUrl from '../worker/lab-worker.ts?worker&url';
-import type { LabStatus, LabWorkerApi, PreviewRequest, PreviewResponse, PublishedPort, SaveInfo } from '../engine/api';
+import type { ImageSummary, LabStatus, LabWorkerApi, PreviewRequest, PreviewResponse, PublishedPort, SaveInfo } from '../engine/api';
 
 export interface LabConnectionEvents {
   console(bytes: Uint8Array): void;
@@ -156,6 +156,21 @@ export class LabConnection {
   async publishedPorts(): Promise<PublishedPort[]> {
     if (!this.api || this.stage !== 'ready') return [];
     return this.api.publishedPorts();
+  }
+
+  async images(): Promise<ImageSummary[]> {
+    if (!this.api || this.stage !== 'ready') return [];
+    return this.api.images();
+  }
+
+  async saveImage(name: string): Promise<Uint8Array> {
+    if (!this.api || this.stage !== 'ready') throw new Error('the lab machine is not running');
+    return this.api.saveImage(name);
+  }
+
+  async loadImage(archive: Uint8Array): Promise<string[]> {
+    if (!this.api || this.stage !== 'ready') throw new Error('the lab machine is not running');
+    return this.api.loadImage(Comlink.transfer(archive, [archive.buffer]));
   }
 
   /** Saves now if the lab is at a quiet moment (the page is being hidden). */

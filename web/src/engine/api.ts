@@ -41,6 +41,10 @@ export interface SaveInfo {
   error?: string;
   /** Another tab owns the lab now: this one no longer saves. */
   takenOver?: boolean;
+  /** The lab changed and will be saved in a moment (nothing else is set). */
+  pending?: boolean;
+  /** The lab changed again while this save was being written: another one follows. */
+  changedSince?: boolean;
 }
 
 export interface ExecRequestOptions {
@@ -104,6 +108,17 @@ export interface PreviewResponse {
   body: Uint8Array;
 }
 
+/** An image in the lab, for the page's images panel. */
+export interface ImageSummary {
+  id: string;
+  /** Familiar names ("app:1.0"); empty when untagged. */
+  tags: string[];
+  /** Bytes of its layers. */
+  size: number;
+  /** "linux/386" */
+  platform: string;
+}
+
 /** What the lab worker offers the page. */
 export interface LabWorkerApi {
   boot(options: BootOptions, events: LabEvents): Promise<void>;
@@ -120,6 +135,12 @@ export interface LabWorkerApi {
   httpRequest(port: number, request: PreviewRequest): Promise<PreviewResponse>;
   /** Ports published by running containers. */
   publishedPorts(): Promise<PublishedPort[]>;
+  /** The lab's images. */
+  images(): Promise<ImageSummary[]>;
+  /** An image as `docker save` writes it (a tar archive), for the page to offer as a download. */
+  saveImage(name: string): Promise<Uint8Array>;
+  /** `docker load` of an archive the learner chose; resolves with what was loaded ("Loaded image: …"). */
+  loadImage(archive: Uint8Array): Promise<string[]>;
   /**
    * Saves the lab now if it is at a quiet moment (else soon): the page asks when it is hidden.
    * Resolves with what the save did, or null if there was nothing to save yet.

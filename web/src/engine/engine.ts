@@ -8,7 +8,7 @@ import type { GuestMachine } from './guest/guest-machine';
 import { runDockerCli } from './cli/index';
 import type { CliIO } from './cli/context';
 import { decodeResponse, encodeRequest, type HttpRequest, type HttpResponse } from './formats/http';
-import type { PublishedPort } from './api';
+import type { ImageSummary, PublishedPort } from './api';
 import type { EngineSaved } from './persist/lab-snapshots';
 import type { LocalRegistry } from './registry/local-registry';
 
@@ -63,6 +63,16 @@ export class Engine {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`bad port ${port}`);
     const answer = await this.daemon.runtime.hostRequest(port, encodeRequest(request, `localhost:${port}`), timeoutMs);
     return decodeResponse(answer);
+  }
+
+  /** The images, for the page's images panel. */
+  async images(): Promise<ImageSummary[]> {
+    return (await this.daemon.imageList()).map((i) => ({
+      id: i.id,
+      tags: [...i.repoTags],
+      size: this.daemon.images.size(i),
+      platform: `${i.config.os}/${i.config.architecture}`,
+    }));
   }
 
   /** Ports published by running containers, for the page's preview. */

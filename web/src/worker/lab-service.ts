@@ -1,11 +1,13 @@
 // The lab service: the implementation of the page's typed API (engine/api.ts) around one
 // GuestMachine. lab-worker.ts exposes it over comlink in the browser; tests drive the same class
 // over a MessageChannel in Node. How the guest files are obtained is the host's business.
+import * as Comlink from 'comlink';
 import type {
   BootOptions,
   DownloadProgress,
   ExecRequestOptions,
   ExecResponse,
+  ImageSummary,
   LabEvents,
   LabStatus,
   LabWorkerApi,
@@ -26,8 +28,11 @@ export type RegistryFactory = (options: BootOptions) => RegistrySource;
 
 const decoder = new TextDecoder();
 
-/** How long the lab stays still (no command ending, no API call) before it is saved. */
-const SAVE_AFTER_MS = 1500;
+/**
+ * How long the lab stays still (no command ending, no API call) before it is saved: short, so
+ * that a reload soon after a command finds it (the page asks before leaving with unsaved work).
+ */
+const SAVE_AFTER_MS = 400;
 const RETRY_SAVE_MS = 1000;
 const DEFAULT_MEMORY_MIB = 128;
 
@@ -43,6 +48,8 @@ export class LabService implements LabWorkerApi {
   private saving: Promise<SaveInfo | null> | null = null;
   private stopped = false;
   private hub: LocalRegistry | null = null;
+  /** Something changed since the last snapshot was taken. */
+  private unsaved = false;
 
   constructor(
     private readonly loadAssets: AssetLoader,
@@ -135,6 +142,10 @@ export class LabService implements LabWorkerApi {
 
   private scheduleSave(delay = SAVE_AFTER_MS): void {
     if (!this.snapshots || this.stopped) return;
+    if (!this.unsaved) {
+      this.unsaved = true;
+      this.events?.saved({ pending: true });
+    }
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => void this.saveNow(), delay);
   }
@@ -158,6 +169,8 @@ export class LabService implements LabWorkerApi {
     }
     let info: SaveInfo;
     try {
+      // Changes from here on are the next save's.
+      this.unsaved = false;
       const report = await snapshots.save(this.guestId, frozen, state);
       info = { savedAt: Date.now(), ...report };
     } catch (error) {
@@ -173,7 +186,7 @@ export class LabService implements LabWorkerApi {
         };
       }
     }
-    this.events?.saved(info);
+    this.events?.saved({ ...info, ...(this.unsaved ? { changedSince: true } : {}) });
     return info;
   }
 
@@ -212,6 +225,21 @@ export class LabService implements LabWorkerApi {
 
   async publishedPorts(): Promise<PublishedPort[]> {
     return this.engine?.publishedPorts() ?? [];
+  }
+
+  async images(): Promise<ImageSummary[]> {
+    return this.engine?.images() ?? [];
+  }
+
+  async saveImage(name: string): Promise<Uint8Array> {
+    if (!this.engine) throw new Error('the lab is not running');
+    const archive = await this.engine.daemon.imageSave([name]);
+    return Comlink.transfer(archive, [archive.buffer]);
+  }
+
+  async loadImage(archive: Uint8Array): Promise<string[]> {
+    if (!this.engine) throw new Error('the lab is not running');
+    return this.engine.daemon.imageLoad(archive);
   }
 
   async ping(): Promise<number> {

@@ -417,7 +417,7 @@ export class Daemon {
       if (!user || namespace !== user) throw new ApiError(403, 'denied: requested access to the resource is denied');
       for (const b of blobs) {
         const id = b.digest.slice(7, 19);
-        if (await this.registry.has(b.digest)) {
+        if (b.pulled || (await this.hub.hasBlob(b.digest))) {
           onProgress({ id, status: 'Layer already exists' });
           continue;
         }
@@ -426,7 +426,7 @@ export class Daemon {
         onProgress({ id, status: 'Pushed' });
       }
       const config = await this.imageConfigBytes(image);
-      if (!(await this.registry.has(image.id))) await this.hub.putBlobs([config]);
+      if (!(await this.hub.hasBlob(image.id))) await this.hub.putBlobs([config]);
       const manifest = new TextEncoder().encode(
         JSON.stringify({
           schemaVersion: 2,
@@ -448,14 +448,14 @@ export class Daemon {
   }
 
   /** A layer as a registry holds it: its compressed blob's digest and size (and bytes if made here). */
-  private async pushableLayer(layer: ImageLayer): Promise<{ digest: string; size: number; bytes?: Uint8Array; annotations?: Record<string, string> }> {
+  private async pushableLayer(layer: ImageLayer): Promise<{ digest: string; size: number; pulled?: boolean; bytes?: Uint8Array; annotations?: Record<string, string> }> {
     const made = this.layerBlobs.get(layer.diffId);
     if (!made) {
       // Pulled: the registry has it under its digest already (a lazy one keeps its index).
       const lazy = this.lazyIndexes.has(layer.diffId)
         ? { 'org.drydock.lazy.index': `lazy/${layer.diffId.slice(7)}.json`, 'org.drydock.lazy.bytes': String(layer.size) }
         : undefined;
-      return { digest: layer.digest, size: layer.size, ...(lazy ? { annotations: lazy } : {}) };
+      return { digest: layer.digest, size: layer.size, pulled: true, ...(lazy ? { annotations: lazy } : {}) };
     }
     const bytes = await gzip(made);
     return { digest: await sha256Digest(bytes), size: bytes.length, bytes };

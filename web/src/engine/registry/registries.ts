@@ -22,13 +22,4 @@ export class Registries implements RegistrySource {
   file(path: string): Promise<Uint8Array> {
     return this.builtin.file(path);
   }
-
-  /** Whether either registry has the blob (a push skips it: "Layer already exists"). */
-  async has(digest: string): Promise<boolean> {
-    if (await this.local.hasBlob(digest)) return true;
-    return this.builtin.blob(digest).then(
-      () => true,
-      () => false,
-    );
-  }
 }
