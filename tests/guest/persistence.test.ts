@@ -89,6 +89,8 @@ describe('a lab kept across visits (real guest)', () => {
     expect(r.out).toMatch(/^web Up/m);
     expect(r.out).toContain('Welcome to nginx');
     expect(r.out).toContain('built-here');
+    // The 9p share came back too: a new image's layers travel through it.
+    expect((await lab.sh('docker run --rm hello-world')).out).toContain('Hello from Drydock!');
     // The engine follows the container it did not start: stop ends it, with its exit status.
     const stop = await lab.sh('docker stop web >/dev/null && docker ps -a --filter name=web --format "{{.Status}}"');
     expect(stop.out).toMatch(/^Exited \(0\)/);
