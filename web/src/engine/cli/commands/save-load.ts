@@ -3,10 +3,24 @@ import type { CliIO, Command } from '../context';
 import { daemonError } from '../output';
 import { localPath, readLocalFile, readStdin } from '../local-files';
 
-/** Where -o sends an archive: a file on the client's machine, or stdout when it is not a terminal. */
-async function writeArchive(io: CliIO, output: string | undefined, data: Uint8Array): Promise<void> {
-  if (output) await io.writeLocal(localPath(io, output), data);
-  else io.out(data);
+/**
+ * Makes an archive and sends it where -o says: a file on the client's machine, or stdout when
+ * that is not a terminal (as Docker refuses to write binary to one).
+ */
+async function writeArchive(io: CliIO, output: string | undefined, make: () => Promise<Uint8Array>): Promise<number> {
+  if (!output && io.stdoutTty) {
+    io.err('cowardly refusing to save to a terminal. Use the -o flag or redirect\n');
+    return 1;
+  }
+  try {
+    const data = await make();
+    if (output) await io.writeLocal(localPath(io, output), data);
+    else io.out(data);
+    return 0;
+  } catch (error) {
+    io.err(`${daemonError(error)}\n`);
+    return 1;
+  }
 }
 
 /** What -i (or stdin) holds; an error message (Docker's) when it cannot be read. */
@@ -27,20 +41,7 @@ export const save: Command = {
   description: 'Save one or more images to a tar archive (streamed to STDOUT by default)',
   flags: [{ long: 'output', short: 'o', kind: 'string', description: 'Write to a file, instead of STDOUT' }],
   minArgs: 1,
-  async run({ io, daemon, args, flags }) {
-    const output = flags.output as string | undefined;
-    if (!output && io.stdoutTty) {
-      io.err('cowardly refusing to save to a terminal. Use the -o flag or redirect\n');
-      return 1;
-    }
-    try {
-      await writeArchive(io, output, await daemon.imageSave(args));
-      return 0;
-    } catch (error) {
-      io.err(`${daemonError(error)}\n`);
-      return 1;
-    }
-  },
+  run: ({ io, daemon, args, flags }) => writeArchive(io, flags.output as string | undefined, () => daemon.imageSave(args)),
 };
 
 export const load: Command = {
@@ -76,20 +77,7 @@ export const exportCommand: Command = {
   flags: [{ long: 'output', short: 'o', kind: 'string', description: 'Write to a file, instead of STDOUT' }],
   minArgs: 1,
   maxArgs: 1,
-  async run({ io, daemon, args, flags }) {
-    const output = flags.output as string | undefined;
-    if (!output && io.stdoutTty) {
-      io.err('cowardly refusing to save to a terminal. Use the -o flag or redirect\n');
-      return 1;
-    }
-    try {
-      await writeArchive(io, output, await daemon.containerExport(args[0]!));
-      return 0;
-    } catch (error) {
-      io.err(`${daemonError(error)}\n`);
-      return 1;
-    }
-  },
+  run: ({ io, daemon, args, flags }) => writeArchive(io, flags.output as string | undefined, () => daemon.containerExport(args[0]!)),
 };
 
 export const importCommand: Command = {
