@@ -7,6 +7,7 @@ import { MemoryKeyValueStore, NotOwnerError } from '../../web/src/engine/persist
 import { LabSnapshots, OWNER_KEY, type EngineSaved } from '../../web/src/engine/persist/lab-snapshots';
 import type { MachineSnapshot } from '../../web/src/engine/guest/guest-machine';
 import type { DaemonState } from '../../web/src/engine/daemon/daemon';
+import { saveFailure } from '../../web/src/worker/lab-service';
 
 function noise(length: number, seed: number): Uint8Array {
   const out = new Uint8Array(length);
@@ -79,11 +80,40 @@ describe('LabSnapshots', () => {
     expect(await store.get(OWNER_KEY)).toBe('tab-b');
   });
 
+  it('keeps the previous save whole when the next one does not fit', async () => {
+    class FullStore extends MemoryKeyValueStore {
+      full = false;
+      override async commit(puts: Array<[string, unknown]>, deletes?: string[], guard?: { key: string; value: unknown }) {
+        if (this.full) throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+        return super.commit(puts, deletes, guard);
+      }
+    }
+    const store = new FullStore();
+    const labs = new LabSnapshots(store);
+    const kept = noise(80_000, 9);
+    await labs.save('g', machine(kept), engine('kept'));
+    store.full = true;
+    await expect(labs.save('g', machine(noise(80_000, 10)), engine('lost'))).rejects.toThrow('quota');
+    const loaded = await labs.load('g');
+    expect(loaded!.engine.state.images[0]!.id).toBe('kept');
+    expect(Buffer.compare(new Uint8Array(loaded!.machine!.state), kept)).toBe(0);
+  });
+
   it('reset forgets the lab', async () => {
     const store = new MemoryKeyValueStore();
     const labs = new LabSnapshots(store);
     await labs.save('g', machine(noise(50_000, 8)), engine('x'));
     await labs.clear();
     expect(await labs.load('g')).toBeNull();
+  });
+});
+
+describe('a save that fails', () => {
+  it("tells the learner that the browser's storage is full, and that what was saved is kept", () => {
+    const full = saveFailure(new DOMException('quota', 'QuotaExceededError'));
+    expect(full.error).toContain("storage for this site is full");
+    expect(full.error).toContain('what was saved before is kept');
+    expect(saveFailure(new NotOwnerError())).toMatchObject({ takenOver: true });
+    expect(saveFailure(new Error('disk on fire')).error).toBe('The lab could not be saved: disk on fire (what was saved before is kept).');
   });
 });

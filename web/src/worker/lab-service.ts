@@ -36,6 +36,18 @@ const SAVE_AFTER_MS = 400;
 const RETRY_SAVE_MS = 1000;
 const DEFAULT_MEMORY_MIB = 128;
 
+/** What the learner is told when a save fails (what was saved before is kept). */
+export function saveFailure(error: unknown): SaveInfo {
+  if (error instanceof NotOwnerError) return { takenOver: true, error: 'This lab is open in another tab now; this tab no longer saves.' };
+  if ((error as Error).name === 'QuotaExceededError') {
+    return {
+      error:
+        "The browser's storage for this site is full: your latest changes are not saved (what was saved before is kept). Free space by removing images or volumes, or reset the lab.",
+    };
+  }
+  return { error: `The lab could not be saved: ${(error as Error).message} (what was saved before is kept).` };
+}
+
 export class LabService implements LabWorkerApi {
   private machine: GuestMachine | null = null;
   private engine: Engine | null = null;
@@ -174,17 +186,9 @@ export class LabService implements LabWorkerApi {
       const report = await snapshots.save(this.guestId, frozen, state);
       info = { savedAt: Date.now(), ...report };
     } catch (error) {
-      if (error instanceof NotOwnerError) {
-        this.stopped = true;
-        info = { takenOver: true, error: 'This lab is open in another tab now; this tab no longer saves.' };
-      } else {
-        const full = (error as Error).name === 'QuotaExceededError';
-        info = {
-          error: full
-            ? "The browser's storage for this site is full: your latest changes are not saved (what was saved before is kept). Free space by removing images or volumes, or reset the lab."
-            : `The lab could not be saved: ${(error as Error).message} (what was saved before is kept).`,
-        };
-      }
+      info = saveFailure(error);
+      if (info.takenOver) this.stopped = true;
+      else this.unsaved = true; // still to be saved
     }
     this.events?.saved({ ...info, ...(this.unsaved ? { changedSince: true } : {}) });
     return info;
