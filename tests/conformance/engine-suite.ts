@@ -57,6 +57,13 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       await docker()('rm', 'later');
     });
 
+    it('start -a attaches: the output and the exit status are the container\'s', async () => {
+      await docker()('create', '--name', 'attached', 'busybox', 'sh', '-c', 'echo from-start; exit 3');
+      expect(await docker()('start', '-a', 'attached')).toMatchObject({ code: 3, out: 'from-start\n' });
+      expect((await docker()('ps', '-a', '--filter', 'name=attached', '--format', '{{.Status}}')).out).toMatch(/^Exited \(3\)/);
+      await docker()('rm', 'attached');
+    });
+
     it('restarts on failure, up to the limit', async () => {
       await docker()('run', '-d', '--name', 'flaky', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'echo try; exit 1');
       await expect.poll(async () => (await docker()('inspect', '-f', '{{.RestartCount}} {{.State.Status}}', 'flaky')).out, { timeout: 30_000 }).toBe('2 exited\n');

@@ -20,6 +20,7 @@ function visit(owner: string, memoryMiB?: number) {
     console: (bytes) => (screen += new TextDecoder().decode(bytes)),
     status: (s) => statuses.push(s),
     saved: (info) => saves.push(info),
+    api: () => {},
   };
   const booted = service.boot({ guestBaseUrl: '', registryBaseUrl: '', persist: { owner }, ...(memoryMiB ? { memoryMiB } : {}) }, events);
   const sh = async (script: string) => {

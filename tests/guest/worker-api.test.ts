@@ -24,6 +24,7 @@ beforeAll(async () => {
       console: (bytes: Uint8Array) => (consoleText += decoder.decode(bytes, { stream: true })),
       status: (status: LabStatus) => statuses.push(status),
       saved: () => {},
+      api: () => {},
     }),
   );
 });
@@ -59,6 +60,6 @@ describe('lab worker API over comlink (real guest)', () => {
   });
 
   it('refuses a second boot of a running lab', async () => {
-    await expect(remote.boot({ guestBaseUrl: 'x', registryBaseUrl: 'x' }, Comlink.proxy({ console() {}, status() {}, saved() {} }))).rejects.toThrow('already running');
+    await expect(remote.boot({ guestBaseUrl: 'x', registryBaseUrl: 'x' }, Comlink.proxy({ console() {}, status() {}, saved() {}, api() {} }))).rejects.toThrow('already running');
   });
 });

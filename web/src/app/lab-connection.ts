@@ -3,12 +3,14 @@
 // guest only through the engine's typed API (engine/api.ts).
 import * as Comlink from 'comlink';
 import labWorkerUrl from '../worker/lab-worker.ts?worker&url';
-import type { ImageSummary, LabStatus, LabWorkerApi, PreviewRequest, PreviewResponse, PublishedPort, SaveInfo } from '../engine/api';
+import type { ApiCall, ExecRequestOptions, ExecResponse, ImageSummary, LabState, LabStatus, LabWorkerApi, LessonCheck, PreviewRequest, PreviewResponse, PublishedPort, SaveInfo } from '../engine/api';
 
 export interface LabConnectionEvents {
   console(bytes: Uint8Array): void;
   status(status: LabStatus): void;
   saved(info: SaveInfo): void;
+  /** The engine served a docker API call. */
+  api(call: ApiCall): void;
   /** The lab is another tab's: 'elsewhere' when this one found it taken, 'taken' when it lost it. */
   otherTab(state: 'elsewhere' | 'taken' | null): void;
 }
@@ -99,6 +101,9 @@ export class LabConnection {
       saved: (info: SaveInfo) => {
         if (current()) this.events.saved(info);
       },
+      api: (call: ApiCall) => {
+        if (current()) this.events.api(call);
+      },
     });
     const persist = this.releaseLock || !navigator.locks ? { persist: { owner: this.owner || 'unguarded' } } : {};
     api.boot({ guestBaseUrl, registryBaseUrl, ...persist }, events).catch((error: Error) => {
@@ -156,6 +161,24 @@ export class LabConnection {
   async publishedPorts(): Promise<PublishedPort[]> {
     if (!this.api || this.stage !== 'ready') return [];
     return this.api.publishedPorts();
+  }
+
+  private get readyApi(): Comlink.Remote<LabWorkerApi> {
+    if (!this.api || this.stage !== 'ready') throw new Error('the lab machine is not running');
+    return this.api;
+  }
+
+  /** Runs a command in the guest outside the learner's shell (lesson set-up and reset). */
+  exec(argv: string[], options?: ExecRequestOptions): Promise<ExecResponse> {
+    return this.readyApi.exec(argv, options);
+  }
+
+  check(checks: LessonCheck[]): Promise<boolean[]> {
+    return this.readyApi.check(checks);
+  }
+
+  labState(): Promise<LabState> {
+    return this.readyApi.labState();
   }
 
   async images(): Promise<ImageSummary[]> {

@@ -67,6 +67,8 @@ export interface LabEvents {
   console(bytes: Uint8Array): void;
   status(status: LabStatus): void;
   saved(info: SaveInfo): void;
+  /** The engine served an API call (what the docker client asked); the lab's state may have changed. */
+  api(call: ApiCall): void;
 }
 
 export interface BootOptions {
@@ -119,6 +121,59 @@ export interface ImageSummary {
   platform: string;
 }
 
+/** One call the engine served (the architecture lesson's API log). */
+export interface ApiCall {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  at: number;
+}
+
+/** The Docker objects in the lab, for the page's pictures of them and for lesson checks. */
+export interface LabState {
+  images: Array<{ id: string; tags: string[]; layers: Array<{ diffId: string; size: number }>; size: number }>;
+  containers: Array<{
+    id: string;
+    name: string;
+    image: string;
+    imageId: string;
+    status: string;
+    exitCode: number;
+    ports: Array<{ containerPort: string; hostPort: number }>;
+    mounts: Array<{ type: string; name?: string; source: string; destination: string; readOnly: boolean }>;
+    networks: string[];
+  }>;
+  volumes: Array<{ name: string; usedBy: string[] }>;
+  networks: Array<{ name: string; driver: string; containers: string[] }>;
+}
+
+/**
+ * A lesson step's check: a condition on the lab's real state, written as data in the lesson.
+ * Every field given must hold; a check with several kinds needs all of them.
+ */
+export interface LessonCheck {
+  /** An image with this tag exists ("hello-world", "myapp:1.0"). */
+  image?: string;
+  /** No image has this tag. */
+  noImage?: string;
+  /** An image whose layers add this path (a built image: "myapp:1.0 adds /app"). */
+  imageAdds?: { image: string; path: string };
+  /** Some container matches every field given. */
+  container?: { name?: string; image?: string; status?: string; exitCode?: number; publishes?: number; volume?: string; bind?: string; readOnly?: boolean; network?: string };
+  /** No container matches (e.g. after docker rm). */
+  noContainer?: { name?: string; image?: string };
+  /** At least this many containers match `container` (default 1). */
+  count?: number;
+  volume?: string;
+  noVolume?: string;
+  network?: string;
+  /** A file on the guest (the learner's machine), optionally containing a text. */
+  file?: { path: string; contains?: string };
+  /** A file inside a volume's data. */
+  volumeFile?: { volume: string; path: string; contains?: string };
+}
+
 /** What the lab worker offers the page. */
 export interface LabWorkerApi {
   boot(options: BootOptions, events: LabEvents): Promise<void>;
@@ -148,6 +203,10 @@ export interface LabWorkerApi {
   saveNow(): Promise<SaveInfo | null>;
   /** Deletes everything saved (images, containers, volumes, files, pushed images, progress). */
   resetLab(): Promise<void>;
+  /** The Docker objects in the lab now. */
+  labState(): Promise<LabState>;
+  /** Evaluates lesson checks on the lab's real state, in order. */
+  check(checks: LessonCheck[]): Promise<boolean[]>;
   /** Answers at once; the page uses it to notice a frozen worker. */
   ping(): Promise<number>;
   shutdown(): Promise<void>;

@@ -8,7 +8,8 @@ import type { GuestMachine } from './guest/guest-machine';
 import { runDockerCli } from './cli/index';
 import type { CliIO } from './cli/context';
 import { decodeResponse, encodeRequest, type HttpRequest, type HttpResponse } from './formats/http';
-import type { ImageSummary, PublishedPort } from './api';
+import type { ImageSummary, LabState, LessonCheck, PublishedPort } from './api';
+import { evaluateCheck, labState } from './lessons/lab-state';
 import type { EngineSaved } from './persist/lab-snapshots';
 import type { LocalRegistry } from './registry/local-registry';
 
@@ -63,6 +64,19 @@ export class Engine {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`bad port ${port}`);
     const answer = await this.daemon.runtime.hostRequest(port, encodeRequest(request, `localhost:${port}`), timeoutMs);
     return decodeResponse(answer);
+  }
+
+  /** The Docker objects now, for the page's pictures. */
+  labState(): LabState {
+    return labState(this.daemon);
+  }
+
+  /** Lesson checks, on real state. */
+  async check(checks: LessonCheck[]): Promise<boolean[]> {
+    const state = labState(this.daemon);
+    const results: boolean[] = [];
+    for (const c of checks) results.push(await evaluateCheck(this.daemon, c, state));
+    return results;
   }
 
   /** The images, for the page's images panel. */

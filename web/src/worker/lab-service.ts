@@ -8,6 +8,8 @@ import type {
   ExecRequestOptions,
   ExecResponse,
   ImageSummary,
+  LabState,
+  LessonCheck,
   LabEvents,
   LabStatus,
   LabWorkerApi,
@@ -132,7 +134,10 @@ export class LabService implements LabWorkerApi {
     // What learners push is kept with the lab (in the browser) when the lab is kept.
     this.hub ??= new LocalRegistry(this.snapshots && this.store ? this.store : new MemoryKeyValueStore());
     const engine = new Engine(machine, this.registry(options), this.hub);
-    engine.daemon.onApiCall = () => this.scheduleSave();
+    engine.daemon.onApiCall = (call) => {
+      this.scheduleSave();
+      this.events?.api(call);
+    };
     return engine;
   }
 
@@ -229,6 +234,16 @@ export class LabService implements LabWorkerApi {
 
   async publishedPorts(): Promise<PublishedPort[]> {
     return this.engine?.publishedPorts() ?? [];
+  }
+
+  async labState(): Promise<LabState> {
+    if (!this.engine) throw new Error('the lab is not running');
+    return this.engine.labState();
+  }
+
+  async check(checks: LessonCheck[]): Promise<boolean[]> {
+    if (!this.engine) throw new Error('the lab is not running');
+    return this.engine.check(checks);
   }
 
   async images(): Promise<ImageSummary[]> {

@@ -3,6 +3,7 @@
 import { signalNumber, type Daemon } from '../../daemon/daemon';
 import type { Command, CommandContext } from '../context';
 import { daemonError, eachArgument } from '../output';
+import { startAttached } from './run';
 
 /** Acts on each named container, printing the name back as Docker does. */
 function eachContainer(ctx: CommandContext, action: (daemon: Daemon, name: string) => Promise<void>): Promise<number> {
@@ -37,9 +38,32 @@ export const start: Command = {
   name: 'start',
   usage: 'docker start [OPTIONS] CONTAINER [CONTAINER...]',
   description: 'Start one or more stopped containers',
-  flags: [],
+  flags: [
+    { long: 'attach', short: 'a', kind: 'bool', description: "Attach STDOUT/STDERR and forward signals" },
+    { long: 'interactive', short: 'i', kind: 'bool', description: "Attach container's STDIN" },
+    { long: 'detach-keys', kind: 'string', description: 'Override the key sequence for detaching a container' },
+  ],
   minArgs: 1,
-  run: (ctx) => eachContainer(ctx, (d, name) => d.containerStart(name)),
+  async run(ctx) {
+    if (!ctx.flags.attach && !ctx.flags.interactive) return eachContainer(ctx, (d, name) => d.containerStart(name));
+    if (ctx.args.length > 1) {
+      ctx.io.err('you cannot start and attach multiple containers at once\n');
+      return 1;
+    }
+    // Attached, as `docker run` without -d: output streams here, and the exit status is its.
+    let container;
+    try {
+      container = await ctx.daemon.containerInspect(ctx.args[0]!);
+    } catch (error) {
+      ctx.io.err(`${daemonError(error)}\n`);
+      return 1;
+    }
+    if (container.state.status === 'running') {
+      ctx.io.err(`${daemonError(new Error(`container ${container.name} is already running`))}\n`);
+      return 1;
+    }
+    return startAttached(ctx, container.id, { interactive: !!ctx.flags.interactive && container.config.OpenStdin, tty: container.config.Tty, detachKeys: ctx.flags['detach-keys'] as string | undefined });
+  },
 };
 
 

@@ -1,0 +1,34 @@
+// Lessons are data: every lesson in web/src/lessons parses, each step has its commands and
+// (where it says so) a check of known kinds; lesson Markdown cannot carry HTML or script links.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseLesson, LessonFormatError } from '../../web/src/app/lessons/lesson-format';
+import { parseInline, parseMarkdown } from '../../web/src/app/lessons/markdown';
+
+const dir = join(import.meta.dirname, '../../web/src/lessons');
+const folders = readdirSync(dir).filter((f) => /^\d\d-/.test(f));
+
+describe('lessons', () => {
+  it.each(folders)('%s parses: a title, steps, runnable commands and checks', (folder) => {
+    const lesson = parseLesson(folder, readFileSync(join(dir, folder, 'lesson.md'), 'utf8'));
+    expect(lesson.title.length).toBeGreaterThan(3);
+    expect(lesson.steps.length).toBeGreaterThan(2);
+    expect(lesson.steps.some((s) => s.check)).toBe(true);
+    for (const step of lesson.steps) expect(step.commands.length + step.blocks.length, step.title).toBeGreaterThan(0);
+    expect(new Set(lesson.steps.map((s) => s.id)).size).toBe(lesson.steps.length);
+  });
+
+  it('refuses a check it does not know, and a lesson without front matter', () => {
+    expect(() => parseLesson('99-x', '---\ntitle: X\n---\n## One\n```check\nimagee: x\n```\n')).toThrow(/unknown check imagee/);
+    expect(() => parseLesson('99-x', '## One\n')).toThrow(LessonFormatError);
+  });
+
+  it('keeps HTML as text and drops script links', () => {
+    const blocks = parseMarkdown('<script>alert(1)</script> and <img src=x onerror=alert(1)>');
+    expect(blocks).toEqual([{ kind: 'paragraph', inlines: [{ kind: 'text', text: '<script>alert(1)</script> and <img src=x onerror=alert(1)>' }] }]);
+    expect(parseInline('[click](javascript:alert(1))').some((i) => i.kind === 'link')).toBe(false);
+    expect(parseInline('[x](data:text/html,hi)')).toEqual([{ kind: 'text', text: 'x' }]);
+    expect(parseInline('[docs](https://docs.docker.com/)')).toEqual([{ kind: 'link', text: 'docs', href: 'https://docs.docker.com/' }]);
+  });
+});

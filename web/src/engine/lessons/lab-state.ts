@@ -1,0 +1,92 @@
+// The lab's Docker objects as the page shows them (pictures) and lessons check them: read from
+// the daemon's records and, for files, from the guest itself. Never parsed from command output.
+import type { LabState, LessonCheck } from '../api';
+import type { Daemon } from '../daemon/daemon';
+import { readTar } from '../formats/tar';
+import { parseReference, familiarString } from '../formats/reference';
+
+export function labState(daemon: Daemon): LabState {
+  const containers = daemon.containers.list();
+  return {
+    images: daemon.images.list().map((i) => ({
+      id: i.id,
+      tags: [...i.repoTags],
+      layers: i.layers.map((l) => ({ diffId: l.diffId, size: l.size })),
+      size: daemon.images.size(i),
+    })),
+    containers: containers.map((c) => ({
+      id: c.id,
+      name: c.name,
+      image: c.imageName,
+      imageId: c.imageId,
+      status: c.state.status,
+      exitCode: c.state.exitCode,
+      ports: Object.entries(c.ports).flatMap(([containerPort, bindings]) => (bindings ?? []).map((b) => ({ containerPort, hostPort: Number(b.HostPort) }))),
+      mounts: c.mounts.map((m) => ({ type: m.Type, ...(m.Name ? { name: m.Name } : {}), source: m.Source, destination: m.Destination, readOnly: !m.RW })),
+      networks: Object.keys(c.networks),
+    })),
+    volumes: daemon.volumes.list().map((v) => ({ name: v.Name, usedBy: containers.filter((c) => c.mounts.some((m) => m.Name === v.Name)).map((c) => c.name) })),
+    networks: daemon.networking.networks.list().map((n) => ({ name: n.Name, driver: n.Driver, containers: containers.filter((c) => n.Name in c.networks).map((c) => c.name) })),
+  };
+}
+
+/** "nginx" and "nginx:latest" name the same tag. */
+function sameTag(tag: string, wanted: string): boolean {
+  try {
+    return familiarString(parseReference(tag)) === familiarString(parseReference(wanted));
+  } catch {
+    return tag === wanted;
+  }
+}
+
+type ContainerState = LabState['containers'][number];
+
+function containerMatches(c: ContainerState, want: NonNullable<LessonCheck['container']>): boolean {
+  if (want.name !== undefined && c.name !== want.name) return false;
+  if (want.image !== undefined && !sameTag(c.image, want.image)) return false;
+  if (want.status !== undefined && c.status !== want.status) return false;
+  if (want.exitCode !== undefined && (c.status !== 'exited' || c.exitCode !== want.exitCode)) return false;
+  if (want.publishes !== undefined && !c.ports.some((p) => p.hostPort === want.publishes)) return false;
+  if (want.volume !== undefined && !c.mounts.some((m) => m.type === 'volume' && m.name === want.volume && (want.readOnly === undefined || m.readOnly === want.readOnly))) return false;
+  if (want.bind !== undefined && !c.mounts.some((m) => m.type === 'bind' && m.source === want.bind && (want.readOnly === undefined || m.readOnly === want.readOnly))) return false;
+  if (want.network !== undefined && !c.networks.includes(want.network)) return false;
+  return true;
+}
+
+/** A text file's content on the guest, or null if it is not there. */
+async function guestFile(daemon: Daemon, path: string): Promise<string | null> {
+  const found = await daemon.runtime.archiveHostPath(path).catch(() => null);
+  if (!found || found.directory) return null;
+  const entry = readTar(found.tar).find((e) => e.type === 'file');
+  return entry?.type === 'file' ? new TextDecoder().decode(entry.data) : null;
+}
+
+export async function evaluateCheck(daemon: Daemon, check: LessonCheck, state = labState(daemon)): Promise<boolean> {
+  if (check.image !== undefined && !state.images.some((i) => i.tags.some((t) => sameTag(t, check.image!)))) return false;
+  if (check.noImage !== undefined && state.images.some((i) => i.tags.some((t) => sameTag(t, check.noImage!)))) return false;
+  if (check.container && state.containers.filter((c) => containerMatches(c, check.container!)).length < (check.count ?? 1)) return false;
+  if (check.noContainer && state.containers.some((c) => containerMatches(c, check.noContainer!))) return false;
+  if (check.volume !== undefined && !state.volumes.some((v) => v.name === check.volume)) return false;
+  if (check.noVolume !== undefined && state.volumes.some((v) => v.name === check.noVolume)) return false;
+  if (check.network !== undefined && !state.networks.some((n) => n.name === check.network)) return false;
+  if (check.imageAdds) {
+    const image = daemon.images.list().find((i) => i.repoTags.some((t) => sameTag(t, check.imageAdds!.image)));
+    const path = check.imageAdds.path.replace(/^\/+|\/+$/g, '');
+    // Layers made here are kept as tars: look for the path in them.
+    const adds = image?.layers.some((l) => {
+      const tar = daemon.layerBlobs.get(l.diffId);
+      return tar ? readTar(tar).some((e) => e.path.replace(/^\.\//, '').replace(/\/$/, '') === path || e.path.replace(/^\.\//, '').startsWith(`${path}/`)) : false;
+    });
+    if (!adds) return false;
+  }
+  if (check.file) {
+    const text = await guestFile(daemon, check.file.path);
+    if (text === null || (check.file.contains !== undefined && !text.includes(check.file.contains))) return false;
+  }
+  if (check.volumeFile) {
+    const volume = daemon.volumes.get(check.volumeFile.volume);
+    const text = volume ? await guestFile(daemon, `${volume.Mountpoint}/${check.volumeFile.path.replace(/^\/+/, '')}`) : null;
+    if (text === null || (check.volumeFile.contains !== undefined && !text.includes(check.volumeFile.contains))) return false;
+  }
+  return true;
+}
