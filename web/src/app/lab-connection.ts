@@ -148,6 +148,8 @@ export class LabConnection {
   }
 
   resizeConsole(cols: number, rows: number): void {
+    // Each resize is a SIGWINCH (the shell redraws its prompt): only real changes go on.
+    if (this.size?.cols === cols && this.size.rows === rows) return;
     this.size = { cols, rows };
     if (this.stage === 'ready') void this.api?.resizeConsole(cols, rows);
   }

@@ -36,6 +36,7 @@ const decoder = new TextDecoder();
  */
 const SAVE_AFTER_MS = 400;
 const RETRY_SAVE_MS = 1000;
+const RETRY_AFTER_FAILURE_MS = 30_000;
 const DEFAULT_MEMORY_MIB = 128;
 
 /** What the learner is told when a save fails (what was saved before is kept). */
@@ -62,6 +63,8 @@ export class LabService implements LabWorkerApi {
   private saving: Promise<SaveInfo | null> | null = null;
   private stopped = false;
   private hub: LocalRegistry | null = null;
+  /** The learner typed since the shell last finished a command. */
+  private typed = false;
   /** Something changed since the last snapshot was taken. */
   private unsaved = false;
 
@@ -103,8 +106,13 @@ export class LabService implements LabWorkerApi {
         onConsoleOutput: (bytes) => events.console(bytes),
         onStage: (stage) => status({ stage }),
         onCrash: (reason) => status({ stage: 'crashed', reason }),
-        // A command that ended may have changed anything: save once things are still.
-        onPromptMark: (mark) => mark.kind === 'done' && this.scheduleSave(),
+        // A command that ended may have changed anything: save once things are still. The shell
+        // also redraws its prompt (marks and all) on a resize: that follows no typed command.
+        onPromptMark: (mark) => {
+          if (mark.kind !== 'done' || !this.typed) return;
+          this.typed = false;
+          this.scheduleSave();
+        },
       });
     if (saved?.machine) {
       status({ stage: 'restoring' });
@@ -196,6 +204,9 @@ export class LabService implements LabWorkerApi {
       else this.unsaved = true; // still to be saved
     }
     this.events?.saved({ ...info, ...(this.unsaved ? { changedSince: true } : {}) });
+    // A change made while this save was written asked for a save that found this one running:
+    // it is this one's to ask again (later after a failure, which would fail again at once).
+    if (this.unsaved && !this.stopped) setTimeout(() => this.scheduleSave(info.error ? RETRY_AFTER_FAILURE_MS : SAVE_AFTER_MS), 0);
     return info;
   }
 
@@ -208,6 +219,7 @@ export class LabService implements LabWorkerApi {
   }
 
   writeConsole(data: Uint8Array | string): void {
+    this.typed = true;
     this.machine?.writeConsole(data);
   }
 

@@ -52,6 +52,9 @@ const LAYER = 'lab/layer/';
 export const OWNER_KEY = 'lab/owner';
 
 export class LabSnapshots {
+  /** The last state saved and its chunks by place: the next save hashes only what changed. */
+  private lastSaved: { state: Uint8Array; byOffset: Map<string, { hash: string }> } | null = null;
+
   constructor(
     private readonly store: KeyValueStore,
     /** The tab that owns the lab: a save from any other is refused (see KeyValueStore.commit). */
@@ -100,8 +103,21 @@ export class LabSnapshots {
     let bytesWritten = 0;
     const chunks: string[] = [];
     const chunkBytes: number[] = [];
-    for (const piece of splitChunks(new Uint8Array(machine.state))) {
-      const hash = (await sha256Digest(piece)).slice(7);
+    const state = new Uint8Array(machine.state);
+    const previousChunks = this.lastSaved;
+    const offsets = new Map<string, { hash: string }>();
+    let at = 0;
+    let n = 0;
+    for (const piece of splitChunks(state)) {
+      const start = at;
+      at += piece.length;
+      // Most of memory did not change since the last save, and sits at the same place: a chunk
+      // equal to the last save's at the same offset keeps its digest without hashing again.
+      const before = previousChunks?.byOffset.get(`${start}:${piece.length}`);
+      const hash = before && sameBytes(previousChunks!.state, start, piece) ? before.hash : (await sha256Digest(piece)).slice(7);
+      offsets.set(`${start}:${piece.length}`, { hash });
+      // Let the worker answer the page now and then (a save can take a second).
+      if (++n % 256 === 0) await new Promise((r) => setTimeout(r, 0));
       let size = known.get(hash);
       if (size === undefined) {
         const packed = gzipSync(piece, { level: 1 });
@@ -138,6 +154,7 @@ export class LabSnapshots {
     const keep = new Set([...chunks.map((h) => CHUNK + h), ...manifest.layers.map((d) => LAYER + d)]);
     const stale = (await this.store.keys()).filter((k) => (k.startsWith(CHUNK) || k.startsWith(LAYER)) && !keep.has(k));
     await this.store.commit(puts, stale, this.owner ? { key: OWNER_KEY, value: this.owner } : undefined);
+    this.lastSaved = { state, byOffset: offsets };
     return { bytesWritten, bytesStored: chunkBytes.reduce((a, b) => a + b, 0) + layerBytes, ms: performance.now() - started };
   }
 
@@ -146,6 +163,22 @@ export class LabSnapshots {
     const keys = (await this.store.keys()).filter((k) => k.startsWith('lab/') && k !== OWNER_KEY);
     await this.store.commit([], keys);
   }
+}
+
+function sameBytes(previous: Uint8Array, start: number, piece: Uint8Array): boolean {
+  if (start + piece.length > previous.length) return false;
+  const old = previous.subarray(start, start + piece.length);
+  // Word by word where both are aligned (they are: same offset into same-shaped buffers).
+  if (old.byteOffset % 4 === 0 && piece.byteOffset % 4 === 0) {
+    const words = piece.length >> 2;
+    const a = new Uint32Array(old.buffer, old.byteOffset, words);
+    const b = new Uint32Array(piece.buffer, piece.byteOffset, words);
+    for (let i = 0; i < words; i++) if (a[i] !== b[i]) return false;
+    for (let i = words << 2; i < piece.length; i++) if (old[i] !== piece[i]) return false;
+    return true;
+  }
+  for (let i = 0; i < piece.length; i++) if (old[i] !== piece[i]) return false;
+  return true;
 }
 
 /** Names a guest by its files and how it is started: a snapshot resumes only the same guest. */

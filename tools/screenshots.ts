@@ -1,0 +1,47 @@
+// Screenshots of each pane for docs/screenshots/ (reviewed by a person before they are
+// committed): builds nothing; run after `npx vite build`.  npx tsx tools/screenshots.ts
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { repoRoot } from './guest-manifest';
+import { serveStatic } from '../bench/static-server';
+
+const out = join(repoRoot, 'docs', 'screenshots');
+mkdirSync(out, { recursive: true });
+const server = await serveStatic(join(repoRoot, 'dist'));
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+
+async function type(page: Page, line: string, wait: string) {
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.type(`${line}; echo ${wait}-$((1+1))`, { delay: 2 });
+  await page.keyboard.press('Enter');
+  await page.locator('.xterm-rows', { hasText: `${wait}-2` }).waitFor({ timeout: 120_000 });
+}
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(`${server.url}?lesson=03-images-and-containers`);
+  await page.locator('[data-stage="ready"]').waitFor({ timeout: 120_000 });
+  await page.getByTestId('run-command').first().click();
+  await page.locator('[data-testid="lesson-step"][data-done="true"]').first().waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: join(out, 'lesson-and-terminal.png') });
+
+  await type(page, "mkdir -p shot && cd shot && printf 'FROM busybox\\nRUN echo hi > /hi\\n' > Dockerfile && docker build -q -t shot:1 . && cd .. && docker run -d --name web -p 8080:80 -v site:/usr/share/nginx/html nginx && docker network create backend >/dev/null", 'ready');
+  for (const [panel, file] of [['objects-toggle', 'objects.png'], ['api-toggle', 'api-log.png'], ['images-toggle', 'images.png'], ['preview-toggle', 'preview.png']] as const) {
+    await page.getByTestId(panel).click();
+    if (panel === 'preview-toggle') {
+      await page.getByTestId('preview-published').first().click();
+      await page.frameLocator('[data-testid="preview-frame"]').locator('h1').waitFor({ timeout: 60_000 });
+    }
+    await page.waitForTimeout(2500);
+    await page.screenshot({ path: join(out, file) });
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId('preview-toggle').click();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(out, 'phone.png') });
+  console.log(`screenshots in ${out}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
