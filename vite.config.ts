@@ -12,6 +12,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 1024,
+    // Two pages: the lab, and the lab sized for an iframe (embed.html).
+    rollupOptions: { input: { main: 'web/index.html', embed: 'web/embed.html' } },
   },
   worker: { format: 'es' },
   server: { fs: { allow: ['..'] } },
