@@ -58,7 +58,9 @@ test('a scripted demo types itself, and can be paused', async ({ page }) => {
   await page.goto('/embed.html?demo=first-container');
   await expect(page.getByTestId('lab-state')).toHaveAttribute('data-stage', 'ready', { timeout: 90_000 });
   await expect(page.locator('.xterm-rows')).toContainText('Hello from Drydock!', { timeout: 60_000 });
-  await page.getByTestId('demo-toggle').click(); // pause
+  await page.getByTestId('demo-toggle').click(); // pause: the step under way finishes, then it stops
+  await expect(page.getByTestId('demo-controls')).toHaveAttribute('data-status', 'paused', { timeout: 60_000 });
+  await expect(page.getByTestId('demo-toggle')).toHaveText('Resume ▶');
   const at = await page.getByTestId('demo-progress').textContent();
   await page.waitForTimeout(3000);
   await expect(page.getByTestId('demo-progress')).toHaveText(at!);
