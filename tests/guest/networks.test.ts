@@ -38,6 +38,8 @@ describe('container networks in the guest', () => {
     expect(none.out.trim().split('\n').map((l) => l.split(':')[1]!.trim())).toEqual(['lo']);
     // host: the guest's own interfaces, docker0 among them.
     expect((await docker('run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', 'link')).out).toContain('docker0');
+    // …and, as in Docker, the host's name (a container elsewhere is named by its short id).
+    expect((await docker('run', '--rm', '--network', 'host', 'busybox', 'hostname')).out.trim()).toBe('drydock');
   });
 
   it('lets containers on a user network reach each other by name and alias, not across networks', async () => {

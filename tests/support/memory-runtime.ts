@@ -134,8 +134,8 @@ export class MemoryRuntime implements ContainerRuntime {
   async writableSize(): Promise<number> {
     return 0;
   }
-  async hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number }> {
-    return { kernel: 'memory', memTotal: 128 * 1024 * 1024, cpus: 1 };
+  async hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number; hostname: string }> {
+    return { kernel: 'memory', memTotal: 128 * 1024 * 1024, cpus: 1, hostname: 'drydock' };
   }
   async remove(container: Container): Promise<void> {
     this.running.delete(container.id);

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLesson, LessonFormatError } from '../../web/src/app/lessons/lesson-format';
+import { keysInput, parseLesson, LessonFormatError } from '../../web/src/app/lessons/lesson-format';
 import { parseInline, parseMarkdown } from '../../web/src/app/lessons/markdown';
 
 const dir = join(import.meta.dirname, '../../web/src/lessons');
@@ -15,13 +15,25 @@ describe('lessons', () => {
     expect(lesson.title.length).toBeGreaterThan(3);
     expect(lesson.steps.length).toBeGreaterThan(2);
     expect(lesson.steps.some((s) => s.check)).toBe(true);
-    for (const step of lesson.steps) expect(step.commands.length + step.blocks.length, step.title).toBeGreaterThan(0);
+    for (const step of lesson.steps) expect(step.actions.length + step.blocks.length, step.title).toBeGreaterThan(0);
     expect(new Set(lesson.steps.map((s) => s.id)).size).toBe(lesson.steps.length);
   });
 
   it('refuses a check it does not know, and a lesson without front matter', () => {
     expect(() => parseLesson('99-x', '---\ntitle: X\n---\n## One\n```check\nimagee: x\n```\n')).toThrow(/unknown check imagee/);
     expect(() => parseLesson('99-x', '## One\n')).toThrow(LessonFormatError);
+  });
+
+  it('turns a keys block into what the terminal gets, and refuses keys it cannot press', () => {
+    expect(keysInput('Ctrl-P Ctrl-Q')).toBe('\x10\x11');
+    expect(keysInput('Ctrl-C')).toBe('\x03');
+    expect(keysInput('Enter')).toBe('\r');
+    const lesson = parseLesson('99-x', '---\ntitle: X\n---\n## One\n```sh run\ndocker run -it busybox sh\n```\n```keys\nCtrl-P Ctrl-Q\n```\n');
+    expect(lesson.steps[0]!.actions).toEqual([
+      { kind: 'run', text: 'docker run -it busybox sh', input: 'docker run -it busybox sh\r' },
+      { kind: 'keys', text: 'Ctrl-P Ctrl-Q', input: '\x10\x11' },
+    ]);
+    expect(() => parseLesson('99-x', '---\ntitle: X\n---\n## One\n```keys\nAlt-F4\n```\n')).toThrow(/keys are written like/);
   });
 
   it('keeps HTML as text and drops script links', () => {

@@ -159,6 +159,10 @@ export interface LessonCheck {
   noImage?: string;
   /** An image whose layers add this path (a built image: "myapp:1.0 adds /app"). */
   imageAdds?: { image: string; path: string };
+  /** An image's configuration, as `docker inspect` shows it under Config. */
+  imageConfig?: { image: string; exposes?: string; env?: string; cmd?: string[]; entrypoint?: string[]; workdir?: string };
+  /** Two images compared: fewer bytes, or layers in common (the same diffIDs). */
+  imageCompare?: { image: string; smallerThan?: string; sharesLayersWith?: string };
   /** Some container matches every field given. */
   container?: { name?: string; image?: string; status?: string; exitCode?: number; publishes?: number; volume?: string; bind?: string; readOnly?: boolean; network?: string };
   /** No container matches (e.g. after docker rm). */
@@ -172,6 +176,12 @@ export interface LessonCheck {
   file?: { path: string; contains?: string };
   /** A file inside a volume's data. */
   volumeFile?: { volume: string; path: string; contains?: string };
+  /** The lab's registry holds this repository and tag ("alice/app:1.0"): it was pushed. */
+  pushed?: string;
+  /** A container's output (what `docker logs` shows) contains a text. */
+  logs?: { container: string; contains: string };
+  /** The daemon answered this API request (method and path, without the query): the client's calls, as the API panel shows them. */
+  apiCall?: { method?: string; path: string; status?: number };
 }
 
 /** What the lab worker offers the page. */

@@ -1,18 +1,30 @@
 // Lessons are data: web/src/lessons/NN-slug/lesson.md (front matter, an introduction, and one
 // `## ` section per step) plus optional starting files in files/. Within a step, a ```sh run
-// block is a command the learner can run with one click, a ```check block (YAML) is the
+// block is a command the learner can run with one click (typed into the terminal, whichever
+// shell is in front: the machine's or a container's), a ```keys block names keys to press
+// ("Ctrl-P Ctrl-Q"), a ```check block (YAML) is the
 // condition on the lab's real state that completes the step, and a quote starting with
 // "Hint:" is a hint, shown on request. See the README's author guide.
 import { parse as parseYaml } from 'yaml';
 import type { LessonCheck } from '../../engine/api';
 import { parseMarkdown, type Block } from './markdown';
 
+/** What a Run (or Press) button sends to the terminal. */
+export interface LessonAction {
+  kind: 'run' | 'keys';
+  /** The command, or the keys as written ("Ctrl-P Ctrl-Q"). */
+  text: string;
+  /** The bytes the terminal gets. */
+  input: string;
+}
+
 export interface LessonStep {
   /** Stable within the lesson: its position and title ("2-run-hello-world"). */
   id: string;
   title: string;
   blocks: Block[];
-  commands: string[];
+  /** Commands (and keys) in the order the step gives them. */
+  actions: LessonAction[];
   hints: Block[];
   check: LessonCheck | null;
 }
@@ -32,7 +44,21 @@ export interface Lesson {
 
 export class LessonFormatError extends Error {}
 
-const CHECK_KEYS = new Set(['image', 'noImage', 'imageAdds', 'container', 'noContainer', 'count', 'volume', 'noVolume', 'network', 'file', 'volumeFile']);
+const CHECK_KEYS = new Set(['image', 'noImage', 'imageAdds', 'imageConfig', 'imageCompare', 'container', 'noContainer', 'count', 'volume', 'noVolume', 'network', 'file', 'volumeFile', 'logs', 'apiCall', 'pushed']);
+
+/** "Ctrl-P Ctrl-Q" → "\x10\x11"; also Enter, Tab and Esc. */
+export function keysInput(keys: string): string | null {
+  let out = '';
+  for (const key of keys.trim().split(/\s+/)) {
+    const ctrl = /^Ctrl-([A-Z@[\\\]^_])$/i.exec(key);
+    if (ctrl) out += String.fromCharCode(ctrl[1]!.toUpperCase().charCodeAt(0) & 0x1f);
+    else if (key === 'Enter') out += '\r';
+    else if (key === 'Tab') out += '\t';
+    else if (key === 'Esc') out += '\x1b';
+    else return null;
+  }
+  return out || null;
+}
 
 const slugify = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
@@ -50,7 +76,7 @@ export function parseLesson(slug: string, source: string): Lesson {
     const all = parseMarkdown(newline < 0 ? '' : section.slice(newline + 1));
     const blocks: Block[] = [];
     const hints: Block[] = [];
-    const commands: string[] = [];
+    const actions: LessonAction[] = [];
     let check: LessonCheck | null = null;
     for (const b of all) {
       if (b.kind === 'code' && b.info === 'check') {
@@ -64,10 +90,15 @@ export function parseLesson(slug: string, source: string): Lesson {
         hints.push(b);
         continue;
       }
-      if (b.kind === 'code' && /\brun\b/.test(b.info)) commands.push(b.text.trim());
+      if (b.kind === 'code' && /\brun\b/.test(b.info)) actions.push({ kind: 'run', text: b.text.trim(), input: `${b.text.trim()}\r` });
+      if (b.kind === 'code' && b.info.trim() === 'keys') {
+        const input = keysInput(b.text);
+        if (input === null) throw new LessonFormatError(`${slug}, step "${title}": keys are written like "Ctrl-P Ctrl-Q", not "${b.text.trim()}"`);
+        actions.push({ kind: 'keys', text: b.text.trim(), input });
+      }
       blocks.push(b);
     }
-    return { id: `${index + 1}-${slugify(title)}`, title, blocks, commands, hints, check };
+    return { id: `${index + 1}-${slugify(title)}`, title, blocks, actions, hints, check };
   });
   if (!steps.length) throw new LessonFormatError(`${slug}: a lesson needs at least one step (## heading)`);
   return {

@@ -781,7 +781,8 @@ export class Daemon {
         Env: env,
         WorkingDir: request.workingDir || ic.WorkingDir || '',
         User: request.user ?? ic.User ?? '',
-        Hostname: request.hostname ?? id.slice(0, 12),
+        // On the host's network a container takes the host's name, as in Docker.
+        Hostname: request.hostname ?? (request.hostConfig?.NetworkMode === 'host' ? (await this.runtime.hostInfo()).hostname || id.slice(0, 12) : id.slice(0, 12)),
         Tty: !!request.tty,
         OpenStdin: !!request.openStdin,
         Labels: { ...ic.Labels, ...request.labels },

@@ -400,10 +400,10 @@ export class GuestRuntime implements ContainerRuntime {
   }
 
   /** The guest as `docker info` describes the host. */
-  async hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number }> {
-    const out = await this.sh('uname -r; grep MemTotal /proc/meminfo; grep -c ^processor /proc/cpuinfo');
-    const [kernel, mem, cpus] = out.trim().split('\n');
-    return { kernel: kernel ?? '', memTotal: Number(/(\d+)/.exec(mem ?? '')?.[1] ?? 0) * 1024, cpus: Number(cpus) };
+  async hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number; hostname: string }> {
+    const out = await this.sh('uname -r; grep MemTotal /proc/meminfo; grep -c ^processor /proc/cpuinfo; uname -n');
+    const [kernel, mem, cpus, hostname] = out.trim().split('\n');
+    return { kernel: kernel ?? '', memTotal: Number(/(\d+)/.exec(mem ?? '')?.[1] ?? 0) * 1024, cpus: Number(cpus), hostname: hostname ?? '' };
   }
 
   /** Deletes unpacked layers no image uses any more. */

@@ -114,7 +114,7 @@ export interface ContainerRuntime {
   copy(container: Container, image: Image, direction: 'in' | 'out', hostPath: string, containerPath: string): Promise<number>;
   stats(container: Container): Promise<ContainerStats>;
   writableSize(container: Container): Promise<number>;
-  hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number }>;
+  hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number; hostname: string }>;
   remove(container: Container): Promise<void>;
   /**
    * The container's filesystem changes as an OCI layer tar (deletions as `.wh.` whiteouts),

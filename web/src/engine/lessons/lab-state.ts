@@ -53,6 +53,20 @@ function containerMatches(c: ContainerState, want: NonNullable<LessonCheck['cont
   return true;
 }
 
+function findImage(daemon: Daemon, tag: string) {
+  return daemon.images.list().find((i) => i.repoTags.some((t) => sameTag(t, tag)));
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** A text file's content on the guest, or null if it is not there. */
 async function guestFile(daemon: Daemon, path: string): Promise<string | null> {
   const found = await daemon.runtime.archiveHostPath(path).catch(() => null);
@@ -70,7 +84,7 @@ export async function evaluateCheck(daemon: Daemon, check: LessonCheck, state = 
   if (check.noVolume !== undefined && state.volumes.some((v) => v.name === check.noVolume)) return false;
   if (check.network !== undefined && !state.networks.some((n) => n.name === check.network)) return false;
   if (check.imageAdds) {
-    const image = daemon.images.list().find((i) => i.repoTags.some((t) => sameTag(t, check.imageAdds!.image)));
+    const image = findImage(daemon, check.imageAdds.image);
     const path = check.imageAdds.path.replace(/^\/+|\/+$/g, '');
     // Layers made here are kept as tars: look for the path in them.
     const adds = image?.layers.some((l) => {
@@ -78,6 +92,43 @@ export async function evaluateCheck(daemon: Daemon, check: LessonCheck, state = 
       return tar ? readTar(tar).some((e) => e.path.replace(/^\.\//, '').replace(/\/$/, '') === path || e.path.replace(/^\.\//, '').startsWith(`${path}/`)) : false;
     });
     if (!adds) return false;
+  }
+  if (check.imageConfig) {
+    const want = check.imageConfig;
+    const config = findImage(daemon, want.image)?.config.config;
+    if (!config) return false;
+    if (want.exposes !== undefined && !Object.keys(config.ExposedPorts ?? {}).includes(want.exposes.includes('/') ? want.exposes : `${want.exposes}/tcp`)) return false;
+    if (want.env !== undefined && !(config.Env ?? []).some((e) => e === want.env || e.startsWith(`${want.env}=`))) return false;
+    if (want.cmd !== undefined && JSON.stringify(config.Cmd ?? []) !== JSON.stringify(want.cmd)) return false;
+    if (want.entrypoint !== undefined && JSON.stringify(config.Entrypoint ?? []) !== JSON.stringify(want.entrypoint)) return false;
+    if (want.workdir !== undefined && config.WorkingDir !== want.workdir) return false;
+  }
+  if (check.imageCompare) {
+    const want = check.imageCompare;
+    const image = findImage(daemon, want.image);
+    if (!image) return false;
+    if (want.smallerThan !== undefined) {
+      const other = findImage(daemon, want.smallerThan);
+      if (!other || daemon.images.size(image) >= daemon.images.size(other)) return false;
+    }
+    if (want.sharesLayersWith !== undefined) {
+      const other = findImage(daemon, want.sharesLayersWith);
+      if (!other || !image.layers.some((l) => other.layers.some((o) => o.diffId === l.diffId))) return false;
+    }
+  }
+  if (check.pushed !== undefined) {
+    const colon = check.pushed.lastIndexOf(':');
+    const [name, tag] = colon > check.pushed.lastIndexOf('/') ? [check.pushed.slice(0, colon), check.pushed.slice(colon + 1)] : [check.pushed, 'latest'];
+    if (!(await daemon.hub.repositories()).some((r) => r.name === name && tag in r.tags)) return false;
+  }
+  if (check.logs) {
+    const container = daemon.containers.list().find((c) => c.name === check.logs!.container);
+    const text = container ? new TextDecoder().decode(concat(container.logs.map((e) => e.data))) : null;
+    if (text === null || !text.includes(check.logs.contains)) return false;
+  }
+  if (check.apiCall) {
+    const want = check.apiCall;
+    if (!daemon.apiLog.some((e) => (want.method === undefined || e.method === want.method.toUpperCase()) && e.path.split('?')[0] === want.path && (want.status === undefined || e.status === want.status))) return false;
   }
   if (check.file) {
     const text = await guestFile(daemon, check.file.path);
