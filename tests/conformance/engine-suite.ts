@@ -343,6 +343,14 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
       expect(pulled.out).toContain('Status: Downloaded newer image for alice/pushme:1.0');
       expect(pulled.out).toMatch(/docker.io\/alice\/pushme:1.0\n$/);
       expect((await d('run', '--rm', 'alice/pushme:1.0')).out).toBe('pushed-image\n');
+      expect((await d('pull', 'alice/pushme:1.0')).out).toContain('Status: Image is up to date for alice/pushme:1.0');
+      // A tag for an image already here: its layers "Already exist", and the tag is new.
+      await d('push', 'alice/pushme:1.0').then(() => d('tag', 'alice/pushme:1.0', 'alice/pushme:2.0'));
+      await d('push', 'alice/pushme:2.0');
+      await d('rmi', 'alice/pushme:2.0');
+      const retagged = await d('pull', 'alice/pushme:2.0');
+      expect(retagged.out).toMatch(/^[0-9a-f]{12}: Already exists ?$/m);
+      expect(retagged.out).toContain('Status: Downloaded newer image for alice/pushme:2.0');
       const search = await d('search', 'pushme');
       expect(search.out).toMatch(/^NAME +DESCRIPTION +STARS +OFFICIAL\nalice\/pushme +0 *\n$/);
       expect((await d('search', '--filter', 'is-official=true', 'ngin')).out).toMatch(/^nginx .* \[OK\]$/m);

@@ -2,7 +2,7 @@
 // into the learner's terminal (the machine's shell, or a container's shell in front of it), and
 // then the step's check, evaluated by the engine on the lab's real state, must pass. A lesson
 // whose text no longer matches what Docker (Drydock) does fails here.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
@@ -52,6 +52,8 @@ export function walkLessons(lessons: Lesson[]) {
     await settled('the first prompt');
   });
   afterAll(async () => {
+    // For lesson authors: DRYDOCK_WALK_LOG=file keeps what the terminal showed.
+    if (process.env.DRYDOCK_WALK_LOG) writeFileSync(process.env.DRYDOCK_WALK_LOG, shell.text);
     await guest?.destroy();
   });
 

@@ -330,8 +330,12 @@ export class Daemon {
       const existing = this.images.find(manifest.config.digest);
       onProgress({ id: ref.tag, status: `Pulling from ${ref.path}` });
       if (existing) {
+        // The image is here under another name: as in Docker, its layers "Already exist" and
+        // the new tag counts as a download; only a tag that already named it is "up to date".
+        const tagged = existing.repoTags.includes(name);
+        if (!tagged) for (const layer of manifest.layers) onProgress({ id: layer.digest.slice(7, 19), status: 'Already exists' });
         this.images.add({ ...existing, repoTags: [name], repoDigests: [repoDigest] });
-        return { image: existing, digest: manifestDigest, downloaded: false };
+        return { image: existing, digest: manifestDigest, downloaded: !tagged };
       }
       const configBytes = await this.registry.blob(manifest.config.digest);
       const config = JSON.parse(new TextDecoder().decode(configBytes)) as ImageConfig;
