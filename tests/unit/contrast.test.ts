@@ -38,6 +38,7 @@ const PAIRS: Array<[string, string]> = [
   ['ok', 'panel'], ['ok', 'bg'],
   ['bg', 'accent'], // button labels
   ['on-ok', 'ok'], // a completed step's number, a running container's state
+  ['syn-keyword', 'code-bg'], ['syn-string', 'code-bg'], ['syn-comment', 'code-bg'], ['syn-number', 'code-bg'], // the editor
 ];
 
 describe('theme contrast (WCAG AA)', () => {
