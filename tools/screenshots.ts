@@ -19,7 +19,7 @@ async function type(page: Page, line: string, wait: string) {
 }
 
 try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
   await page.goto(`${server.url}?lesson=03-images-and-containers`);
   await page.locator('[data-stage="ready"]').waitFor({ timeout: 120_000 });
   await page.getByTestId('run-command').first().click();
@@ -27,8 +27,13 @@ try {
   await page.screenshot({ path: join(out, 'lesson-and-terminal.png') });
 
   await type(page, "mkdir -p shot && cd shot && printf 'FROM busybox\\nRUN echo hi > /hi\\n' > Dockerfile && docker build -q -t shot:1 . && cd .. && docker run -d --name web -p 8080:80 -v site:/usr/share/nginx/html nginx && docker network create backend >/dev/null", 'ready');
-  for (const [panel, file] of [['objects-toggle', 'objects.png'], ['api-toggle', 'api-log.png'], ['images-toggle', 'images.png'], ['preview-toggle', 'preview.png']] as const) {
+  for (const [panel, file] of [['objects-toggle', 'objects.png'], ['api-toggle', 'api-log.png'], ['images-toggle', 'images.png'], ['editor-toggle', 'editor.png'], ['preview-toggle', 'preview.png']] as const) {
     await page.getByTestId(panel).click();
+    if (panel === 'editor-toggle') {
+      await page.getByTestId('editor-path').fill('~/shot/Dockerfile');
+      await page.getByTestId('editor-path').press('Enter');
+      await page.getByTestId('editor-message').filter({ hasText: 'Opened' }).waitFor({ timeout: 30_000 });
+    }
     if (panel === 'preview-toggle') {
       await page.getByTestId('preview-published').first().click();
       await page.frameLocator('[data-testid="preview-frame"]').locator('h1').waitFor({ timeout: 60_000 });
@@ -36,6 +41,13 @@ try {
     await page.waitForTimeout(2500);
     await page.screenshot({ path: join(out, file) });
   }
+  // The light theme, chosen in Settings.
+  await page.getByTestId('editor-toggle').click();
+  await page.getByText('Settings').click();
+  await page.getByTestId('theme-select').selectOption('light');
+  await page.screenshot({ path: join(out, 'light-theme-settings.png') });
+  await page.getByTestId('theme-select').selectOption('dark');
+  await page.getByText('Settings').click();
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByTestId('preview-toggle').click();
   await page.waitForTimeout(500);

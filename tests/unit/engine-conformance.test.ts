@@ -1,5 +1,5 @@
 // The engine conformance suite on the in-memory runtime: daemon and CLI at unit speed.
-import { beforeAll } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Daemon } from '../../web/src/engine/daemon/daemon';
 import { runDockerCli } from '../../web/src/engine/cli/index';
 import type { CliIO } from '../../web/src/engine/cli/context';
@@ -10,9 +10,10 @@ import type { TarEntry } from '../../web/src/engine/formats/tar';
 
 let docker: Docker;
 let writeFiles: WriteFiles;
+let daemon: Daemon;
 beforeAll(() => {
   const runtime = new MemoryRuntime();
-  const daemon = new Daemon(runtime, new FsRegistrySource());
+  daemon = new Daemon(runtime, new FsRegistrySource());
   writeFiles = async (dir, files) => {
     const entries = new Map((runtime.hostFiles.get(dir) ?? []).map((e) => [e.path, e]));
     for (const [path, text] of Object.entries(files)) entries.set(path, { type: 'file', path, data: new TextEncoder().encode(text), mode: 0o644 } as TarEntry);
@@ -43,3 +44,25 @@ beforeAll(() => {
 });
 
 engineConformance(() => docker, () => writeFiles);
+
+// What the API panel shows (and lesson 2 teaches): each request with dockerd's status code.
+describe('the API log', () => {
+  it('records each request the client sends with the status dockerd answers', async () => {
+    const from = daemon.apiLog.length;
+    await docker('pull', 'hello-world');
+    await docker('create', '--name', 'api-log', 'hello-world');
+    await docker('start', 'api-log');
+    await docker('rm', 'api-log');
+    await docker('rm', 'api-log');
+    await docker('rmi', 'hello-world');
+    const seen = daemon.apiLog.slice(from).map((e) => `${e.method} ${e.path.split('?')[0]} ${e.status}`);
+    expect(seen).toEqual(expect.arrayContaining([
+      'POST /images/create 200',
+      'POST /containers/create 201',
+      'POST /containers/api-log/start 204',
+      'DELETE /containers/api-log 204',
+      'DELETE /containers/api-log 404',
+      'DELETE /images/hello-world 200',
+    ]));
+  });
+});

@@ -268,7 +268,11 @@ export class Daemon {
   private async api<T>(method: string, path: string, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
     this.callsInFlight++;
-    let status = method === 'POST' && /\/create$/.test(path.split('?')[0]!) ? 201 : method === 'DELETE' || /\/(start|stop|kill|restart)$/.test(path) ? 204 : 200;
+    // As dockerd answers: 201 Created for containers, volumes and networks (a pull, POST
+    // /images/create, streams its progress under 200), 204 for DELETE (but removing an image
+    // lists what went, under 200) and start/stop/kill/restart.
+    const bare = path.split('?')[0]!;
+    let status = method === 'POST' && /\/create$/.test(bare) && bare !== '/images/create' ? 201 : (method === 'DELETE' && !bare.startsWith('/images/')) || /\/(start|stop|kill|restart)$/.test(bare) ? 204 : 200;
     try {
       return await work();
     } catch (error) {
