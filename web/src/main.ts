@@ -2,7 +2,5 @@ import { mount } from 'svelte';
 import '@xterm/xterm/css/xterm.css';
 import './app/global.css';
 import App from './app/App.svelte';
-import { keepForOffline } from './app/offline';
 
 mount(App, { target: document.getElementById('app')! });
-keepForOffline();
