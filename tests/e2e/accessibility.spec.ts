@@ -29,17 +29,17 @@ test('themes: light on request, kept across a reload; the terminal speaks to scr
   await page.goto('/?lessons=0');
   await expect(page.getByTestId('lab-state')).toHaveAttribute('data-stage', 'ready', { timeout: 90_000 });
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-  expect(await background()).toBe('rgb(15, 23, 32)'); // as the system: dark
+  await expect.poll(background).toBe('rgb(15, 23, 32)'); // as the system: dark
   await page.emulateMedia({ colorScheme: 'light' });
-  expect(await background()).toBe('rgb(246, 248, 250)'); // as the system: light
+  await expect.poll(background).toBe('rgb(246, 248, 250)'); // as the system: light
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.getByText('Settings').click();
   await page.getByTestId('theme-select').selectOption('light');
-  expect(await background()).toBe('rgb(246, 248, 250)');
+  await expect.poll(background).toBe('rgb(246, 248, 250)');
   await page.getByTestId('screen-reader').check();
   await page.reload();
   await expect(page.getByTestId('lab-state')).toHaveAttribute('data-stage', 'ready', { timeout: 90_000 });
-  expect(await background()).toBe('rgb(246, 248, 250)');
+  await expect.poll(background).toBe('rgb(246, 248, 250)');
 
   // Screen-reader mode: what the shell prints is also text in xterm's accessibility tree.
   await page.locator('.xterm-helper-textarea').focus();

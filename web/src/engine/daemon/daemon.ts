@@ -2,7 +2,7 @@
 // its `api()` call, with Docker's status codes and messages; every call is logged (method, path,
 // status, time) for the page's API panel. State lives in ImageStore and ContainerStore; work in
 // the guest goes through GuestRuntime; images come from a RegistrySource.
-import { parseReference, familiarString, type ImageReference, InvalidReferenceError } from '../formats/reference';
+import { parseReference, familiarName, familiarString, type ImageReference, InvalidReferenceError } from '../formats/reference';
 import { ContainerStore, newContainer, type Container, type ContainerConfig, type HostConfig, type LogEntry } from './container-store';
 import { chainIds, gunzip, randomHex, sha256Digest } from './digest';
 import { RuntimeError, type ContainerRuntime, type RuntimeState } from './runtime';
@@ -409,7 +409,8 @@ export class Daemon {
     } catch (error) {
       return Promise.reject(new ApiError(400, (error as Error).message));
     }
-    return this.api('POST', `/images/${familiarString(ref)}/push`, async () => {
+    // As the Engine API spells it: the repository in the path, the tag in the query.
+    return this.api('POST', `/images/${familiarName(ref)}/push?tag=${encodeURIComponent(ref.tag)}`, async () => {
       if (ref.domain !== 'docker.io') {
         const host = ref.domain.split(':')[0];
         throw new ApiError(500, `Get "https://${ref.domain}/v2/": dial tcp: lookup ${host}: no such host (the lab has one registry: docker.io, kept in this browser)`);

@@ -1,5 +1,6 @@
 // HTTP/1.1 messages as bytes, for the page's preview of a published port: the request the
 // page asked for, written out for the guest, and the server's answer read back. Pure code.
+import { concatBytes } from '../protocol/frame';
 
 export interface HttpRequest {
   method: string;
@@ -63,13 +64,7 @@ function dechunk(bytes: Uint8Array): Uint8Array {
     parts.push(bytes.subarray(eol + 2, eol + 2 + size));
     at = eol + 2 + size + 2;
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let k = 0;
-  for (const p of parts) {
-    out.set(p, k);
-    k += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** A whole response, as read until the server closed the connection. */

@@ -3,6 +3,7 @@
 import type { LabState, LessonCheck } from '../api';
 import type { Daemon } from '../daemon/daemon';
 import { readTar } from '../formats/tar';
+import { concatBytes } from '../protocol/frame';
 import { parseReference, familiarString } from '../formats/reference';
 
 export function labState(daemon: Daemon): LabState {
@@ -55,16 +56,6 @@ function containerMatches(c: ContainerState, want: NonNullable<LessonCheck['cont
 
 function findImage(daemon: Daemon, tag: string) {
   return daemon.images.list().find((i) => i.repoTags.some((t) => sameTag(t, tag)));
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** A text file's content on the guest, or null if it is not there. */
@@ -123,7 +114,7 @@ export async function evaluateCheck(daemon: Daemon, check: LessonCheck, state = 
   }
   if (check.logs) {
     const container = daemon.containers.list().find((c) => c.name === check.logs!.container);
-    const text = container ? new TextDecoder().decode(concat(container.logs.map((e) => e.data))) : null;
+    const text = container ? new TextDecoder().decode(concatBytes(container.logs.map((e) => e.data))) : null;
     if (text === null || !text.includes(check.logs.contains)) return false;
   }
   if (check.apiCall) {
