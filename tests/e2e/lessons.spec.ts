@@ -26,6 +26,10 @@ async function walk(page: Page, lesson: string) {
 
 test('a new learner walks lesson 3 (images and containers), each check turning green from real state', async ({ page }) => {
   await walk(page, '03-images-and-containers');
+  // The picker marks the lesson done, and the next one is a click away.
+  await expect(page.getByTestId('lesson-select').locator('option:checked')).toHaveText('3. Images and containers ✓');
+  await page.getByTestId('next-lesson').click();
+  await expect(page.getByRole('heading', { level: 2, name: '4. Attached, detached and interactive' })).toBeVisible();
 });
 
 test('a new learner walks lesson 7 (volumes and bind mounts); progress survives a reload', async ({ page }) => {
