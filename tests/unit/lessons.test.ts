@@ -36,6 +36,14 @@ describe('lessons', () => {
     expect(() => parseLesson('99-x', '---\ntitle: X\n---\n## One\n```keys\nAlt-F4\n```\n')).toThrow(/keys are written like/);
   });
 
+  it('continues a list item over the lines that follow it, until a blank line or the next item', () => {
+    expect(parseMarkdown('- **one**: a long item\n  that wraps;\n- two\nlazily continued\n\nAfter.')).toEqual([
+      { kind: 'list', ordered: false, items: [[{ kind: 'strong', text: 'one' }, { kind: 'text', text: ': a long item that wraps;' }], [{ kind: 'text', text: 'two lazily continued' }]] },
+      { kind: 'paragraph', inlines: [{ kind: 'text', text: 'After.' }] },
+    ]);
+    expect(parseMarkdown('1. a\n\n2. b')).toHaveLength(2); // a blank line ends a list
+  });
+
   it('keeps HTML as text and drops script links', () => {
     const blocks = parseMarkdown('<script>alert(1)</script> and <img src=x onerror=alert(1)>');
     expect(blocks).toEqual([{ kind: 'paragraph', inlines: [{ kind: 'text', text: '<script>alert(1)</script> and <img src=x onerror=alert(1)>' }] }]);

@@ -33,6 +33,8 @@ export function parseInline(text: string): Inline[] {
   return out;
 }
 
+const ITEM = /^\s*([-*]|\d+\.)\s+(.*)$/;
+
 export function parseMarkdown(source: string): Block[] {
   const lines = source.replace(/\r\n/g, '\n').split('\n');
   const blocks: Block[] = [];
@@ -41,8 +43,11 @@ export function parseMarkdown(source: string): Block[] {
     if (paragraph.length) blocks.push({ kind: 'paragraph', inlines: parseInline(paragraph.join(' ')) });
     paragraph = [];
   };
+  /** The last line of the list item before, to tell one list from two. */
+  let listEnd = -2;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
+    const start = i;
     const fence = /^```\s*(.*)$/.exec(line);
     if (fence) {
       flush();
@@ -57,13 +62,18 @@ export function parseMarkdown(source: string): Block[] {
       blocks.push({ kind: 'heading', level: heading[1]!.length, inlines: parseInline(heading[2]!) });
       continue;
     }
-    const item = /^\s*([-*]|\d+\.)\s+(.*)$/.exec(line);
+    const item = ITEM.exec(line);
     if (item) {
       flush();
       const ordered = /\d/.test(item[1]!);
       const previous = blocks.at(-1);
-      if (previous?.kind === 'list' && previous.ordered === ordered && i > 0 && /^\s*([-*]|\d+\.)\s+/.test(lines[i - 1]!)) previous.items.push(parseInline(item[2]!));
-      else blocks.push({ kind: 'list', ordered, items: [parseInline(item[2]!)] });
+      // An item goes on over the lines that follow it (indented or not) until a blank line,
+      // another item or another kind of block.
+      const text = [item[2]!];
+      for (; i + 1 < lines.length && lines[i + 1]!.trim() && !ITEM.test(lines[i + 1]!) && !/^(```|#{1,6}\s|>)/.test(lines[i + 1]!.trimStart()); i++) text.push(lines[i + 1]!.trim());
+      if (previous?.kind === 'list' && previous.ordered === ordered && listEnd === start - 1) previous.items.push(parseInline(text.join(' ')));
+      else blocks.push({ kind: 'list', ordered, items: [parseInline(text.join(' '))] });
+      listEnd = i;
       continue;
     }
     if (line.startsWith('>')) {
