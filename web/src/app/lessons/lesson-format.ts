@@ -60,6 +60,21 @@ export function keysInput(keys: string): string | null {
   return out || null;
 }
 
+/**
+ * The action a code block gives its step — a ```sh run block types its command and Enter, a
+ * ```keys block presses its keys — or null for a block that is only shown. Throws on keys it
+ * cannot press. (Markdown.svelte puts the button on the same blocks.)
+ */
+export function actionOf(block: Block): LessonAction | null {
+  if (block.kind !== 'code') return null;
+  const text = block.text.trim();
+  if (/\brun\b/.test(block.info)) return { kind: 'run', text, input: `${text}\r` };
+  if (block.info.trim() !== 'keys') return null;
+  const input = keysInput(text);
+  if (input === null) throw new LessonFormatError(`keys are written like "Ctrl-P Ctrl-Q", not "${text}"`);
+  return { kind: 'keys', text, input };
+}
+
 const slugify = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 export function parseLesson(slug: string, source: string): Lesson {
@@ -90,11 +105,11 @@ export function parseLesson(slug: string, source: string): Lesson {
         hints.push(b);
         continue;
       }
-      if (b.kind === 'code' && /\brun\b/.test(b.info)) actions.push({ kind: 'run', text: b.text.trim(), input: `${b.text.trim()}\r` });
-      if (b.kind === 'code' && b.info.trim() === 'keys') {
-        const input = keysInput(b.text);
-        if (input === null) throw new LessonFormatError(`${slug}, step "${title}": keys are written like "Ctrl-P Ctrl-Q", not "${b.text.trim()}"`);
-        actions.push({ kind: 'keys', text: b.text.trim(), input });
+      try {
+        const action = actionOf(b);
+        if (action) actions.push(action);
+      } catch (error) {
+        throw new LessonFormatError(`${slug}, step "${title}": ${(error as Error).message}`);
       }
       blocks.push(b);
     }

@@ -791,7 +791,7 @@ export class Daemon {
         WorkingDir: request.workingDir || ic.WorkingDir || '',
         User: request.user ?? ic.User ?? '',
         // On the host's network a container takes the host's name, as in Docker.
-        Hostname: request.hostname ?? (request.hostConfig?.NetworkMode === 'host' ? (await this.runtime.hostInfo()).hostname || id.slice(0, 12) : id.slice(0, 12)),
+        Hostname: request.hostname ?? ((request.hostConfig?.NetworkMode === 'host' && (await this.runtime.hostInfo()).hostname) || id.slice(0, 12)),
         Tty: !!request.tty,
         OpenStdin: !!request.openStdin,
         Labels: { ...ic.Labels, ...request.labels },
