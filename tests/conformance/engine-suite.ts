@@ -192,9 +192,10 @@ export function engineConformance(docker: () => Docker, writeFiles: () => WriteF
     });
 
     it('runs health checks: (health: starting), then healthy or unhealthy in ps and inspect', async () => {
-      await docker()('run', '-d', '--name', 'fine', '--health-cmd', 'true', '--health-interval', '300ms', 'busybox', 'sleep', '60');
-      await docker()('run', '-d', '--name', 'sick', '--health-cmd', 'exit 1', '--health-interval', '300ms', '--health-retries', '2', 'busybox', 'sleep', '60');
+      // The first check runs one interval after the start: long enough here to see "starting".
+      await docker()('run', '-d', '--name', 'fine', '--health-cmd', 'true', '--health-interval', '1s', 'busybox', 'sleep', '60');
       expect((await docker()('ps', '--filter', 'name=fine', '--format', '{{.Status}}')).out).toMatch(/^Up .* \(health: starting\)\n$/);
+      await docker()('run', '-d', '--name', 'sick', '--health-cmd', 'exit 1', '--health-interval', '300ms', '--health-retries', '2', 'busybox', 'sleep', '60');
       await expect.poll(async () => (await docker()('ps', '--format', '{{.Names}} {{.Status}}')).out, { timeout: 30_000 }).toMatch(/fine Up .* \(healthy\)/);
       await expect.poll(async () => (await docker()('inspect', '-f', '{{.State.Health.Status}} {{.State.Health.FailingStreak}}', 'sick')).out, { timeout: 30_000 }).toMatch(/^unhealthy [2-9]\n$/);
       expect((await docker()('rm', '-f', 'fine', 'sick')).code).toBe(0);
