@@ -18,6 +18,9 @@ const rows = [
   ['the same, again', await timed('run', '--rm', 'debian:bookworm-slim', 'bash', '-c', 'true')],
   ['docker run --rm python:3-slim python3 -c "print(1)", first (pull included)', await timed('run', '--rm', 'python:3-slim', 'python3', '-c', 'print(1)')],
   ['the same, again', await timed('run', '--rm', 'python:3-slim', 'python3', '-c', 'print(1)')],
+  // What lessons 5 and 10 start: a web server from the standard library, in a new container.
+  ['docker run --rm python:3-slim python3 -c "import http.server", first', await timed('run', '--rm', 'python:3-slim', 'python3', '-c', 'import http.server')],
+  ['the same, again', await timed('run', '--rm', 'python:3-slim', 'python3', '-c', 'import http.server')],
 ];
 const used = new TextDecoder().decode((await guest.agent.exec(['sh', '-c', "df -k /var/lib/drydock | awk 'NR==2 {print $3}'"])).stdout).trim();
 await guest.destroy();

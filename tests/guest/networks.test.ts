@@ -100,4 +100,36 @@ describe('container networks in the guest', () => {
     expect((await sh('netstat -ltn | grep ":9000 "')).out).toContain('127.0.0.1:9000');
     await docker('rm', '-f', 'site', 'local');
   });
+
+  it('starts every container with a clean network: a stopped one leaves no interface behind', async () => {
+    // The guest's bridge loses a container's veths when it ends (the kernel deletes them with its
+    // network namespace, a moment later), and the next container sees only its own interfaces.
+    expect((await docker('network', 'create', 'side')).code).toBe(0);
+    expect((await docker('run', '-d', '--name', 'tenant', 'busybox', 'sleep', '600')).code).toBe(0);
+    expect((await docker('network', 'connect', 'side', 'tenant')).code).toBe(0);
+    expect((await sh('ip -o link | grep -c veth')).out.trim()).toBe('2');
+    await docker('rm', '-f', 'tenant');
+    await expect.poll(async () => (await sh('ip -o link | grep -c veth || true')).out.trim(), { timeout: 10_000 }).toBe('0');
+    const next = await docker('run', '--rm', 'busybox', 'sh', '-c', 'ip -o link | cut -d: -f2; ip -o -4 addr show eth0');
+    expect(next.out.split('\n').slice(0, 2).map((l) => l.trim().replace(/@.*/, ''))).toEqual(['lo', 'eth0']);
+    expect(next.out).toMatch(/eth0 +inet 172\.17\.0\.\d+\/16/);
+    expect((await docker('run', '--rm', '--network', 'none', 'busybox', 'ip', '-o', 'link')).out.trim().split('\n')).toHaveLength(1);
+    expect((await docker('network', 'rm', 'side')).code).toBe(0);
+  });
+
+  it('runs 20 containers started at once (more docker commands than the agent once took), each with its own address', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `many${i}`);
+    const started = await Promise.all(names.map((name) => docker('run', '-d', '--name', name, 'busybox', 'sleep', '600')));
+    expect(started.map((r) => r.code)).toEqual(names.map(() => 0));
+    const seen = new Set<string>();
+    for (const name of names) {
+      const ip = (await docker('inspect', '-f', '{{.NetworkSettings.IPAddress}}', name)).out.trim();
+      const inside = (await docker('exec', name, 'ip', '-o', '-4', 'addr', 'show', 'eth0')).out;
+      expect(inside).toContain(`inet ${ip}/16`);
+      seen.add(ip);
+    }
+    expect(seen.size).toBe(20);
+    expect((await docker('rm', '-f', ...names)).code).toBe(0);
+    await expect.poll(async () => (await sh('ip -o link | grep -c veth || true')).out.trim(), { timeout: 10_000 }).toBe('0');
+  });
 });

@@ -59,7 +59,8 @@ enum {
 
 /* Client session ids have the top bit set, so they never meet the host's request ids. */
 #define CLIENT_ID_BASE 0x80000000u
-#define MAX_CLIENTS 16
+/* docker commands at once; more wait in the socket's backlog until one ends (never refused). */
+#define MAX_CLIENTS 64
 #define CLIENT_SOCKET "/run/docker.sock"
 
 #define EXEC_STDIN 1u /* keep stdin open for T_STDIN frames (else /dev/null) */
@@ -597,7 +598,7 @@ static void setup_client_socket(void)
 	strcpy(addr.sun_path, CLIENT_SOCKET);
 	unlink(CLIENT_SOCKET);
 	if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&addr, sizeof addr) ||
-	    listen(listen_fd, 16)) {
+	    listen(listen_fd, 128)) {
 		dprintf(2, "drydock-agent: %s: %s\n", CLIENT_SOCKET, strerror(errno));
 		if (listen_fd >= 0)
 			close(listen_fd);
@@ -619,9 +620,15 @@ static void accept_client(void)
 			return;
 		}
 	}
-	static const char busy[] = "drydock: too many docker commands running at once\n";
-	(void)!write(fd, busy, sizeof busy - 1);
-	close(fd);
+	close(fd); /* not reached: the socket is only polled while a slot is free */
+}
+
+static int client_slot_free(void)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].fd < 0)
+			return 1;
+	return 0;
 }
 
 static void read_client(struct client *c)
@@ -827,7 +834,7 @@ int main(int argc, char **argv)
 			owner[n].p = NULL;
 			owner[n++].which = 0;
 		}
-		if (listen_fd >= 0) {
+		if (listen_fd >= 0 && client_slot_free()) {
 			fds[n] = (struct pollfd){ listen_fd, POLLIN, 0 };
 			owner[n].p = NULL;
 			owner[n++].which = 0;
