@@ -42,12 +42,14 @@ export const logs: Command = {
     if (!flags.follow || container.state.status !== 'running') return 0;
     const follower = (e: LogEntry) => show(e);
     container.listeners.add(follower);
-    await new Promise<void>((resolve) => {
-      container.exitWaiters.push(() => resolve());
-      io.onSignal(() => resolve());
-      io.onClose(() => resolve());
+    // Following ends with the container (0), or with Ctrl-C: the real CLI dies of the SIGINT,
+    // which the shell reports as 130.
+    const signal = await new Promise<number>((resolve) => {
+      container.exitWaiters.push(() => resolve(0));
+      io.onSignal((n) => resolve(n));
+      io.onClose(() => resolve(0));
     });
     container.listeners.delete(follower);
-    return 0;
+    return signal ? 128 + signal : 0;
   },
 };
