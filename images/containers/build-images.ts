@@ -30,12 +30,22 @@ function putBlob(data: Uint8Array | string): { digest: string; size: number } {
   return { digest: `sha256:${hex}`, size: bytes.length };
 }
 
+/**
+ * The tags an upstream version earns: `7.0.15` → `7`, `7.0`, `7.0.15`, each with `suffix`
+ * (`-slim`). Only versions of what is really inside: Debian 12's packages, not upstream's newest.
+ */
+function versionTags(version: string, suffix = ''): string[] {
+  const parts = version.split('.');
+  return parts.map((_, i) => `${parts.slice(0, i + 1).join('.')}${suffix}`);
+}
+
 /** A layer published as a tar.gz blob, or (large ones) as a lazy index of its files. */
 type LayerSpec = { entries: TarEntry[]; createdBy: string } | { lazyDir: string; exclude?: (path: string) => boolean; createdBy: string };
 
 interface ImageSpec {
   repository: string;
-  tag: string;
+  /** Every tag names the same manifest, as upstream's aliases do (nginx:1.22 and nginx:1.22.1). */
+  tags: string[];
   layers: LayerSpec[];
   config: Record<string, unknown>;
   history?: Array<{ createdBy: string; emptyLayer: true }>;
@@ -94,7 +104,7 @@ function buildImage(spec: ImageSpec): void {
     layers: layers.map((l) => l.descriptor),
   };
   const manifestBlob = putBlob(JSON.stringify(manifest));
-  (index[spec.repository] ??= {})[spec.tag] = manifestBlob.digest;
+  for (const tag of spec.tags) (index[spec.repository] ??= {})[tag] = manifestBlob.digest;
 }
 
 // busybox: Debian's static busybox with a link per applet, as the upstream image has.
@@ -106,9 +116,12 @@ const applets = execFileSync('qemu-i386-static', [join(stage, 'busybox'), '--lis
   .filter((p) => p !== 'bin/busybox')
   .sort();
 const dirs = ['bin', 'dev', 'etc', 'home', 'proc', 'root', 'sys', 'tmp', 'usr', 'usr/bin', 'usr/sbin', 'sbin', 'var', 'var/spool', 'var/www'];
+// Its version, from the program itself: "BusyBox v1.35.0 (Debian 1:1.35.0-4…) multi-call binary."
+const busyboxVersion = /BusyBox v(\d+\.\d+\.\d+)/.exec(execFileSync('qemu-i386-static', [join(stage, 'busybox')], { encoding: 'utf8' }))?.[1];
+if (!busyboxVersion) throw new Error('busybox: no version in its banner');
 buildImage({
   repository: 'library/busybox',
-  tag: 'latest',
+  tags: ['latest', ...versionTags(busyboxVersion)],
   layers: [
     {
       createdBy: '/bin/sh -c #(nop) ADD file:busybox-static-i386 in / ',
@@ -121,14 +134,14 @@ buildImage({
       ],
     },
   ],
-  config: { Env: [PATH], Cmd: ['sh'] },
+  config: { Env: [PATH], Cmd: ['sh'], Labels: { 'org.opencontainers.image.description': `Debian 12's static BusyBox ${busyboxVersion}`, 'org.opencontainers.image.version': busyboxVersion } },
   history: [{ createdBy: '/bin/sh -c #(nop)  CMD ["sh"]', emptyLayer: true }],
 });
 
 // hello-world: one static program that explains what just happened.
 buildImage({
   repository: 'library/hello-world',
-  tag: 'latest',
+  tags: ['latest'],
   layers: [{ createdBy: 'COPY hello / # buildkit', entries: [{ type: 'file', path: 'hello', data: readFileSync(join(stage, 'hello')), mode: 0o755 }] }],
   config: { Env: [PATH], Cmd: ['/hello'] },
   history: [{ createdBy: 'CMD ["/hello"]', emptyLayer: true }],
@@ -212,6 +225,12 @@ function checkLibraries(layers: TarEntry[][], roots: string[], programs: string[
 
 const text = (s: string) => Buffer.from(s);
 const debianVersions: string[] = [];
+/** The upstream version of an unpacked Debian package: `5:7.0.15-1~deb12u10` → `7.0.15`. */
+function upstreamVersion(pkg: string): string {
+  const version = debianVersions.find((v) => v.startsWith(`${pkg}=`))?.split('=')[1];
+  if (!version) throw new Error(`${pkg}: not unpacked`);
+  return version.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/[+~].*$/, '');
+}
 
 // The shared base: Debian's glibc and friends, and busybox for a shell and the usual tools (the
 // role debian:bookworm-slim plays under the official images). nginx and redis share this layer.
@@ -278,11 +297,12 @@ const nginxLayer = {
   ] as TarEntry[],
 };
 checkLibraries([baseLayer.entries, nginxLayer.entries], [baseDir, nginxDir], ['usr/sbin/nginx']);
+const nginxVersion = upstreamVersion('nginx');
 buildImage({
   repository: 'library/nginx',
-  tag: 'latest',
+  tags: ['latest', ...versionTags(nginxVersion).slice(1)],
   layers: [baseLayer, nginxLayer],
-  config: { Env: [PATH, 'NGINX_VERSION=1.22.1'], Cmd: ['nginx', '-g', 'daemon off;'], ExposedPorts: { '80/tcp': {} }, StopSignal: 'SIGQUIT' },
+  config: { Env: [PATH, `NGINX_VERSION=${nginxVersion}`], Labels: { 'org.opencontainers.image.description': `Debian 12's nginx ${nginxVersion}`, 'org.opencontainers.image.version': nginxVersion }, Cmd: ['nginx', '-g', 'daemon off;'], ExposedPorts: { '80/tcp': {} }, StopSignal: 'SIGQUIT' },
   history: [
     { createdBy: '/bin/sh -c #(nop)  EXPOSE 80', emptyLayer: true },
     { createdBy: '/bin/sh -c #(nop)  STOPSIGNAL SIGQUIT', emptyLayer: true },
@@ -304,11 +324,12 @@ const redisLayer = {
   entries: [...treeEntries(redisDir, (p) => p.startsWith('etc/redis') || p.startsWith('var/')), { type: 'dir', path: 'data', mode: 0o755, uid: 999, gid: 999 }] as TarEntry[],
 };
 checkLibraries([baseLayer.entries, redisLayer.entries], [baseDir, redisDir], ['usr/bin/redis-check-rdb', 'usr/bin/redis-cli']);
+const redisVersion = upstreamVersion('redis-server');
 buildImage({
   repository: 'library/redis',
-  tag: 'latest',
+  tags: ['latest', ...versionTags(redisVersion)],
   layers: [baseLayer, redisLayer],
-  config: { Env: [PATH, 'REDIS_VERSION=7.0.15'], Cmd: ['redis-server', '--protected-mode', 'no'], WorkingDir: '/data', ExposedPorts: { '6379/tcp': {} } },
+  config: { Env: [PATH, `REDIS_VERSION=${redisVersion}`], Labels: { 'org.opencontainers.image.description': `Debian 12's Redis ${redisVersion}`, 'org.opencontainers.image.version': redisVersion }, Cmd: ['redis-server', '--protected-mode', 'no'], WorkingDir: '/data', ExposedPorts: { '6379/tcp': {} } },
   history: [
     { createdBy: '/bin/sh -c #(nop) WORKDIR /data', emptyLayer: true },
     { createdBy: '/bin/sh -c #(nop)  EXPOSE 6379', emptyLayer: true },
@@ -338,20 +359,28 @@ const usrMergeLinks = (p: string) => p === 'bin' || p === 'sbin' || p === 'lib';
 const debianLayer = { lazyDir: debianDir, createdBy: '/bin/sh -c #(nop) ADD file:debian-12-i386-essential in / ' };
 const debianTree = (d: string, skip: (p: string) => boolean = () => false) => treeEntries(d, skip);
 checkLibraries([debianTree(debianDir)], [debianDir], ['usr/bin/bash', 'usr/bin/dash', 'usr/bin/apt-get']);
+// Only the slim tags: debian:bookworm and debian:12 upstream are the fuller image, and
+// debian:latest is Debian 13 now.
 buildImage({
   repository: 'library/debian',
-  tag: 'bookworm-slim',
+  tags: ['bookworm-slim', '12-slim'],
   layers: [debianLayer],
-  config: { Env: [PATH], Cmd: ['bash'] },
+  config: { Env: [PATH], Cmd: ['bash'], Labels: { 'org.opencontainers.image.description': "Debian 12's essential packages (bookworm, slim)" } },
   history: [{ createdBy: '/bin/sh -c #(nop)  CMD ["bash"]', emptyLayer: true }],
 });
-const pythonVersion = debianVersions.find((v) => v.startsWith('python3.11='))?.split('=')[1]?.replace(/-.*$/, '') ?? '3.11';
+const pythonVersion = upstreamVersion('python3.11');
 checkLibraries([debianTree(debianDir), debianTree(pythonDir, usrMergeLinks)], [debianDir, pythonDir], ['usr/bin/python3.11']);
+// Slim tags only (3.11 and latest upstream are the full image with compilers), for the Python
+// that is inside: Debian 12's 3.11.
 buildImage({
   repository: 'library/python',
-  tag: '3-slim',
+  tags: ['3', ...versionTags(pythonVersion)].filter((t, i, all) => all.indexOf(t) === i).flatMap((v) => [`${v}-slim`, `${v}-slim-bookworm`]),
   layers: [debianLayer, { lazyDir: pythonDir, exclude: usrMergeLinks, createdBy: `/bin/sh -c apt-get install python3 # Debian 12 i386, Python ${pythonVersion}` }],
-  config: { Env: [PATH, 'LANG=C.UTF-8', `PYTHON_VERSION=${pythonVersion}`], Cmd: ['python3'] },
+  config: {
+    Env: [PATH, 'LANG=C.UTF-8', `PYTHON_VERSION=${pythonVersion}`],
+    Cmd: ['python3'],
+    Labels: { 'org.opencontainers.image.description': `Debian 12's Python ${pythonVersion} (slim)`, 'org.opencontainers.image.version': pythonVersion },
+  },
   history: [
     { createdBy: '/bin/sh -c #(nop)  ENV LANG=C.UTF-8', emptyLayer: true },
     { createdBy: `/bin/sh -c #(nop)  ENV PYTHON_VERSION=${pythonVersion}`, emptyLayer: true },

@@ -7,6 +7,10 @@
  * (the engine, in the host worker) through the guest agent's socket, /run/docker.sock, using
  * the agent's frame format (see drydock-agent.c). Signals it receives (Ctrl-C) go to the
  * daemon, which passes them to the container, as `docker run` does by default.
+ *
+ * It is also the host's systemctl, service and journalctl (links to this program): the lab's
+ * init system lives beside the daemon in the engine (engine/host/systemd.ts), so those commands
+ * are sent the same way, with their name, and the engine routes them there, not to dockerd.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -91,11 +95,18 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
+	const char *slash = strrchr(argv[0], '/');
+	const char *program = slash ? slash + 1 : argv[0];
+	/* Flag 8: the program is not docker; its name is sent as the first word of argv. */
+	int other = strcmp(program, "docker") != 0;
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	strcpy(addr.sun_path, "/run/docker.sock");
 	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) != 0) {
-		fprintf(stderr, "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n");
+		if (other)
+			fprintf(stderr, "System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down\n");
+		else
+			fprintf(stderr, "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n");
 		return 1;
 	}
 	if (pipe(sigpipe_fds))
@@ -113,10 +124,12 @@ int main(int argc, char **argv)
 	/* open: u32 tty flags, u16 rows, u16 cols, argv, env, cwd */
 	struct winsize ws = { 0 };
 	ioctl(1, TIOCGWINSZ, &ws);
-	put_u32((isatty(0) ? 1u : 0) | (isatty(1) ? 2u : 0) | (isatty(2) ? 4u : 0));
+	put_u32((isatty(0) ? 1u : 0) | (isatty(1) ? 2u : 0) | (isatty(2) ? 4u : 0) | (other ? 8u : 0));
 	uint16_t size[2] = { ws.ws_row, ws.ws_col };
 	put(size, 4);
-	put_u32((uint32_t)argc - 1);
+	put_u32((uint32_t)argc - 1 + (other ? 1u : 0));
+	if (other)
+		put_str(program);
 	for (int i = 1; i < argc; i++)
 		put_str(argv[i]);
 	extern char **environ;
