@@ -7,7 +7,7 @@
 // "Hint:" is a hint, shown on request. See the README's author guide.
 import { parse as parseYaml } from 'yaml';
 import type { LessonCheck } from '../../engine/api';
-import { parseMarkdown, type Block } from './markdown';
+import { parseMarkdownLines, type Block, type Inline } from './markdown';
 
 /** What a Run (or Press) button sends to the terminal. */
 export interface LessonAction {
@@ -42,9 +42,70 @@ export interface Lesson {
   files: Record<string, string>;
 }
 
-export class LessonFormatError extends Error {}
+/** A lesson that cannot be used, with the line of lesson.md that is wrong (1-based) where one is. */
+export class LessonFormatError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
 
-const CHECK_KEYS = new Set(['image', 'noImage', 'imageAdds', 'imageConfig', 'imageCompare', 'container', 'noContainer', 'count', 'volume', 'noVolume', 'network', 'file', 'volumeFile', 'logs', 'apiCall', 'pushed']);
+// What each check kind takes, so a lesson (an author's too) holds only checks the engine knows,
+// in the shapes it reads: a string, a number, a boolean, a list of strings, or fields of those
+// ("!" marks a required field). `satisfies` keeps this in step with LessonCheck.
+type Value = 'string' | 'number' | 'boolean' | 'strings';
+type Shape = Value | Record<string, Value | `${Value}!`>;
+const CHECK_SHAPES = {
+  image: 'string',
+  noImage: 'string',
+  imageAdds: { image: 'string!', path: 'string!' },
+  imageConfig: { image: 'string!', exposes: 'string', env: 'string', cmd: 'strings', entrypoint: 'strings', workdir: 'string' },
+  imageCompare: { image: 'string!', smallerThan: 'string', sharesLayersWith: 'string' },
+  container: { name: 'string', image: 'string', status: 'string', exitCode: 'number', publishes: 'number', volume: 'string', bind: 'string', readOnly: 'boolean', network: 'string' },
+  noContainer: { name: 'string', image: 'string' },
+  count: 'number',
+  volume: 'string',
+  noVolume: 'string',
+  network: 'string',
+  file: { path: 'string!', contains: 'string' },
+  volumeFile: { volume: 'string!', path: 'string!', contains: 'string' },
+  pushed: 'string',
+  logs: { container: 'string!', contains: 'string!' },
+  apiCall: { method: 'string', path: 'string!', status: 'number' },
+  terminal: { inside: 'string', machine: 'boolean' },
+} as const satisfies Record<keyof LessonCheck, Shape>;
+
+const isValue = (value: unknown, type: Value) =>
+  type === 'strings' ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === type && (type !== 'string' || value !== '');
+
+/** What is wrong with a check's YAML, as [the key or field to point at, the problem], or null. */
+export function checkProblem(check: unknown): [string, string] | null {
+  if (!check || typeof check !== 'object' || Array.isArray(check)) return ['', 'a check is a mapping of check kinds (image: nginx, container: {…}, …)'];
+  const keys = Object.keys(check);
+  const unknown = keys.filter((k) => !(k in CHECK_SHAPES));
+  if (unknown.length) return [unknown[0]!, `unknown check ${unknown.join(', ')} (the kinds are ${Object.keys(CHECK_SHAPES).join(', ')})`];
+  if (!keys.length) return ['', 'a check needs at least one kind'];
+  if ('count' in check && !('container' in check)) return ['count', 'count goes with container (how many containers match it)'];
+  for (const [key, value] of Object.entries(check)) {
+    const shape: Shape = CHECK_SHAPES[key as keyof typeof CHECK_SHAPES];
+    const words = { string: 'a text', number: 'a number', boolean: 'true or false', strings: 'a list of texts' };
+    if (typeof shape === 'string') {
+      if (!isValue(value, shape)) return [key, `${key} takes ${words[shape]}`];
+      continue;
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return [key, `${key} takes fields: ${Object.keys(shape).join(', ')}`];
+    for (const [field, given] of Object.entries(value)) {
+      const type = (shape as Record<string, string>)[field]?.replace('!', '') as Value | undefined;
+      if (!type) return [field, `${key} has no field ${field} (it has ${Object.keys(shape).join(', ')})`];
+      if (!isValue(given, type)) return [field, `${key}.${field} takes ${words[type]}`];
+    }
+    const missing = Object.entries(shape).filter(([field, type]) => type.endsWith('!') && !(field in value));
+    if (missing.length) return [key, `${key} needs ${missing.map(([f]) => f).join(' and ')}`];
+  }
+  return null;
+}
 
 /** "Ctrl-P Ctrl-Q" → "\x10\x11"; also Enter, Tab and Esc. */
 export function keysInput(keys: string): string | null {
@@ -77,30 +138,109 @@ export function actionOf(block: Block): LessonAction | null {
 
 const slugify = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
+// Lesson text stays data: the Markdown renderer shows HTML as text and drops other links, and a
+// lesson says so to its author instead of showing tags or losing a link without a word.
+const HTML_TAG = /<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>|<!--/;
+
+function inlinesOf(block: Block): Inline[] {
+  if (block.kind === 'code') return [];
+  return block.kind === 'list' ? block.items.flat() : block.inlines;
+}
+
+/** What in a block is not allowed in a lesson's Markdown, with the text to point at. */
+function markdownProblem(block: Block, refusedLinks: string[]): [string, string] | null {
+  if (refusedLinks.length) return [refusedLinks[0]!, `links must be http(s) URLs, not "${refusedLinks[0]}"`];
+  for (const inline of inlinesOf(block)) {
+    if (inline.kind === 'code') continue;
+    if (inline.kind === 'link' && !/^https?:\/\//.test(inline.href)) return [inline.href, `links must be http(s) URLs, not "${inline.href}"`];
+    const html = HTML_TAG.exec(inline.text);
+    if (html) return [html[0], `HTML is not allowed in a lesson ("${html[0]}"): write Markdown, or put it in \`code\``];
+  }
+  return null;
+}
+
+/** A YAML error's line (1-based, within the YAML) and its message without the excerpt. */
+function yamlError(error: unknown): [number, string] {
+  const e = error as { linePos?: { line: number }[]; message?: string };
+  return [e.linePos?.[0]?.line ?? 1, String(e.message ?? error).split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')];
+}
+
 export function parseLesson(slug: string, source: string): Lesson {
-  const front = /^---\n([\s\S]*?)\n---\n?/.exec(source.replace(/\r\n/g, '\n'));
-  if (!front) throw new LessonFormatError(`${slug}: lesson.md must start with front matter (--- title: … ---)`);
-  const meta = (parseYaml(front[1]!) ?? {}) as { title?: string; summary?: string; reset?: string[]; files?: Record<string, string> };
-  if (!meta.title) throw new LessonFormatError(`${slug}: the front matter needs a title`);
-  const body = source.replace(/\r\n/g, '\n').slice(front[0].length);
+  const text = source.replace(/\r\n/g, '\n');
+  const lines = text.split('\n');
+  /** The first line from `from` (0-based) holding `needle`, 1-based; `from` itself if none does. */
+  const lineOf = (needle: string, from: number) => {
+    const found = lines.findIndex((l, i) => i >= from && l.includes(needle));
+    return (found < 0 ? from : found) + 1;
+  };
+  const fail = (line: number, message: string, step?: string) =>
+    new LessonFormatError(`${slug}, line ${line}${step === undefined ? '' : ` (step "${step}")`}: ${message}`, line);
+  const front = /^---\n([\s\S]*?)\n---\n?/.exec(text);
+  if (!front) throw fail(1, 'lesson.md must start with front matter (--- title: … ---)');
+  let meta: { title?: unknown; summary?: unknown; reset?: unknown; files?: unknown };
+  try {
+    meta = (parseYaml(front[1]!) ?? {}) as typeof meta;
+  } catch (error) {
+    const [line, message] = yamlError(error);
+    throw fail(line + 1, `front matter: ${message}`);
+  }
+  /** The line of a front matter key (1-based). */
+  const keyLine = (key: string) => 1 + Math.max(0, front[1]!.split('\n').findIndex((l) => new RegExp(`^${key}\\s*:`).test(l))) + 1;
+  if (typeof meta !== 'object' || Array.isArray(meta)) throw fail(2, 'the front matter is a mapping (title: …, summary: …)');
+  if (typeof meta.title !== 'string' || !meta.title.trim()) throw fail(meta.title === undefined ? 1 : keyLine('title'), 'the front matter needs a title');
+  if (meta.summary !== undefined && typeof meta.summary !== 'string') throw fail(keyLine('summary'), 'summary is one line of text');
+  // (YAML reads a line `- true` as a boolean: any scalar is a shell line.)
+  if (meta.reset !== undefined && !(Array.isArray(meta.reset) && meta.reset.every((r) => ['string', 'number', 'boolean'].includes(typeof r)))) throw fail(keyLine('reset'), 'reset is a list of shell lines');
+  if (meta.files !== undefined) {
+    const files = meta.files as Record<string, unknown>;
+    if (!files || typeof files !== 'object' || Array.isArray(files)) throw fail(keyLine('files'), 'files maps a path on the machine to a file in files/ (/root/app/index.html: index.html)');
+    for (const [path, name] of Object.entries(files)) {
+      const line = lineOf(path, 1);
+      if (!path.startsWith('/')) throw fail(line, `files: "${path}" is not an absolute path on the machine`);
+      // Names stay inside the lesson's files/ folder, on disk and on the web alike.
+      if (typeof name !== 'string' || !name || name.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(name) || name.split('/').includes('..')) {
+        throw fail(line, `files: ${path} names ${JSON.stringify(name)}: a file's name is a path inside the lesson's files/ folder (no "..", no URL)`);
+      }
+    }
+  }
+  const bodyStart = front[0].split('\n').length - 1;
+  const body = text.slice(front[0].length);
   const sections = body.split(/^## /m);
-  const intro = parseMarkdown(sections[0]!);
+  /** Each section's first line (0-based, in the whole file). */
+  const sectionLines = sections.reduce<number[]>((at, section, i) => [...at, i ? at[i - 1]! + sections[i - 1]!.split('\n').length - 1 : bodyStart], []);
+  const blocksAt = (markdown: string, offset: number, step?: string): Block[] =>
+    parseMarkdownLines(markdown).map(({ block, line, refusedLinks }) => {
+      const problem = markdownProblem(block, refusedLinks);
+      if (problem) throw fail(lineOf(problem[0], offset + line), problem[1], step);
+      return block;
+    });
+  const intro = blocksAt(sections[0]!, bodyStart);
   const steps = sections.slice(1).map((section, index): LessonStep => {
     const newline = section.indexOf('\n');
     const title = (newline < 0 ? section : section.slice(0, newline)).trim();
-    const all = parseMarkdown(newline < 0 ? '' : section.slice(newline + 1));
+    const heading = sectionLines[index + 1]!;
+    const all = parseMarkdownLines(newline < 0 ? '' : section.slice(newline + 1));
     const blocks: Block[] = [];
     const hints: Block[] = [];
     const actions: LessonAction[] = [];
     let check: LessonCheck | null = null;
-    for (const b of all) {
+    for (const { block: b, line: at, refusedLinks } of all) {
+      const line = heading + 1 + at; // the block's first line, 0-based in the file
       if (b.kind === 'code' && b.info === 'check') {
-        const parsed = parseYaml(b.text) as LessonCheck;
-        const unknown = Object.keys(parsed ?? {}).filter((k) => !CHECK_KEYS.has(k));
-        if (unknown.length) throw new LessonFormatError(`${slug}, step "${title}": unknown check ${unknown.join(', ')}`);
-        check = parsed;
+        let parsed: unknown;
+        try {
+          parsed = parseYaml(b.text);
+        } catch (error) {
+          const [yamlLine, message] = yamlError(error);
+          throw fail(line + 1 + yamlLine, `check: ${message}`, title);
+        }
+        const problem = checkProblem(parsed);
+        if (problem) throw fail(problem[0] ? lineOf(problem[0], line + 1) : line + 1, problem[1], title);
+        check = parsed as LessonCheck;
         continue;
       }
+      const problem = markdownProblem(b, refusedLinks);
+      if (problem) throw fail(lineOf(problem[0], line), problem[1], title);
       if (b.kind === 'quote' && b.inlines[0]?.kind !== 'code' && /^(\*\*)?Hint:?/i.test(b.inlines.map((i) => i.text).join('').trim())) {
         hints.push(b);
         continue;
@@ -109,21 +249,21 @@ export function parseLesson(slug: string, source: string): Lesson {
         const action = actionOf(b);
         if (action) actions.push(action);
       } catch (error) {
-        throw new LessonFormatError(`${slug}, step "${title}": ${(error as Error).message}`);
+        throw fail(line + 2, (error as Error).message, title);
       }
       blocks.push(b);
     }
     return { id: `${index + 1}-${slugify(title)}`, title, blocks, actions, hints, check };
   });
-  if (!steps.length) throw new LessonFormatError(`${slug}: a lesson needs at least one step (## heading)`);
+  if (!steps.length) throw fail(bodyStart + 1, 'a lesson needs at least one step (## heading)');
   return {
     slug,
     number: Number(/^(\d+)/.exec(slug)?.[1] ?? 0),
     title: meta.title,
-    summary: meta.summary ?? '',
+    summary: (meta.summary as string | undefined) ?? '',
     intro,
     steps,
-    reset: meta.reset ?? [],
-    files: meta.files ?? {},
+    reset: ((meta.reset as unknown[] | undefined) ?? []).map(String),
+    files: (meta.files as Record<string, string> | undefined) ?? {},
   };
 }

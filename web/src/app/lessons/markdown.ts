@@ -16,7 +16,8 @@ export type Block =
 
 const SAFE_HREF = /^(https?:\/\/|\.{0,2}\/|#)[^\s]*$/;
 
-export function parseInline(text: string): Inline[] {
+/** `refused` collects the links dropped as unsafe (so a lesson's author can be told). */
+export function parseInline(text: string, refused?: string[]): Inline[] {
   const out: Inline[] = [];
   const pattern = /`([^`]+)`|\*\*([^*]+)\*\*|\*([^*\s][^*]*)\*|\[([^\]]+)\]\(([^)\s]+)\)/g;
   let last = 0;
@@ -26,7 +27,10 @@ export function parseInline(text: string): Inline[] {
     else if (m[2] !== undefined) out.push({ kind: 'strong', text: m[2] });
     else if (m[3] !== undefined) out.push({ kind: 'em', text: m[3] });
     else if (SAFE_HREF.test(m[5]!)) out.push({ kind: 'link', text: m[4]!, href: m[5]! });
-    else out.push({ kind: 'text', text: m[4]! }); // a javascript: or data: link stays plain text
+    else {
+      out.push({ kind: 'text', text: m[4]! }); // a javascript: or data: link stays plain text
+      refused?.push(m[5]!);
+    }
     last = m.index! + m[0].length;
   }
   if (last < text.length) out.push({ kind: 'text', text: text.slice(last) });
@@ -36,11 +40,22 @@ export function parseInline(text: string): Inline[] {
 const ITEM = /^\s*([-*]|\d+\.)\s+(.*)$/;
 
 export function parseMarkdown(source: string): Block[] {
+  return parseMarkdownLines(source).map((b) => b.block);
+}
+
+/**
+ * The blocks with the (0-based) line each starts on and the links dropped from each, for format
+ * errors that name the line.
+ */
+export function parseMarkdownLines(source: string): { block: Block; line: number; refusedLinks: string[] }[] {
   const lines = source.replace(/\r\n/g, '\n').split('\n');
-  const blocks: Block[] = [];
+  const found: { block: Block; line: number; refusedLinks: string[] }[] = [];
+  const refused: string[] = [];
+  const inline = (text: string) => parseInline(text, refused);
   let paragraph: string[] = [];
+  let paragraphStart = 0;
   const flush = () => {
-    if (paragraph.length) blocks.push({ kind: 'paragraph', inlines: parseInline(paragraph.join(' ')) });
+    if (paragraph.length) found.push({ block: { kind: 'paragraph', inlines: inline(paragraph.join(' ')) }, line: paragraphStart, refusedLinks: refused.splice(0) });
     paragraph = [];
   };
   /** The last line of the list item before, to tell one list from two. */
@@ -48,31 +63,34 @@ export function parseMarkdown(source: string): Block[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const start = i;
+    const push = (block: Block) => found.push({ block, line: start, refusedLinks: refused.splice(0) });
     const fence = /^```\s*(.*)$/.exec(line);
     if (fence) {
       flush();
       const body: string[] = [];
       for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
-      blocks.push({ kind: 'code', info: fence[1]!.trim(), text: body.join('\n') });
+      push({ kind: 'code', info: fence[1]!.trim(), text: body.join('\n') });
       continue;
     }
     const heading = /^(#{1,6})\s+(.*)$/.exec(line);
     if (heading) {
       flush();
-      blocks.push({ kind: 'heading', level: heading[1]!.length, inlines: parseInline(heading[2]!) });
+      push({ kind: 'heading', level: heading[1]!.length, inlines: inline(heading[2]!) });
       continue;
     }
     const item = ITEM.exec(line);
     if (item) {
       flush();
       const ordered = /\d/.test(item[1]!);
-      const previous = blocks.at(-1);
+      const previous = found.at(-1)?.block;
       // An item goes on over the lines that follow it (indented or not) until a blank line,
       // another item or another kind of block.
       const text = [item[2]!];
       for (; i + 1 < lines.length && lines[i + 1]!.trim() && !ITEM.test(lines[i + 1]!) && !/^(```|#{1,6}\s|>)/.test(lines[i + 1]!.trimStart()); i++) text.push(lines[i + 1]!.trim());
-      if (previous?.kind === 'list' && previous.ordered === ordered && listEnd === start - 1) previous.items.push(parseInline(text.join(' ')));
-      else blocks.push({ kind: 'list', ordered, items: [parseInline(text.join(' '))] });
+      if (previous?.kind === 'list' && previous.ordered === ordered && listEnd === start - 1) {
+        previous.items.push(inline(text.join(' ')));
+        found.at(-1)!.refusedLinks.push(...refused.splice(0));
+      } else push({ kind: 'list', ordered, items: [inline(text.join(' '))] });
       listEnd = i;
       continue;
     }
@@ -81,12 +99,15 @@ export function parseMarkdown(source: string): Block[] {
       const quote: string[] = [];
       for (; i < lines.length && lines[i]!.startsWith('>'); i++) quote.push(lines[i]!.replace(/^>\s?/, ''));
       i--;
-      blocks.push({ kind: 'quote', inlines: parseInline(quote.join(' ')) });
+      push({ kind: 'quote', inlines: inline(quote.join(' ')) });
       continue;
     }
     if (!line.trim()) flush();
-    else paragraph.push(line.trim());
+    else {
+      if (!paragraph.length) paragraphStart = i;
+      paragraph.push(line.trim());
+    }
   }
   flush();
-  return blocks;
+  return found;
 }
