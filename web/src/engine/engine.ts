@@ -5,7 +5,7 @@ import { GuestRuntime } from './daemon/guest-runtime';
 import type { RegistrySource } from './daemon/registry-source';
 import type { ClientSession } from './guest/agent-client';
 import type { GuestMachine } from './guest/guest-machine';
-import { runDockerCli } from './cli/index';
+import { HostServices } from './host/systemd';
 import type { CliIO } from './cli/context';
 import { decodeResponse, encodeRequest, type HttpRequest, type HttpResponse } from './formats/http';
 import type { ImageSummary, LabState, LessonCheck, PublishedPort } from './api';
@@ -15,9 +15,12 @@ import type { LocalRegistry } from './registry/local-registry';
 
 export class Engine {
   readonly daemon: Daemon;
+  /** The machine's systemctl/journalctl: whether the daemon serves the docker socket. */
+  readonly host: HostServices;
 
   constructor(machine: GuestMachine, registry: RegistrySource, hub?: LocalRegistry) {
     this.daemon = new Daemon(new GuestRuntime(machine), registry, hub);
+    this.host = new HostServices(this.daemon);
     machine.agent.onClientOpen = (session) => void this.serve(session);
   }
 
@@ -132,9 +135,9 @@ export class Engine {
     };
     let code: number;
     try {
-      code = await runDockerCli(session.request.argv, io, this.daemon);
+      code = await this.host.run(session.request.program, session.request.argv, io);
     } catch (error) {
-      io.err(`docker: ${(error as Error).message}\n`);
+      io.err(`${session.request.program}: ${(error as Error).message}\n`);
       code = 125;
     }
     session.exit(code);

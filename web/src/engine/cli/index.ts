@@ -21,7 +21,7 @@ import { logs } from './commands/logs';
 import { ps } from './commands/ps';
 import { pull } from './commands/pull';
 import { run } from './commands/run';
-import { version } from './commands/version';
+import { version, versionLine } from './commands/version';
 import { compose } from './commands/compose';
 import { login, logout } from './commands/login';
 import { push } from './commands/push';
@@ -78,7 +78,7 @@ export async function runDockerCli(argv: string[], io: CliIO, daemon: Daemon): P
     return 0;
   }
   if (words[0] === '--version' || words[0] === '-v') {
-    io.out('Docker version 27.0.0-drydock, build drydock\n');
+    io.out(versionLine());
     return 0;
   }
   const group = GROUPS[words[0]!];

@@ -45,6 +45,8 @@ export interface ClientOpenRequest {
   argv: string[];
   env: Record<string, string>;
   cwd: string;
+  /** The client program: `docker`, or `systemctl`/`service`/`journalctl` (the same binary, linked). */
+  program: string;
 }
 
 export function decodeClientOpen(payload: Uint8Array): ClientOpenRequest {
@@ -67,13 +69,15 @@ export function decodeClientOpen(payload: Uint8Array): ClientOpenRequest {
   const cols = view.getUint16(at + 2, true);
   at += 4;
   const argv = Array.from({ length: u32() }, str);
+  // Flag 8: the client runs as another program, whose name comes first in argv.
+  const program = flags & 8 ? (argv.shift() ?? 'docker') : 'docker';
   const env: Record<string, string> = {};
   for (const entry of Array.from({ length: u32() }, str)) {
     const eq = entry.indexOf('=');
     if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
   const cwd = str();
-  return { stdinTty: !!(flags & 1), stdoutTty: !!(flags & 2), stderrTty: !!(flags & 4), rows, cols, argv, env, cwd };
+  return { stdinTty: !!(flags & 1), stdoutTty: !!(flags & 2), stderrTty: !!(flags & 4), rows, cols, argv, env, cwd, program };
 }
 
 export interface Frame {

@@ -2,6 +2,13 @@ import { API_VERSION } from '../../daemon/daemon';
 import type { Command } from '../context';
 
 export const CLIENT_VERSION = '27.0.0-drydock';
+/** Where the real CLI names its git commit: this client is Drydock's, so it says so. */
+export const CLIENT_BUILD = 'drydock';
+
+/** `docker --version`: one line, as the real CLI prints it. */
+export function versionLine(): string {
+  return `Docker version ${CLIENT_VERSION}, build ${CLIENT_BUILD}\n`;
+}
 
 export const version: Command = {
   name: 'version',
@@ -17,6 +24,7 @@ export const version: Command = {
         ` Version:           ${CLIENT_VERSION}`,
         ` API version:       ${API_VERSION}`,
         ' Go version:        n/a (TypeScript)',
+        ` Git commit:        ${CLIENT_BUILD}`,
         ' OS/Arch:           linux/386',
         ' Context:           default',
         '',
