@@ -246,7 +246,8 @@ export class ImageBuilder {
     } catch (error) {
       const message = `${name}: failed to resolve source metadata for ${full}: ${(error as Error).message}`;
       this.emit({ kind: 'error', id: v.id, message });
-      throw new BuildError(`failed to solve: ${message}`);
+      // A base image the lab does not have: its hint (registry/not-built-in.ts) goes with it.
+      throw Object.assign(new BuildError(`failed to solve: ${message}`), { cause: error });
     }
   }
 

@@ -24,6 +24,7 @@ import { ImageArchiveError, readImageArchive, writeImageArchive, type ArchiveIma
 import { NetworkError, NetworkStore, type Network, type NetworkStoreState } from './network-store';
 import { ContainerNetworking } from './networking';
 import { checkCapabilities } from './capabilities';
+import { BUILT_IN, notBuiltInHint } from '../registry/not-built-in';
 
 export const API_VERSION = '1.46';
 export const ENGINE_VERSION = '27.0.0-drydock';
@@ -96,14 +97,6 @@ export interface DaemonState {
 }
 
 /** What `docker search` says of the built-in images (Drydock's words). */
-const BUILT_IN_DESCRIPTIONS: Record<string, string> = {
-  'hello-world': 'A tiny program that says hello: check that containers run',
-  busybox: 'Many small Unix tools in one binary: a minimal shell image',
-  nginx: 'The nginx web server (Debian 12 packages)',
-  redis: 'The Redis in-memory key-value store (Debian 12 packages)',
-  debian: 'Debian 12 (bookworm), slim',
-  python: 'Python 3 on Debian 12, slim',
-};
 
 /** `docker import --change 'CMD ["x"]'`: the Dockerfile instructions import accepts. */
 function applyImportChange(config: ImageConfig, change: string): void {
@@ -321,9 +314,11 @@ export class Daemon {
       const manifestDigest = ref.domain === 'docker.io' ? index.repositories[ref.path]?.[ref.tag] : undefined;
       if (!manifestDigest) {
         const repo = ref.domain === 'docker.io' && ref.path.startsWith('library/') ? ref.path.slice(8) : `${ref.domain === 'docker.io' ? '' : `${ref.domain}/`}${ref.path}`;
-        throw new ApiError(404, index.repositories[ref.path]
+        const error = new ApiError(404, index.repositories[ref.path]
           ? `manifest for ${familiarString(ref)} not found: manifest unknown: manifest unknown`
           : `pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`);
+        // The CLI prints Docker's error, then this line on what the lab has instead.
+        throw Object.assign(error, { hint: notBuiltInHint(ref, index.repositories) });
       }
       const manifest = JSON.parse(new TextDecoder().decode(await this.registry.blob(manifestDigest))) as {
         config: { digest: string };
@@ -486,9 +481,13 @@ export class Daemon {
         .map((path) => {
           const official = path.startsWith('library/') && !pushed.has(path);
           const name = official ? path.slice(8) : path;
-          return { name, description: official ? (BUILT_IN_DESCRIPTIONS[name] ?? '') : '', star_count: 0, is_official: official };
+          // What it is, and every tag it has here (the lab's registry is all there is).
+          const about = official ? BUILT_IN[name]?.description : undefined;
+          const tags = `tags: ${Object.keys(index.repositories[path]!).join(', ')}`;
+          return { name, description: about ? `${about}; ${tags}` : tags, star_count: 0, is_official: official };
         })
-        .filter((r) => r.name.includes(term.toLowerCase()))
+        // `*` (or nothing) matches every repository.
+        .filter((r) => r.name.includes(term.toLowerCase().replace(/^\*+$/, '')))
         .sort((a, b) => Number(b.is_official) - Number(a.is_official) || a.name.localeCompare(b.name));
     });
   }

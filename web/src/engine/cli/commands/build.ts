@@ -4,6 +4,7 @@ import { readTar, type TarEntry } from '../../formats/tar';
 import { buildFailure, PlainProgress } from '../build-progress';
 import type { Command } from '../context';
 import { daemonError } from '../output';
+import { hintOf } from '../../registry/not-built-in';
 
 const decode = (data: Uint8Array) => new TextDecoder().decode(data);
 
@@ -114,6 +115,8 @@ export const build: Command = {
       const failure = error instanceof BuildError ? error : cause instanceof BuildError ? cause : undefined;
       if (failure) io.err(buildFailure(failure, dockerfile, dockerfileName));
       else io.err(`ERROR: ${daemonError(error).replace(/^Error response from daemon: /, '')}\n`);
+      const hint = hintOf(failure ?? error);
+      if (hint) io.err(`${hint}\n`);
       return 1;
     }
   },

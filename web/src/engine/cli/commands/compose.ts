@@ -3,6 +3,7 @@
 import type { Command, CommandContext } from '../context';
 import { parseFlags, UsageError, type FlagSpec, type FlagValues } from '../flags';
 import { daemonError, pullImage, quotedCommand } from '../output';
+import { hintOf } from '../../registry/not-built-in';
 import { formatTable } from '../table';
 import { humanDuration } from '../../formats/human';
 import { formatPorts } from '../../formats/port-spec';
@@ -507,6 +508,8 @@ export const compose: Command = {
     } catch (error) {
       if (error instanceof UsageError) throw error;
       ctx.io.err(error instanceof ComposeError ? `${error.message}\n` : `${daemonError(error)}\n`);
+      const hint = hintOf(error);
+      if (hint) ctx.io.err(`${hint}\n`);
       // A failed `up` says what it had already made, and how to take it away.
       const made = name === 'up' || name === 'run' ? (runner?.containers() ?? []) : [];
       if (made.length) {

@@ -1,6 +1,7 @@
 import type { Command } from '../context';
 import { UsageError } from '../flags';
 import { daemonError } from '../output';
+import { hintOf } from '../../registry/not-built-in';
 import { createRequest, createWithPull, runFlags } from './run';
 
 export const create: Command = {
@@ -17,6 +18,8 @@ export const create: Command = {
     } catch (error) {
       if (error instanceof UsageError) throw error;
       ctx.io.err(`${daemonError(error)}\n`);
+      const hint = hintOf(error);
+      if (hint) ctx.io.err(`${hint}\n`);
       return 1;
     }
   },

@@ -1,6 +1,7 @@
 import { parseReference } from '../../formats/reference';
 import type { Command } from '../context';
 import { daemonError, pullImage } from '../output';
+import { hintOf } from '../../registry/not-built-in';
 
 export const pull: Command = {
   name: 'pull',
@@ -19,6 +20,8 @@ export const pull: Command = {
       return 0;
     } catch (error) {
       io.err(`${daemonError(error)}\n`);
+      const hint = hintOf(error);
+      if (hint) io.err(`${hint}\n`);
       return 1;
     }
   },

@@ -5,6 +5,7 @@ import { UsageError } from '../flags';
 import { goDuration } from '../../formats/human';
 import { cleanPath } from '../../formats/path-match';
 import { daemonError, pullImage } from '../output';
+import { hintOf } from '../../registry/not-built-in';
 import { DetachKeys, parseDetachKeys } from '../detach-keys';
 import { isIPv4, parsePortSpec, PortSpecError, splitProto } from '../../formats/port-spec';
 import type { PortBinding } from '../../daemon/container-store';
@@ -251,6 +252,8 @@ export const run: Command = {
     const { io, daemon, flags } = ctx;
     const fail = (error: unknown) => {
       io.err(`docker: ${error instanceof PortSpecError ? error.message : daemonError(error)}.\nSee 'docker run --help'.\n`);
+      const hint = hintOf(error);
+      if (hint) io.err(`${hint}\n`);
       return 125;
     };
     try {
