@@ -66,10 +66,16 @@ describe('compose files', () => {
     expect(project.warnings).toEqual([]);
   });
 
-  it('takes the project name from -p, then name:, then the directory, as Compose normalizes it', async () => {
+  it('takes the project name from -p, then COMPOSE_PROJECT_NAME, then name:, then the directory, as Compose normalizes it', async () => {
     expect((await load('services: {a: {image: busybox}}', { projectDirectory: '/root/My App!' })).name).toBe('myapp');
     expect((await load('name: shop\nservices: {a: {image: busybox}}')).name).toBe('shop');
-    expect((await load('name: shop\nservices: {a: {image: busybox}}', { projectName: 'Other' })).name).toBe('other');
+    expect((await load('name: Shop!\nservices: {a: {image: busybox}}')).name).toBe('shop');
+    expect((await load('name: shop\nservices: {a: {image: busybox}}', { projectName: 'other' })).name).toBe('other');
+    expect((await load('name: shop\nservices: {a: {image: busybox}}', { env: { COMPOSE_PROJECT_NAME: 'fromenv' } })).name).toBe('fromenv');
+    // A name given on the command line is used as typed, so it must already be valid.
+    await expect(load('services: {a: {image: busybox}}', { projectName: 'Other' })).rejects.toThrow(
+      'invalid project name "Other": must consist only of lowercase alphanumeric characters, hyphens, and underscores as well as start with a letter or number',
+    );
   });
 
   it('interpolates as Compose does, and warns about unset variables and version', async () => {
@@ -94,7 +100,7 @@ describe('compose files', () => {
   it('names the file, line and key of a mistake', async () => {
     await expect(load('services:\n  web:\n    image: nginx\n    imagee: nginx\n')).rejects.toThrow("validating /root/app/compose.yaml: services.web additional properties 'imagee' not allowed (line 4)");
     await expect(load('service:\n  web: {image: nginx}\n')).rejects.toThrow("validating /root/app/compose.yaml: (root) additional properties 'service' not allowed (line 1)");
-    await expect(load('services:\n  web:\n    image: nginx\n   ports: []\n')).rejects.toThrow(/^yaml: line 4, column \d+: .*\nin \/root\/app\/compose.yaml$/);
+    await expect(load('services:\n  web:\n    image: nginx\n   ports: []\n')).rejects.toThrow(/^failed to parse \/root\/app\/compose.yaml: yaml: line 4: .+$/);
     await expect(load('services:\n  web: {build: {}, ports: ["abc"]}\n')).rejects.toThrow('services.web.ports.0: invalid containerPort: abc (line 2)');
     await expect(load('services:\n  web: {command: x}\n')).rejects.toThrow('service "web" has neither an image nor a build context specified: invalid compose project');
     await expect(load('services:\n  web: {image: x, depends_on: [db]}\n')).rejects.toThrow('service "web" depends on undefined service "db": invalid compose project');
@@ -104,7 +110,8 @@ describe('compose files', () => {
   });
 
   it('reads .env files and splits command strings like a shell', () => {
-    expect(parseDotEnv('# comment\nexport A=1\nB="two words"\nC=\'$lit\'\nD=x # note\n\nbad line\n')).toEqual({ A: '1', B: 'two words', C: '$lit', D: 'x' });
+    expect(parseDotEnv('# comment\nexport A=1\nB="two words"\nC=\'$lit\'\nD=x # note\n\n')).toEqual({ A: '1', B: 'two words', C: '$lit', D: 'x' });
+    expect(() => parseDotEnv('A=1\nbad line\n')).toThrow('line 2: key cannot contain a space');
     expect(shellSplit(`sh -c 'echo "hi there"; exit 3' a\\ b`)).toEqual(['sh', '-c', 'echo "hi there"; exit 3', 'a b']);
     expect(() => shellSplit('echo "open')).toThrow('unterminated quote');
   });

@@ -1,26 +1,34 @@
-// A Compose file as `docker compose` reads it (the Compose Specification), as pure code:
-// YAML (the `yaml` library, with line numbers for errors) → variable interpolation (.env and
-// the environment: ${VAR}, ${VAR:-default}, ${VAR:?error}, $$) → validation of the keys →
-// a normalized project whose services come in dependency order. Creating anything is
-// compose/compose-runner.ts's job.
+// A Compose project as `docker compose` reads it (the Compose Specification, compose-go's
+// rules), as pure code. The steps live in formats/compose/: yaml.ts (YAML with merge keys and
+// aliases), interpolate.ts (${VAR…}), dotenv.ts (.env files), merge.ts (several files,
+// extends, include), schema.ts (key types), model.ts (the order of it all). This file turns the
+// merged model into the normalized project compose/compose-runner.ts creates, with Compose's
+// consistency checks, and prints it for `docker compose config`. It is one file past ~500 lines
+// because each service key's normalization and its checks read best side by side.
 //
-//   loadCompose({ fileName, text, env, projectDirectory, projectName? }, { profiles, readFile })
-//     → Promise<ComposeProject>; throws ComposeError (file, line and key in its message).
-//   readFile(path) gives the text of an env_file (the client's files live in the guest).
-import { isMap, isSeq, LineCounter, parseDocument, stringify, type Node } from 'yaml';
+//   loadCompose({ fileName, text, files?, env, projectDirectory, projectName? }, { profiles, readFile })
+//     → Promise<ComposeProject>; throws ComposeError (with Compose's message; Drydock adds the line).
+//   readFile(path) gives the text of an env_file, an extended or included file (null: none).
+import { stringify } from 'yaml';
 import { goDuration } from './human';
 import { parsePortSpec, PortSpecError } from './port-spec';
+import { ComposeError } from './compose/errors';
+import { substitute } from './compose/interpolate';
+import { parseDotEnv as parseDotEnvText } from './compose/dotenv';
+import { splitVolumeSpec } from './compose/merge';
+import { dotEnvOf, isDict, joinPath, lineSuffix, loadModel, resolveRelativePaths, type Dict, type ModelContext, type ReadFile } from './compose/model';
+import type { Json } from './compose/yaml';
+
+export { ComposeError };
 
 /** The files `docker compose` looks for, in its order of preference. */
 export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
-export class ComposeError extends Error {
-  override name = 'ComposeError';
-}
-
 export interface ComposeInput {
+  /** The first (or only) file; `files` lists them all when several `-f` are given. */
   fileName: string;
   text: string;
+  files?: Array<{ fileName: string; text: string }>;
   /** Variables for interpolation: the project's .env (the guest's client sends no environment). */
   env: Record<string, string>;
   /** Absolute; relative paths in the file (build contexts, binds, env_file) start here. */
@@ -61,6 +69,7 @@ export interface ComposeService {
   tty: boolean;
   stdinOpen: boolean;
   stopSignal?: string;
+  /** `host:ip`, as the Engine API takes them. */
   extraHosts: string[];
   capAdd: string[];
   capDrop: string[];
@@ -79,59 +88,20 @@ export interface ComposeProject {
   toYaml(): string;
 }
 
-const TOP_LEVEL = new Set(['version', 'name', 'services', 'networks', 'volumes', 'secrets', 'configs']);
-const SERVICE_KEYS = new Set([
-  'build', 'command', 'container_name', 'depends_on', 'entrypoint', 'env_file', 'environment', 'expose', 'extra_hosts',
-  'healthcheck', 'hostname', 'image', 'labels', 'networks', 'network_mode', 'ports', 'profiles', 'restart', 'scale',
-  'deploy', 'stdin_open', 'tty', 'user', 'volumes', 'working_dir', 'stop_signal', 'stop_grace_period', 'cap_add',
-  'cap_drop', 'privileged', 'pull_policy', 'platform', 'init', 'secrets', 'configs', 'logging', 'ulimits', 'devices',
-  'dns', 'sysctls', 'links', 'read_only', 'shm_size', 'mem_limit', 'cpus', 'pid', 'ipc', 'security_opt', 'domainname',
-]);
 /** Valid Compose keys Drydock cannot honour yet: an error rather than a silent difference. */
-const UNSUPPORTED = new Set(['secrets', 'configs', 'init', 'logging', 'ulimits', 'devices', 'dns', 'sysctls', 'links', 'read_only', 'shm_size', 'pid', 'ipc', 'security_opt', 'domainname']);
+const UNSUPPORTED = ['secrets', 'configs', 'init', 'logging', 'ulimits', 'devices', 'dns', 'sysctls', 'links', 'read_only', 'shm_size', 'pid', 'ipc', 'security_opt', 'domainname', 'annotations', 'develop', 'attach', 'group_add', 'mac_address', 'oom_score_adj', 'runtime', 'userns_mode', 'volumes_from', 'external_links', 'cgroup', 'cgroup_parent', 'dns_search', 'dns_opt', 'label_file', 'post_start', 'pre_stop', 'stdin_once', 'isolation', 'models', 'gpus', 'provider', 'storage_opt', 'uts', 'mem_reservation', 'memswap_limit', 'mem_swappiness', 'pids_limit', 'cpu_shares', 'cpu_quota', 'cpu_period', 'cpuset', 'cpu_count', 'cpu_percent', 'blkio_config', 'credential_spec', 'device_cgroup_rules', 'oom_kill_disable', 'use_api_socket'];
 
-/** KEY=VALUE lines, as Compose reads .env and env_file (comments, quotes, `export`). */
-export function parseDotEnv(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim().replace(/^export\s+/, '');
-    if (!line || line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) continue;
-    let value = line.slice(eq + 1).trim();
-    if (/^"(.*)"$/.test(value)) value = value.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"');
-    else if (/^'(.*)'$/.test(value)) value = value.slice(1, -1);
-    else value = value.replace(/\s+#.*$/, '');
-    env[line.slice(0, eq).trim()] = value;
-  }
-  return env;
+/** KEY=VALUE lines, as Compose reads .env and env_file (see compose/dotenv.ts); throws on a mistake. */
+export function parseDotEnv(text: string, lookup: (name: string) => string | undefined = () => undefined): Record<string, string> {
+  return parseDotEnvText(text, lookup);
 }
 
-/** Compose's interpolation of one string. */
+/** Compose's interpolation of one string (see compose/interpolate.ts). */
 export function interpolate(text: string, env: Record<string, string>, warn: (name: string) => void): string {
-  return text.replace(/\$(\$|\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, body: string, braced: string | undefined, bare: string | undefined) => {
-    if (body === '$') return '$';
-    const spec = braced ?? bare!;
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])([\s\S]*))?$/.exec(spec);
-    if (!m) throw new ComposeError(`invalid interpolation format for ${whole}. You may need to escape any $ with another $`);
-    const [, name, colon, op, arg = ''] = m as unknown as [string, string, string, string | undefined, string];
-    const value = env[name];
-    const missing = value === undefined || (colon === ':' && value === '');
-    if (op === '-') return missing ? interpolate(arg, env, warn) : value!;
-    if (op === '?') {
-      if (missing) throw new ComposeError(`required variable ${name} is missing a value${arg ? `: ${arg}` : ''}`);
-      return value!;
-    }
-    if (op === '+') return missing ? '' : interpolate(arg, env, warn);
-    if (value === undefined) {
-      warn(name);
-      return '';
-    }
-    return value;
-  });
+  return substitute(text, (name) => (Object.hasOwn(env, name) ? env[name] : undefined), warn);
 }
 
-/** A command string split as a POSIX shell splits words (Compose's shlex). */
+/** A command string split as a POSIX shell splits words (Compose's shellwords). */
 export function shellSplit(text: string): string[] {
   const words: string[] = [];
   let word: string | null = null;
@@ -162,270 +132,366 @@ export function shellSplit(text: string): string[] {
 
 /** Compose's project-name rule: lower case, [a-z0-9_-], starting with a letter or digit. */
 export function normalizeProjectName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z0-9]+/, '');
+  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[_-]+/, '');
 }
 
-const joinPath = (base: string, rel: string) => {
-  const parts = (rel.startsWith('/') ? rel : `${base}/${rel}`).split('/');
-  const out: string[] = [];
-  for (const p of parts) {
-    if (!p || p === '.') continue;
-    if (p === '..') out.pop();
-    else out.push(p);
-  }
-  return `/${out.join('/')}`;
-};
-
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-
-export async function loadCompose(input: ComposeInput, options: { profiles?: string[]; readFile?: (path: string) => Promise<string> } = {}): Promise<ComposeProject> {
-  const file = input.fileName;
-  const lines = new LineCounter();
-  const doc = parseDocument(input.text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    const pos = e.linePos?.[0];
-    throw new ComposeError(`yaml: line ${pos?.line ?? '?'}, column ${pos?.col ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}\nin ${file}`);
-  }
-  /** "(line N)" for a key path, from the YAML node it names. */
-  const lineOf = (path: Array<string | number>): string => {
-    let node: unknown = doc.contents;
-    let keyNode: Node | undefined;
-    for (const part of path) {
-      if (!isMap(node) && !isSeq(node)) return '';
-      const item = isMap(node) ? node.items.find((i) => (i.key as { value?: unknown })?.value === part) : undefined;
-      keyNode = (isMap(node) ? (item?.key as Node | undefined) : undefined) ?? keyNode;
-      node = isMap(node) ? item?.value : node.items[part as number];
+/** The project name: -p or COMPOSE_PROJECT_NAME as given (it must be valid), else the last `name:`, else the directory. */
+function projectName(input: ComposeInput, files: Array<{ text: string }>): string {
+  const imperative = input.projectName ?? input.env.COMPOSE_PROJECT_NAME;
+  if (imperative) {
+    if (normalizeProjectName(imperative) !== imperative) {
+      throw new ComposeError(`invalid project name ${JSON.stringify(imperative)}: must consist only of lowercase alphanumeric characters, hyphens, and underscores as well as start with a letter or number`);
     }
-    const offset = keyNode?.range?.[0] ?? (node as Node | undefined)?.range?.[0];
-    return offset === undefined ? '' : ` (line ${lines.linePos(offset).line})`;
-  };
-  const invalid = (path: Array<string | number>, message: string) => new ComposeError(`validating ${file}: ${message}${lineOf(path)}`);
-
-  const warnings: string[] = [];
-  const unset = new Set<string>();
-  const raw = (doc.toJS() ?? {}) as Json;
-  if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) throw new ComposeError(`validating ${file}: top-level object must be a mapping`);
-  const env = input.env;
-  const deep = (v: Json): Json => {
-    if (typeof v === 'string')
-      return interpolate(v, env, (name) => {
-        if (!unset.has(name)) warnings.push(`The "${name}" variable is not set. Defaulting to a blank string.`);
-        unset.add(name);
-      });
-    if (Array.isArray(v)) return v.map(deep);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)]));
-    return v;
-  };
-  const top = deep(raw) as Record<string, Json>;
-  for (const key of Object.keys(top)) {
-    if (!TOP_LEVEL.has(key) && !key.startsWith('x-')) throw invalid([key], `(root) additional properties '${key}' not allowed`);
+    return imperative;
   }
-  if ('version' in top) warnings.push(`${file}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`);
-  for (const key of ['secrets', 'configs']) if (key in top) throw invalid([key], `top-level ${key} are not supported by Drydock yet`);
-
-  const name = normalizeProjectName(input.projectName ?? (typeof top.name === 'string' ? top.name : '') ?? '') || normalizeProjectName(input.projectDirectory.split('/').filter(Boolean).pop() ?? '') || 'default';
-  const mapping = (v: Json | undefined, path: Array<string | number>): Record<string, Json> => {
-    if (v === undefined || v === null) return {};
-    if (typeof v !== 'object' || Array.isArray(v)) throw invalid(path, `${path.join('.')} must be a mapping`);
-    return v;
-  };
-  const stringMap = (v: Json | undefined, path: Array<string | number>): Record<string, string> => {
-    if (Array.isArray(v)) return Object.fromEntries(v.map((e) => String(e)).map((e) => [e.split('=')[0]!, e.includes('=') ? e.slice(e.indexOf('=') + 1) : (env[e] ?? '')]));
-    return Object.fromEntries(Object.entries(mapping(v, path)).map(([k, x]) => [k, x === null ? (env[k] ?? '') : String(x)]));
-  };
-  const list = (v: Json | undefined): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
-  const words = (v: Json | undefined): string[] | undefined => (v === undefined || v === null ? undefined : Array.isArray(v) ? v.map(String) : shellSplit(String(v)));
-  const duration = (v: Json | undefined, path: Array<string | number>) => {
-    if (v === undefined || v === null) return undefined;
+  let fromFile = '';
+  for (const f of files) {
+    // A cheap look at top-level `name:` only; the full parse reports any mistake later.
+    for (const m of f.text.matchAll(/^name:[ \t]*(.*?)[ \t]*(?:#.*)?$/gm)) {
+      const raw = m[1]!.replace(/^(["'])(.*)\1$/, '$2');
+      if (raw) fromFile = raw;
+    }
+  }
+  if (fromFile) {
     try {
-      return goDuration(String(v));
-    } catch {
-      throw invalid(path, `${path.join('.')}: invalid duration "${v}"`);
+      fromFile = normalizeProjectName(substitute(fromFile, (n) => (Object.hasOwn(input.env, n) ? input.env[n] : undefined)));
+    } catch (error) {
+      if (error instanceof ComposeError) throw new ComposeError(`error while interpolating name: ${error.message}`);
+      throw error;
     }
-  };
+  }
+  return fromFile || normalizeProjectName(input.projectDirectory.split('/').filter(Boolean).pop() ?? '') || 'default';
+}
+
+export async function loadCompose(input: ComposeInput, options: { profiles?: string[]; readFile?: ReadFile | ((path: string) => Promise<string>) } = {}): Promise<ComposeProject> {
+  const files = input.files ?? [{ fileName: input.fileName, text: input.text }];
+  const name = projectName(input, files);
+  const readFile = options.readFile as ReadFile | undefined;
+  const ctx: ModelContext = { env: { ...input.env, COMPOSE_PROJECT_NAME: name }, warnings: [], documents: [], ...(readFile ? { readFile } : {}) };
+  let { model } = await loadModel(ctx, files, input.projectDirectory);
+  if (!Object.keys(model).length) throw new ComposeError('empty compose file');
+  model = resolveRelativePaths(model, input.projectDirectory);
+  const file = files[files.length - 1]!.fileName;
+  const invalid = (path: Array<string | number>, message: string) => new ComposeError(`validating ${file}: ${message}${lineSuffix(ctx, path)}`);
+  for (const key of ['secrets', 'configs']) if (key in model) throw invalid([key], `top-level ${key} are not supported by Drydock yet`);
 
   const networks: ComposeProject['networks'] = {};
-  for (const [key, value] of Object.entries(mapping(top.networks, ['networks']))) {
-    const n = mapping(value, ['networks', key]);
-    const ipam = mapping(n.ipam, ['networks', key, 'ipam']);
-    const config = Array.isArray(ipam.config) ? (ipam.config[0] as Record<string, Json> | undefined) : undefined;
-    const external = n.external === true;
+  for (const [key, value] of Object.entries(dict(model.networks))) {
+    const n = dict(value);
+    const ipam = dict(n.ipam);
+    const config = Array.isArray(ipam.config) ? dict(ipam.config[0]) : undefined;
+    const external = n.external === true || isDict(n.external);
+    const driver = typeof n.driver === 'string' ? n.driver : 'bridge';
+    if (driver !== 'bridge') throw invalid(['networks', key, 'driver'], `networks.${key}: driver "${driver}" is not supported by Drydock (bridge only)`);
     networks[key] = {
       name: typeof n.name === 'string' ? n.name : external ? key : `${name}_${key}`,
       external,
-      driver: typeof n.driver === 'string' ? n.driver : 'bridge',
-      ...(config ? { ipam: { ...(config.subnet ? { subnet: String(config.subnet) } : {}), ...(config.gateway ? { gateway: String(config.gateway) } : {}) } } : {}),
+      driver,
+      ...(config && (config.subnet || config.gateway) ? { ipam: { ...(config.subnet ? { subnet: String(config.subnet) } : {}), ...(config.gateway ? { gateway: String(config.gateway) } : {}) } } : {}),
       internal: n.internal === true,
-      labels: stringMap(n.labels, ['networks', key, 'labels']),
+      labels: labelsOf(n.labels, ctx.env),
     };
-    if (networks[key]!.driver !== 'bridge') throw invalid(['networks', key, 'driver'], `networks.${key}: driver "${networks[key]!.driver}" is not supported by Drydock (bridge only)`);
   }
   const volumes: ComposeProject['volumes'] = {};
-  for (const [key, value] of Object.entries(mapping(top.volumes, ['volumes']))) {
-    const v = mapping(value, ['volumes', key]);
+  for (const [key, value] of Object.entries(dict(model.volumes))) {
+    const v = dict(value);
     const external = v.external === true;
-    volumes[key] = { name: typeof v.name === 'string' ? v.name : external ? key : `${name}_${key}`, external, labels: stringMap(v.labels, ['volumes', key, 'labels']) };
+    if (external) {
+      const other = Object.keys(v).find((k) => k !== 'name' && k !== 'external' && !k.startsWith('x-'));
+      if (other) throw new ComposeError(`volumes.${key}: conflicting parameters "external" and ${JSON.stringify(other)} specified`);
+    }
+    volumes[key] = { name: typeof v.name === 'string' ? v.name : external ? key : `${name}_${key}`, external, labels: labelsOf(v.labels, ctx.env) };
   }
 
-  const servicesRaw = mapping(top.services, ['services']);
+  const servicesRaw = dict(model.services);
   const profiles = new Set(options.profiles ?? []);
   const services: ComposeService[] = [];
   for (const [serviceName, value] of Object.entries(servicesRaw)) {
     const at = (...rest: Array<string | number>) => ['services', serviceName, ...rest];
-    const s = mapping(value, at());
-    for (const key of Object.keys(s)) {
-      if (!SERVICE_KEYS.has(key) && !key.startsWith('x-')) throw invalid(at(key), `services.${serviceName} additional properties '${key}' not allowed`);
-      if (UNSUPPORTED.has(key)) throw invalid(at(key), `services.${serviceName}.${key} is not supported by Drydock yet`);
-    }
-    const serviceProfiles = list(s.profiles);
+    const s = dict(value);
+    const unsupported = Object.keys(s).find((k) => UNSUPPORTED.includes(k));
+    if (unsupported) throw invalid(at(unsupported), `services.${serviceName}.${unsupported} is not supported by Drydock yet`);
+    const serviceProfiles = strings(s.profiles);
     if (serviceProfiles.length && !serviceProfiles.some((p) => profiles.has(p) || profiles.has('*'))) continue;
+    services.push(await normalizeService(serviceName, s, { projectName: name, projectDirectory: input.projectDirectory, env: ctx.env, readFile, invalid, at, networks, volumes }));
+  }
+  checkConsistency(services);
 
-    let build: ComposeService['build'];
-    if (s.build !== undefined && s.build !== null) {
-      const b = typeof s.build === 'string' ? { context: s.build } : mapping(s.build, at('build'));
-      build = {
-        context: joinPath(input.projectDirectory, String(b.context ?? '.')),
-        dockerfile: String(b.dockerfile ?? 'Dockerfile'),
-        args: stringMap(b.args, at('build', 'args')),
-        ...(b.target ? { target: String(b.target) } : {}),
-      };
-    }
-    if (!build && typeof s.image !== 'string') throw new ComposeError(`service "${serviceName}" has neither an image nor a build context specified: invalid compose project`);
+  const project: ComposeProject = {
+    name,
+    workingDir: input.projectDirectory,
+    services: dependencyOrder(services, servicesRaw),
+    networks,
+    volumes,
+    warnings: ctx.warnings,
+    toYaml: () => stringify(configView(project)),
+  };
+  return project;
+}
 
-    const environment: Record<string, string> = {};
-    for (const envFile of list(s.env_file)) {
-      if (!options.readFile) throw invalid(at('env_file'), 'env_file needs the project files');
-      Object.assign(environment, parseDotEnv(await options.readFile(joinPath(input.projectDirectory, envFile))));
-    }
-    Object.assign(environment, stringMap(s.environment, at('environment')));
+const dict = (v: Json | undefined): Dict => (isDict(v) ? v : {});
+const strings = (v: Json | undefined): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+/** A scalar as Go's %v prints it in KEY=VALUE. */
+const text = (v: Json): string => (v === null ? '' : String(v));
 
-    const ports: ComposeService['ports'] = [];
-    for (const [k, p] of (Array.isArray(s.ports) ? s.ports : s.ports === undefined ? [] : [s.ports]).entries()) {
-      if (p && typeof p === 'object' && !Array.isArray(p)) {
-        const target = Number(p.target);
-        if (!Number.isInteger(target)) throw invalid(at('ports', k), `services.${serviceName}.ports.${k}: target is required`);
-        ports.push({ target, ...(p.published !== undefined ? { published: String(p.published) } : {}), ...(p.host_ip ? { hostIp: String(p.host_ip) } : {}), protocol: (String(p.protocol ?? 'tcp') as 'tcp') });
-        continue;
-      }
-      try {
-        for (const m of parsePortSpec(String(p))) ports.push({ target: m.containerPort, ...(m.hostPort ? { published: m.hostPort } : {}), ...(m.hostIp ? { hostIp: m.hostIp } : {}), protocol: m.proto });
-      } catch (error) {
-        if (error instanceof PortSpecError) throw invalid(at('ports', k), `services.${serviceName}.ports.${k}: ${error.message}`);
-        throw error;
-      }
+/** `environment`-style values (mapping or KEY=VALUE list); a bare KEY takes the project's variable, or is left out. */
+function keyValues(v: Json | undefined, env: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const set = (k: string, x: string | undefined) => {
+    if (x !== undefined) out[k] = x;
+    else delete out[k];
+  };
+  if (Array.isArray(v)) {
+    for (const e of v.map(String)) {
+      const eq = e.indexOf('=');
+      if (eq === -1) set(e, Object.hasOwn(env, e) ? env[e] : undefined);
+      else set(e.slice(0, eq), e.slice(eq + 1));
     }
+  } else for (const [k, x] of Object.entries(dict(v))) set(k, x === null ? (Object.hasOwn(env, k) ? env[k] : undefined) : text(x));
+  return out;
+}
+const labelsOf = (v: Json | undefined, env: Record<string, string>) => keyValues(v, env);
 
-    const mounts: ComposeVolumeMount[] = [];
-    for (const [k, v] of (Array.isArray(s.volumes) ? s.volumes : []).entries()) {
-      if (v && typeof v === 'object' && !Array.isArray(v)) {
-        const type = String(v.type ?? 'volume') as ComposeVolumeMount['type'];
-        if (!['volume', 'bind', 'tmpfs'].includes(type)) throw invalid(at('volumes', k), `services.${serviceName}.volumes.${k}: type "${type}" is not supported`);
-        const source = v.source === undefined ? undefined : String(v.source);
-        mounts.push({ type, ...(source ? { source: type === 'bind' ? joinPath(input.projectDirectory, source) : source } : {}), target: String(v.target), readOnly: v.read_only === true });
-        continue;
-      }
-      const parts = String(v).split(':');
-      if (parts.length === 1) {
-        mounts.push({ type: 'volume', target: parts[0]!, readOnly: false });
-        continue;
-      }
-      const [source = '', target = '', mode = ''] = parts;
-      if (source.startsWith('~')) throw invalid(at('volumes', k), `services.${serviceName}.volumes.${k}: paths starting with ~ are not supported`);
-      const bind = source.startsWith('.') || source.startsWith('/');
-      mounts.push({ type: bind ? 'bind' : 'volume', source: bind ? joinPath(input.projectDirectory, source) : source, target, readOnly: mode.split(',').includes('ro') });
-    }
-    for (const [k, m] of mounts.entries()) {
-      if (m.type === 'volume' && m.source && !volumes[m.source]) throw invalid(at('volumes', k), `service "${serviceName}" refers to undefined volume ${m.source}: invalid compose project`);
-    }
+interface ServiceContext {
+  projectName: string;
+  projectDirectory: string;
+  env: Record<string, string>;
+  readFile: ReadFile | undefined;
+  invalid: (path: Array<string | number>, message: string) => ComposeError;
+  at: (...rest: Array<string | number>) => Array<string | number>;
+  networks: ComposeProject['networks'];
+  volumes: ComposeProject['volumes'];
+}
 
-    const serviceNetworks: ComposeService['networks'] = {};
-    const networkMode = typeof s.network_mode === 'string' ? s.network_mode : undefined;
-    if (Array.isArray(s.networks)) for (const n of s.networks) serviceNetworks[String(n)] = { aliases: [] };
-    else {
-      for (const [n, cfg] of Object.entries(mapping(s.networks, at('networks')))) {
-        const c = mapping(cfg, at('networks', n));
-        serviceNetworks[n] = { aliases: list(c.aliases), ...(c.ipv4_address ? { ipv4Address: String(c.ipv4_address) } : {}) };
-      }
-    }
-    if (!networkMode && !Object.keys(serviceNetworks).length) serviceNetworks.default = { aliases: [] };
-    for (const n of Object.keys(serviceNetworks)) {
-      if (n === 'default' && !networks.default) networks.default = { name: `${name}_default`, external: false, driver: 'bridge', internal: false, labels: {} };
-      if (!networks[n]) throw invalid(at('networks'), `service "${serviceName}" refers to undefined network ${n}: invalid compose project`);
-    }
+const bool = (v: Json | undefined) => v === true || v === 'true';
 
-    const dependsOn: ComposeService['dependsOn'] = {};
-    if (Array.isArray(s.depends_on)) for (const d of s.depends_on) dependsOn[String(d)] = { condition: 'service_started', required: true };
-    else {
-      for (const [d, cfg] of Object.entries(mapping(s.depends_on, at('depends_on')))) {
-        const c = mapping(cfg, at('depends_on', d));
-        const condition = String(c.condition ?? 'service_started');
-        if (!['service_started', 'service_healthy', 'service_completed_successfully'].includes(condition)) {
-          throw invalid(at('depends_on', d, 'condition'), `services.${serviceName}.depends_on.${d}.condition must be one of the following: "service_started", "service_healthy", "service_completed_successfully"`);
-        }
-        dependsOn[d] = { condition: condition as 'service_started', required: c.required !== false };
-      }
-    }
+async function normalizeService(serviceName: string, s: Dict, c: ServiceContext): Promise<ComposeService> {
+  const { invalid, at } = c;
+  let build: ComposeService['build'];
+  if (s.build !== undefined && s.build !== null) {
+    const b = typeof s.build === 'string' ? { context: s.build } : dict(s.build);
+    build = {
+      context: joinPath(c.projectDirectory, String(b.context ?? '.')),
+      dockerfile: String(b.dockerfile ?? 'Dockerfile'),
+      args: keyValues(b.args, c.env),
+      ...(b.target ? { target: String(b.target) } : {}),
+    };
+  }
+  if (!build && typeof s.image !== 'string') throw new ComposeError(`service "${serviceName}" has neither an image nor a build context specified: invalid compose project`);
 
-    let healthcheck: ComposeService['healthcheck'];
-    if (s.healthcheck) {
-      const h = mapping(s.healthcheck, at('healthcheck'));
-      if (h.disable === true) healthcheck = { disable: true };
-      else {
-        const test = typeof h.test === 'string' ? ['CMD-SHELL', h.test] : list(h.test);
-        const interval = duration(h.interval, at('healthcheck', 'interval'));
-        const timeout = duration(h.timeout, at('healthcheck', 'timeout'));
-        const start = duration(h.start_period, at('healthcheck', 'start_period'));
-        healthcheck = {
-          test,
-          ...(interval !== undefined ? { intervalNs: interval } : {}),
-          ...(timeout !== undefined ? { timeoutNs: timeout } : {}),
-          ...(start !== undefined ? { startPeriodNs: start } : {}),
-          ...(h.retries !== undefined ? { retries: Number(h.retries) } : {}),
-        };
-      }
+  // env_file first (each may use the project's variables, then the service's environment), then environment wins.
+  const own = keyValues(s.environment, c.env);
+  const environment: Record<string, string> = {};
+  const envFiles = s.env_file === undefined || s.env_file === null ? [] : Array.isArray(s.env_file) ? s.env_file : [s.env_file];
+  for (const entry of envFiles) {
+    const path = joinPath(c.projectDirectory, String(isDict(entry) ? entry.path : entry));
+    const required = isDict(entry) ? entry.required === undefined || bool(entry.required) : true;
+    const content = c.readFile ? await c.readFile(path) : null;
+    if (content === null) {
+      if (required) throw new ComposeError(`env file ${path} not found: stat ${path}: no such file or directory`);
+      continue;
     }
+    Object.assign(environment, dotEnvOf(content, path, (k) => c.env[k] ?? own[k] ?? environment[k]));
+  }
+  Object.assign(environment, own);
 
-    const deploy = mapping(s.deploy, at('deploy'));
-    for (const key of Object.keys(deploy)) if (key !== 'replicas') throw invalid(at('deploy', key), `services.${serviceName}.deploy.${key} is not supported by Drydock yet (only replicas)`);
-    const labels = stringMap(s.labels, at('labels'));
-    const scale = Number(s.scale ?? deploy.replicas ?? 1);
-    if (typeof s.platform === 'string' && !/^linux\/(386|i386)$/.test(s.platform)) throw invalid(at('platform'), `services.${serviceName}.platform: Drydock runs linux/386 only`);
-    const command = words(s.command);
-    const entrypoint = words(s.entrypoint);
-    services.push({
-      name: serviceName,
-      ...(typeof s.image === 'string' ? { image: s.image } : {}),
-      ...(build ? { build } : {}),
-      ...(command ? { command } : {}),
-      ...(entrypoint ? { entrypoint } : {}),
-      environment,
-      ports,
-      expose: list(s.expose),
-      volumes: mounts,
-      networks: networkMode ? {} : serviceNetworks,
-      ...(networkMode ? { networkMode } : {}),
-      dependsOn,
-      ...(s.restart !== undefined ? { restart: String(s.restart) } : {}),
-      ...(healthcheck ? { healthcheck } : {}),
-      ...(s.working_dir ? { workingDir: String(s.working_dir) } : {}),
-      ...(s.user !== undefined ? { user: String(s.user) } : {}),
-      ...(s.hostname ? { hostname: String(s.hostname) } : {}),
-      ...(s.container_name ? { containerName: String(s.container_name) } : {}),
-      labels,
-      profiles: serviceProfiles,
-      scale: Number.isInteger(scale) && scale >= 0 ? scale : 1,
-      tty: s.tty === true,
-      stdinOpen: s.stdin_open === true,
-      ...(s.stop_signal ? { stopSignal: String(s.stop_signal) } : {}),
-      extraHosts: Array.isArray(s.extra_hosts) ? s.extra_hosts.map(String) : Object.entries(mapping(s.extra_hosts, at('extra_hosts'))).map(([h, ip]) => `${h}:${ip}`),
-      capAdd: list(s.cap_add),
-      capDrop: list(s.cap_drop),
-      privileged: s.privileged === true,
-    });
+  const ports: ComposeService['ports'] = [];
+  for (const [k, p] of (Array.isArray(s.ports) ? s.ports : []).entries()) {
+    if (isDict(p)) {
+      const target = Number(p.target);
+      if (!Number.isInteger(target)) throw invalid(at('ports', k), `services.${serviceName}.ports.${k}: target is required`);
+      ports.push({ target, ...(p.published !== undefined && p.published !== null ? { published: String(p.published) } : {}), ...(p.host_ip ? { hostIp: String(p.host_ip) } : {}), protocol: String(p.protocol ?? 'tcp') as 'tcp' });
+      continue;
+    }
+    try {
+      for (const m of parsePortSpec(String(p))) ports.push({ target: m.containerPort, ...(m.hostPort ? { published: m.hostPort } : {}), ...(m.hostIp ? { hostIp: m.hostIp } : {}), protocol: m.proto });
+    } catch (error) {
+      if (error instanceof PortSpecError) throw invalid(at('ports', k), `services.${serviceName}.ports.${k}: ${error.message}`);
+      throw error;
+    }
   }
 
-  // Dependency order (depth first), with Compose's messages for unknown and circular ones.
+  const mounts: ComposeVolumeMount[] = [];
+  for (const [k, v] of (Array.isArray(s.volumes) ? s.volumes : []).entries()) {
+    if (isDict(v)) {
+      const type = String(v.type ?? 'volume') as ComposeVolumeMount['type'];
+      if (!['volume', 'bind', 'tmpfs'].includes(type)) throw invalid(at('volumes', k), `services.${serviceName}.volumes.${k}: type "${type}" is not supported`);
+      const source = typeof v.source === 'string' && v.source ? v.source : undefined;
+      if (type === 'bind' && !source) throw new ComposeError('invalid mount config for type "bind": field Source must not be empty');
+      mounts.push({ type, ...(source ? { source: type === 'bind' ? joinPath(c.projectDirectory, source) : source } : {}), target: String(v.target), readOnly: bool(v.read_only) });
+      continue;
+    }
+    let spec: ReturnType<typeof splitVolumeSpec>;
+    try {
+      spec = splitVolumeSpec(String(v));
+    } catch (error) {
+      if (error instanceof ComposeError) throw invalid(at('volumes', k), error.message);
+      throw error;
+    }
+    if (spec.source === undefined) {
+      mounts.push({ type: 'volume', target: spec.target, readOnly: false });
+      continue;
+    }
+    if (spec.source.startsWith('~')) throw invalid(at('volumes', k), `services.${serviceName}.volumes.${k}: paths starting with ~ are not supported`);
+    const bind = spec.source.startsWith('.') || spec.source.startsWith('/');
+    mounts.push({ type: bind ? 'bind' : 'volume', source: bind ? joinPath(c.projectDirectory, spec.source) : spec.source, target: spec.target, readOnly: (spec.mode ?? '').split(',').includes('ro') });
+  }
+  // tmpfs mounts come first in Compose's check of targets mounted twice.
+  const tmpfs = strings(s.tmpfs).map((t): ComposeVolumeMount => ({ type: 'tmpfs', target: t.split(':')[0]!, readOnly: false }));
+  const seen = new Map<string, string>();
+  for (const [i, t] of tmpfs.entries()) {
+    if (seen.has(t.target)) throw new ComposeError(`services.${serviceName}.tmpfs[${i}]: target ${t.target} already mounted as ${seen.get(t.target)}`);
+    seen.set(t.target, `services.${serviceName}.tmpfs[${i}]`);
+  }
+  for (const [i, m] of mounts.entries()) {
+    if (seen.has(m.target)) throw new ComposeError(`services.${serviceName}.volumes[${i}]: target ${m.target} already mounted as ${seen.get(m.target)}`);
+    seen.set(m.target, `services.${serviceName}.volumes[${i}]`);
+  }
+  for (const m of mounts) if (m.type === 'volume' && m.source && !c.volumes[m.source]) throw new ComposeError(`service "${serviceName}" refers to undefined volume ${m.source}: invalid compose project`);
+
+  const serviceNetworks: ComposeService['networks'] = {};
+  const networkMode = typeof s.network_mode === 'string' ? s.network_mode : undefined;
+  if (Array.isArray(s.networks)) for (const n of s.networks) serviceNetworks[String(n)] = { aliases: [] };
+  else {
+    for (const [n, cfg] of Object.entries(dict(s.networks))) {
+      const x = dict(cfg);
+      serviceNetworks[n] = { aliases: strings(x.aliases), ...(x.ipv4_address ? { ipv4Address: String(x.ipv4_address) } : {}) };
+    }
+  }
+  if (networkMode && Object.keys(serviceNetworks).length) throw new ComposeError(`service ${serviceName} declares mutually exclusive \`network_mode\` and \`networks\`: invalid compose project`);
+  if (!networkMode && !Object.keys(serviceNetworks).length) serviceNetworks.default = { aliases: [] };
+  for (const n of Object.keys(serviceNetworks)) {
+    if (n === 'default' && !c.networks.default) c.networks.default = { name: `${c.projectName}_default`, external: false, driver: 'bridge', internal: false, labels: {} };
+    if (!c.networks[n]) throw new ComposeError(`service "${serviceName}" refers to undefined network ${n}: invalid compose project`);
+  }
+
+  const dependsOn: ComposeService['dependsOn'] = {};
+  if (Array.isArray(s.depends_on)) for (const d of s.depends_on) dependsOn[String(d)] = { condition: 'service_started', required: true };
+  else {
+    for (const [d, cfg] of Object.entries(dict(s.depends_on))) {
+      const x = dict(cfg);
+      const condition = String(x.condition ?? 'service_started');
+      if (!['service_started', 'service_healthy', 'service_completed_successfully'].includes(condition)) {
+        throw invalid(at('depends_on', d, 'condition'), `services.${serviceName}.depends_on.${d}.condition must be one of the following: "service_started", "service_healthy", "service_completed_successfully"`);
+      }
+      dependsOn[d] = { condition: condition as 'service_started', required: x.required !== false };
+    }
+  }
+
+  let healthcheck: ComposeService['healthcheck'];
+  if (isDict(s.healthcheck)) {
+    const h = s.healthcheck;
+    const test = typeof h.test === 'string' ? ['CMD-SHELL', h.test] : strings(h.test);
+    if (test.length && !['CMD', 'CMD-SHELL', 'NONE'].includes(test[0]!)) throw new ComposeError('healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE"');
+    if (bool(h.disable) || test[0] === 'NONE') healthcheck = { disable: true };
+    else {
+      const duration = (key: string) => {
+        const v = h[key];
+        if (v === undefined || v === null) return undefined;
+        try {
+          return goDuration(String(v));
+        } catch {
+          throw invalid(at('healthcheck', key), `services.${serviceName}.healthcheck.${key}: invalid duration "${String(v)}"`);
+        }
+      };
+      const interval = duration('interval');
+      const timeout = duration('timeout');
+      const start = duration('start_period');
+      healthcheck = {
+        test,
+        ...(interval !== undefined ? { intervalNs: interval } : {}),
+        ...(timeout !== undefined ? { timeoutNs: timeout } : {}),
+        ...(start !== undefined ? { startPeriodNs: start } : {}),
+        ...(h.retries !== undefined && h.retries !== null ? { retries: Number(h.retries) } : {}),
+      };
+    }
+  }
+
+  const deploy = dict(s.deploy);
+  for (const key of Object.keys(deploy)) if (key !== 'replicas' && !key.startsWith('x-')) throw invalid(at('deploy', key), `services.${serviceName}.deploy.${key} is not supported by Drydock yet (only replicas)`);
+  const scale = typeof s.scale === 'number' ? s.scale : undefined;
+  const replicas = typeof deploy.replicas === 'number' ? deploy.replicas : undefined;
+  if (scale !== undefined && replicas !== undefined && scale !== replicas) throw new ComposeError(`services.${serviceName}: can't set distinct values on 'scale' and 'deploy.replicas': invalid compose project`);
+  if (scale !== undefined && scale < 0) throw new ComposeError(`services.${serviceName}.scale: must be greater than or equal to 0`);
+  if (replicas !== undefined && replicas < 0) throw new ComposeError(`services.${serviceName}.deploy.replicas: must be greater than or equal to 0`);
+  const count = scale ?? replicas ?? 1;
+  if (count > 1 && typeof s.container_name === 'string' && s.container_name) {
+    // compose-go's message names the attribute where the service belongs and the service after (sic).
+    throw new ComposeError(`services.${scale !== undefined ? 'scale' : 'deploy.replicas'}: can't set container_name and ${serviceName} as container name must be unique: invalid compose project`);
+  }
+  if (typeof s.platform === 'string' && !/^linux\/(386|i386)$/.test(s.platform)) throw invalid(at('platform'), `services.${serviceName}.platform: Drydock runs linux/386 only`);
+  const words = (v: Json | undefined): string[] | undefined => (v === undefined || v === null ? undefined : Array.isArray(v) ? v.map(String) : shellSplit(String(v)));
+  const command = words(s.command);
+  const entrypoint = words(s.entrypoint);
+  return {
+    name: serviceName,
+    ...(typeof s.image === 'string' ? { image: s.image } : {}),
+    ...(build ? { build } : {}),
+    ...(command ? { command } : {}),
+    ...(entrypoint ? { entrypoint } : {}),
+    environment,
+    ports,
+    expose: strings(s.expose),
+    volumes: [...tmpfs, ...mounts],
+    networks: networkMode ? {} : serviceNetworks,
+    ...(networkMode ? { networkMode } : {}),
+    dependsOn,
+    ...(s.restart !== undefined && s.restart !== null ? { restart: String(s.restart) } : {}),
+    ...(healthcheck ? { healthcheck } : {}),
+    ...(s.working_dir ? { workingDir: String(s.working_dir) } : {}),
+    ...(s.user !== undefined && s.user !== null ? { user: String(s.user) } : {}),
+    ...(s.hostname ? { hostname: String(s.hostname) } : {}),
+    ...(s.container_name ? { containerName: String(s.container_name) } : {}),
+    labels: keyValues(s.labels, c.env),
+    profiles: strings(s.profiles),
+    scale: Number.isInteger(count) ? count : 1,
+    tty: bool(s.tty),
+    stdinOpen: bool(s.stdin_open),
+    ...(s.stop_signal ? { stopSignal: String(s.stop_signal) } : {}),
+    extraHosts: extraHosts(s.extra_hosts),
+    capAdd: strings(s.cap_add),
+    capDrop: strings(s.cap_drop),
+    privileged: bool(s.privileged),
+  };
+}
+
+/** `extra_hosts` in any of its forms (`host:ip`, `host=ip`, a mapping, several IPs) as `host:ip`. */
+function extraHosts(v: Json | undefined): string[] {
+  const list: Array<[string, string[]]> = [];
+  if (Array.isArray(v)) {
+    for (const entry of v.map(String)) {
+      const sep = ['=', ':'].find((x) => entry.includes(x));
+      if (!sep) throw new ComposeError(`invalid additional host, missing IP: ${entry}`);
+      const host = entry.slice(0, entry.indexOf(sep));
+      const ips = entry.slice(entry.indexOf(sep) + 1).split(',');
+      const known = list.find(([h]) => h === host);
+      if (known) known[1].push(...ips);
+      else list.push([host, ips]);
+    }
+  } else for (const [host, ips] of Object.entries(dict(v))) list.push([host, Array.isArray(ips) ? ips.map(String) : [text(ips)]]);
+  for (const [host] of list) if (!host || /[:=]/.test(host)) throw new ComposeError(`bad host name '${host}'`);
+  return list.flatMap(([host, ips]) => ips.map((ip) => `${host}:${/^\[.+\]$/.test(ip) ? ip.slice(1, -1) : ip}`));
+}
+
+/** The rules Compose checks across services. */
+function checkConsistency(services: ComposeService[]): void {
+  const names = new Map<string, string>();
+  for (const s of services) {
+    if (s.networkMode?.startsWith('service:')) {
+      const target = s.networkMode.slice('service:'.length);
+      if (!services.some((x) => x.name === target)) throw new ComposeError(`service ${JSON.stringify(target)} not found for network_mode 'service:${target}'`);
+    }
+    if (s.containerName) {
+      const existing = names.get(s.containerName);
+      // The stray quote at the end is in Compose's message too.
+      if (existing) throw new ComposeError(`services.${s.name}: container name ${JSON.stringify(s.containerName)} is already in use by service ${existing}"`);
+      names.set(s.containerName, s.name);
+    }
+  }
+}
+
+/** Dependency order (depth first), with Compose's messages for unknown and circular ones. */
+function dependencyOrder(services: ComposeService[], raw: Dict): ComposeService[] {
   const byName = new Map(services.map((s) => [s.name, s]));
   const ordered: ComposeService[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
@@ -436,7 +502,7 @@ export async function loadCompose(input: ComposeInput, options: { profiles?: str
     for (const [dep, cfg] of Object.entries(s.dependsOn)) {
       const target = byName.get(dep);
       if (!target) {
-        if (!(dep in servicesRaw)) throw new ComposeError(`service "${s.name}" depends on undefined service "${dep}": invalid compose project`);
+        if (!(dep in raw)) throw new ComposeError(`service "${s.name}" depends on undefined service "${dep}": invalid compose project`);
         if (cfg.required) throw new ComposeError(`service "${s.name}" depends on service "${dep}", which is disabled by its profiles`);
         continue;
       }
@@ -446,17 +512,7 @@ export async function loadCompose(input: ComposeInput, options: { profiles?: str
     ordered.push(s);
   };
   for (const s of services) visit(s, []);
-
-  const project: ComposeProject = {
-    name,
-    workingDir: input.projectDirectory,
-    services: ordered,
-    networks,
-    volumes,
-    warnings,
-    toYaml: () => stringify(configView(project)),
-  };
-  return project;
+  return ordered;
 }
 
 /** The normalized project in Compose's own vocabulary, for `docker compose config`. */
@@ -464,9 +520,11 @@ function configView(p: ComposeProject) {
   const service = (s: ComposeService) => ({
     ...(s.build ? { build: { context: s.build.context, dockerfile: s.build.dockerfile, ...(Object.keys(s.build.args).length ? { args: s.build.args } : {}), ...(s.build.target ? { target: s.build.target } : {}) } } : {}),
     ...(s.command ? { command: s.command } : {}),
+    ...(s.containerName ? { container_name: s.containerName } : {}),
     ...(Object.keys(s.dependsOn).length ? { depends_on: s.dependsOn } : {}),
     ...(s.entrypoint ? { entrypoint: s.entrypoint } : {}),
     ...(Object.keys(s.environment).length ? { environment: s.environment } : {}),
+    ...(s.extraHosts.length ? { extra_hosts: s.extraHosts.map((h) => h.replace(':', '=')).sort() } : {}),
     ...(s.image ? { image: s.image } : {}),
     ...(s.networkMode ? { network_mode: s.networkMode } : { networks: Object.fromEntries(Object.entries(s.networks).map(([n, c]) => [n, c.aliases.length ? { aliases: c.aliases } : null])) }),
     ...(s.ports.length ? { ports: s.ports.map((x) => ({ mode: 'ingress', target: x.target, ...(x.published ? { published: x.published } : {}), ...(x.hostIp ? { host_ip: x.hostIp } : {}), protocol: x.protocol })) } : {}),
