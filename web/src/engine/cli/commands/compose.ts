@@ -9,7 +9,8 @@ import { humanDuration } from '../../formats/human';
 import { formatPorts } from '../../formats/port-spec';
 import { readTar } from '../../formats/tar';
 import { parseReference } from '../../formats/reference';
-import { COMPOSE_FILE_NAMES, ComposeError, loadCompose, parseDotEnv } from '../../formats/compose-file';
+import { COMPOSE_FILE_NAMES, ComposeError, loadCompose } from '../../formats/compose-file';
+import { dotEnvOf } from '../../formats/compose/model';
 import { ComposeRunner, SERVICE_LABEL, NUMBER_LABEL, type Progress } from '../../compose/compose-runner';
 import { containerStatus } from './ps';
 import { startAttached } from './run';
@@ -41,38 +42,48 @@ async function readLocal(ctx: CommandContext, path: string): Promise<string | nu
   return entry && entry.type === 'file' ? new TextDecoder().decode(entry.data) : null;
 }
 
-/** Finds and loads the project's file, its .env, and the env_files its services name. */
+/** Finds and loads the project's files (every `-f`, merged in order), its .env, and what they refer to. */
 async function load(ctx: CommandContext, flags: FlagValues) {
   const cwd = flags['project-directory'] ? absolute(ctx.io.cwd, flags['project-directory'] as string) : ctx.io.cwd;
-  let fileName: string | undefined;
-  let text: string | null = null;
-  for (const candidate of (flags.file as string[] | undefined)?.map((f) => absolute(ctx.io.cwd, f)) ?? COMPOSE_FILE_NAMES.map((n) => absolute(cwd, n))) {
-    text = await readLocal(ctx, candidate);
-    if (text !== null) {
-      fileName = candidate;
+  const files: Array<{ fileName: string; text: string }> = [];
+  if (flags.file) {
+    for (const f of (flags.file as string[]).map((x) => absolute(ctx.io.cwd, x))) {
+      const text = await readLocal(ctx, f);
+      if (text === null) throw new ComposeError(`open ${f}: no such file or directory`);
+      files.push({ fileName: f, text });
+    }
+  } else {
+    for (const candidate of COMPOSE_FILE_NAMES.map((n) => absolute(cwd, n))) {
+      const text = await readLocal(ctx, candidate);
+      if (text === null) continue;
+      files.push({ fileName: candidate, text });
       break;
     }
-    if (flags.file) throw new ComposeError(`open ${candidate}: no such file or directory`);
   }
-  if (text === null || !fileName) throw new ComposeError('no configuration file provided: not found');
-  const projectDirectory = flags['project-directory'] ? cwd : dirname(fileName);
-  const envFiles = (flags['env-file'] as string[] | undefined) ?? [`${projectDirectory}/.env`];
+  const first = files[0];
+  if (!first) throw new ComposeError('no configuration file provided: not found');
+  const projectDirectory = flags['project-directory'] ? cwd : dirname(first.fileName);
+  const explicitEnv = flags['env-file'] as string[] | undefined;
   const env: Record<string, string> = {};
-  for (const f of envFiles) Object.assign(env, parseDotEnv((await readLocal(ctx, absolute(ctx.io.cwd, f))) ?? ''));
-  const files = new Map<string, string>();
-  const project = await loadCompose(
-    { fileName, text, env, projectDirectory, ...(flags['project-name'] ? { projectName: flags['project-name'] as string } : {}) },
+  for (const f of (explicitEnv ?? [`${projectDirectory}/.env`]).map((x) => absolute(ctx.io.cwd, x))) {
+    const text = await readLocal(ctx, f);
+    if (text === null) {
+      if (explicitEnv) throw new ComposeError(`couldn't find env file: ${f}`);
+      continue;
+    }
+    Object.assign(env, dotEnvOf(text, f, (k) => env[k]));
+  }
+  const cache = new Map<string, string | null>();
+  return loadCompose(
+    { fileName: first.fileName, text: first.text, files, env, projectDirectory, ...(flags['project-name'] ? { projectName: flags['project-name'] as string } : {}) },
     {
       profiles: (flags.profile as string[] | undefined) ?? [],
       readFile: async (path: string) => {
-        if (!files.has(path)) files.set(path, (await readLocal(ctx, path)) ?? '\u0000missing');
-        const content = files.get(path)!;
-        if (content === '\u0000missing') throw new ComposeError(`env file ${path} not found: stat ${path}: no such file or directory`);
-        return content;
+        if (!cache.has(path)) cache.set(path, await readLocal(ctx, path));
+        return cache.get(path)!;
       },
     },
   );
-  return project;
 }
 
 /** Runs another docker command (build, exec) as if typed: its flags parsed as it declares them. */
