@@ -1,18 +1,24 @@
 // Headless lab runner: boots the Drydock guest in Node, types each command into the learner's
-// shell, prints what the terminal shows, and exits with the last command's exit status.
+// shell, prints what the terminal shows, and exits with the last command's exit status — or,
+// with --fail-fast, stops at the first command that fails and exits with its status.
 //   npm run lab -- 'uname -m' 'unshare -p -f -m -u sh -c "echo \$\$"'
-// Option: --timeout SECONDS per command (default 300).
+// Options: --timeout SECONDS per command (default 300), --fail-fast.
 import { ShellDriver } from '../web/src/engine/console/shell-driver';
 import { attachEngine, bootGuest, withTimeout } from './node-host';
 
 async function main(argv: string[]): Promise<number> {
   let timeoutSeconds = 300;
+  let failFast = false;
   const commands: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--timeout') timeoutSeconds = Number(argv[++i]);
+    else if (arg === '--fail-fast') failFast = true;
     else if (arg === '--help' || arg === '-h') {
-      process.stdout.write("usage: npm run lab -- [--timeout SECONDS] '<command>' ['<command>' ...]\n");
+      process.stdout.write(
+        "usage: npm run lab -- [--timeout SECONDS] [--fail-fast] '<command>' ['<command>' ...]\n" +
+          "  exits with the last command's status; with --fail-fast, stops at the first command that fails and exits with its status\n",
+      );
       return 0;
     } else commands.push(arg);
   }
@@ -51,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
     for (const command of commands) {
       const result = await withTimeout(Promise.race([driver.run(command), crash]), timeoutSeconds * 1000, `'${command}' did not finish within ${timeoutSeconds} s`);
       exitCode = result.exitCode;
+      if (failFast && exitCode !== 0) break;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
     clearInterval(ticker);
