@@ -30,7 +30,7 @@ async function sh(program: string, ...argv: string[]) {
     onResize: () => {},
     archiveLocal: () => Promise.resolve([]),
     writeLocal: () => Promise.resolve(),
-  } as CliIO;
+  } as unknown as CliIO;
   const code = await host.run(program, argv, io);
   return { code, out, err };
 }
