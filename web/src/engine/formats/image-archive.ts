@@ -7,7 +7,7 @@
 import { gunzipSync } from 'fflate';
 import { sha256Digest } from '../daemon/digest';
 import { createTar, readTar, type TarEntry } from './tar';
-import { parseReference } from './reference';
+import { familiarString, parseReference } from './reference';
 
 export interface ArchiveImage {
   /** The image config JSON, exact bytes (its sha256 is the image ID). */
@@ -112,9 +112,7 @@ export async function readImageArchive(archive: Uint8Array): Promise<ArchiveImag
       }
       const name = d.annotations?.['io.containerd.image.name'];
       if (name) {
-        const ref = parseReference(name);
-        const familiar = ref.domain === 'docker.io' ? ref.path.replace(/^library\//, '') : `${ref.domain}/${ref.path}`;
-        image.repoTags.push(`${familiar}:${ref.tag}`);
+        image.repoTags.push(familiarString(parseReference(name)));
       }
     }
     found = [...byManifest.values()];

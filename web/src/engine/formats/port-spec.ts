@@ -32,43 +32,58 @@ function portRange(text: string, what: 'containerPort' | 'hostPort'): [number, n
   return [start, end];
 }
 
-/** "80/tcp" → [80, 'tcp']: an EXPOSE entry or a key of ExposedPorts. */
-export function splitProto(text: string): [string, Protocol] {
-  const [port = '', proto = 'tcp'] = text.split('/');
-  const lower = proto.toLowerCase();
-  if (lower !== 'tcp' && lower !== 'udp' && lower !== 'sctp') throw new PortSpecError(`invalid proto: ${proto}`);
-  return [port, lower];
+/** IPv6 as Go's net.ParseIP reads it (hex groups, one `::`, an IPv4 tail). */
+function isIPv6(text: string): boolean {
+  const halves = text.split('::');
+  if (halves.length > 2) return false;
+  const groups = (part: string) => (part === '' ? [] : part.split(':'));
+  const all = [...groups(halves[0]!), ...(halves.length === 2 ? groups(halves[1]!) : [])];
+  let count = all.length;
+  if (all.length && isIPv4(all[all.length - 1]!)) {
+    all.pop();
+    count++;
+  }
+  if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  return halves.length === 2 ? count < 8 : count === 8;
 }
 
-/** One `-p` value as the mappings it stands for. */
+/**
+ * "80/tcp" → ["80", "tcp"] as go-connections' SplitProtoPort cuts it (at the first `/`; no
+ * protocol is tcp), then the protocol checked: `80/tcp/extra` has protocol `tcp/extra`.
+ */
+export function splitProto(text: string): [string, Protocol] {
+  const slash = text.indexOf('/');
+  const port = slash < 0 ? text : text.slice(0, slash);
+  const proto = (slash < 0 ? '' : text.slice(slash + 1)).toLowerCase() || 'tcp';
+  if (proto !== 'tcp' && proto !== 'udp' && proto !== 'sctp') throw new PortSpecError(`invalid proto: ${proto}`);
+  return [port, proto];
+}
+
+/** `[::1]` → `::1`, with the message Go's net.SplitHostPort gives for anything else. */
+function unbracket(ip: string): string {
+  const hostport = `${ip}:`;
+  const end = hostport.indexOf(']');
+  const fail = (why: string) => new PortSpecError(`invalid IP address ${ip}: address ${hostport}: ${why}`);
+  if (end < 0) throw fail("missing ']' in address");
+  if (end + 1 !== hostport.length - 1) throw fail(hostport[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
+  const host = hostport.slice(1, end);
+  if (host.includes('[')) throw fail("unexpected '[' in address");
+  return host;
+}
+
+/** One `-p` value as the mappings it stands for (go-connections' ParsePortSpec, in its order of checks). */
 export function parsePortSpec(spec: string): PortMapping[] {
-  const [body, proto] = splitProto(spec);
-  let ip = '';
-  let rest = body;
-  const bracketed = /^\[([^\]]*)\]:(.*)$/.exec(body);
-  if (bracketed) {
-    ip = bracketed[1]!;
-    rest = bracketed[2]!;
-  }
-  const parts = rest.split(':');
-  let hostPort = '';
-  let containerPort: string;
-  if (bracketed) {
-    if (parts.length !== 2) throw new PortSpecError(`invalid port format for --publish: ${spec}`);
-    [hostPort, containerPort] = parts as [string, string];
-  } else if (parts.length === 1) {
-    containerPort = parts[0]!;
-  } else if (parts.length === 2) {
-    [hostPort, containerPort] = parts as [string, string];
-  } else if (parts.length === 3) {
-    [ip, hostPort, containerPort] = parts as [string, string, string];
-  } else {
-    throw new PortSpecError(`invalid IP address: ${parts.slice(0, -2).join(':')}`);
-  }
+  const parts = spec.split(':');
+  const n = parts.length;
+  let ip = n > 2 ? parts.slice(0, n - 2).join(':') : '';
+  const hostPort = n > 1 ? parts[n - 2]! : '';
+  const last = parts[n - 1]!;
+  if (last === '' || last.startsWith('/')) throw new PortSpecError(`no port specified: ${spec}<empty>`);
+  const [containerPort, proto] = splitProto(last);
+  if (ip.startsWith('[')) ip = unbracket(ip);
   if (ip && !isIPv4(ip)) {
-    throw new PortSpecError(ip.includes(':') ? `invalid IP address ${ip}: Drydock's guest has no IPv6` : `invalid IP address: ${ip}`);
+    throw new PortSpecError(isIPv6(ip) ? `invalid IP address ${ip}: Drydock's guest has no IPv6` : `invalid IP address: ${ip}`);
   }
-  if (!containerPort) throw new PortSpecError(`no port specified: ${spec}<empty>`);
   const [cStart, cEnd] = portRange(containerPort, 'containerPort');
   const [hStart, hEnd] = hostPort ? portRange(hostPort, 'hostPort') : [0, 0];
   const count = cEnd - cStart + 1;

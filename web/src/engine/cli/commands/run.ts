@@ -1,5 +1,5 @@
 import { ApiError, type CreateRequest } from '../../daemon/daemon';
-import { parseReference } from '../../formats/reference';
+import { familiarReference } from '../../formats/reference';
 import type { Command, CommandContext } from '../context';
 import { UsageError } from '../flags';
 import { goDuration } from '../../formats/human';
@@ -201,8 +201,7 @@ export async function createWithPull(ctx: CommandContext, request: CreateRequest
     return await created();
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404 || !error.message.startsWith('No such image')) throw error;
-    const ref = parseReference(request.image);
-    ctx.io.err(`Unable to find image '${ref.domain === 'docker.io' ? request.image.includes(':') ? request.image : `${request.image}:latest` : request.image}' locally\n`);
+    ctx.io.err(`Unable to find image '${familiarReference(request.image)}' locally\n`);
     await pullImage(ctx.daemon, request.image, (text) => ctx.io.err(text));
     return await created();
   }
