@@ -4,7 +4,7 @@
 // shell is in front: the machine's or a container's), a ```keys block names keys to press
 // ("Ctrl-P Ctrl-Q"), a ```check block (YAML) is the
 // condition on the lab's real state that completes the step, and a quote starting with
-// "Hint:" is a hint, shown on request. See the README's author guide.
+// "Hint:" is a hint, shown on request. Authors' guide: docs/authoring.md.
 import { parse as parseYaml } from 'yaml';
 import type { LessonCheck } from '../../engine/api';
 import { parseMarkdownLines, type Block, type Inline } from './markdown';
