@@ -72,6 +72,28 @@ export function parseComposeYaml(text: string, fileName: string): YamlDocument[]
     };
     countVisits(doc.contents);
 
+    // Each alias's anchor, found once: the library's own lookup walks the document per alias.
+    const anchors = new Map<unknown, Node>();
+    {
+      const defined = new Map<string, Node>();
+      const walk = (node: unknown): void => {
+        if (isAlias(node)) {
+          const target = defined.get(node.source);
+          if (target) anchors.set(node, target);
+          return;
+        }
+        const anchor = (node as { anchor?: string } | null)?.anchor;
+        // An anchor names its node from where it is written, so an alias inside it sees it.
+        if (anchor) defined.set(anchor, node as Node);
+        if (isMap(node))
+          for (const pair of node.items) {
+            walk(pair.key);
+            walk(pair.value);
+          }
+        else if (isSeq(node)) for (const item of node.items) walk(item);
+      };
+      walk(doc.contents);
+    }
     const lines = new Map<string, number>();
     const resets: Path[] = [];
     const overrides: Path[] = [];
@@ -93,7 +115,7 @@ export function parseComposeYaml(text: string, fileName: string): YamlDocument[]
       }
       if (tag === '!override') overrides.push(path);
       if (isAlias(node)) {
-        const target = node.resolve(doc) as Node | undefined;
+        const target = anchors.get(node);
         if (!target) throw fail(`yaml: line ${lineAt(node) ?? '?'}: unknown anchor '${node.source}' referenced`);
         const ancestor = open.get(target);
         if (ancestor) {
@@ -167,7 +189,7 @@ export function parseComposeYaml(text: string, fileName: string): YamlDocument[]
 
     /** The mappings a `<<` value names: one mapping, an alias to one, or a sequence of them. */
     const mergeSources = (value: unknown, path: Path): Array<Record<string, Json>> => {
-      const target = (n: unknown) => (isAlias(n) ? (n.resolve(doc) as Node | undefined) : n);
+      const target = (n: unknown) => (isAlias(n) ? anchors.get(n) : n);
       const one = (n: unknown): Record<string, Json> => {
         if (isAlias(n) && !target(n)) throw fail(`yaml: line ${lineAt(n) ?? '?'}: unknown anchor '${n.source}' referenced`);
         if (!isMap(target(n))) throw fail('yaml: map merge requires map or sequence of maps as the value');
