@@ -16,6 +16,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** A failure the CLI prints as it is and ends with this status (Docker's cli.StatusError). */
+export class StatusError extends Error {
+  override name = 'StatusError';
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
 export function parseFlags(argv: string[], specs: FlagSpec[], options: { interspersed: boolean }) {
   const values: FlagValues = {};
   const args: string[] = [];

@@ -2,7 +2,7 @@
 // errors with Docker's wording and exit codes, and runs it against the daemon's API.
 import type { Daemon } from '../daemon/daemon';
 import type { CliIO, Command } from './context';
-import { parseFlags, UsageError } from './flags';
+import { parseFlags, StatusError, UsageError } from './flags';
 import { attach } from './commands/attach';
 import { cp } from './commands/cp';
 import { exec } from './commands/exec';
@@ -121,6 +121,10 @@ export async function runDockerCli(argv: string[], io: CliIO, daemon: Daemon): P
     if (error instanceof UsageError) {
       io.err(`${error.message}\nSee 'docker ${shownName} --help'.\n`);
       return 125;
+    }
+    if (error instanceof StatusError) {
+      io.err(`${error.message}\n`);
+      return error.status;
     }
     io.err(`docker: ${(error as Error).message}\n`);
     return 125;

@@ -44,6 +44,8 @@ export interface HostConfig {
   PublishAllPorts?: boolean;
   /** `--add-host name:ip`. */
   ExtraHosts?: string[];
+  /** Legacy `--link`s on the default bridge, as Docker keeps them: `/db:/web/db`. */
+  Links?: string[];
   /** --cap-add, --cap-drop, --privileged (all capabilities, nothing masked in /proc). */
   CapAdd?: string[];
   CapDrop?: string[];

@@ -25,6 +25,7 @@ import { NetworkError, NetworkStore, type Network, type NetworkStoreState } from
 import { ContainerNetworking } from './networking';
 import { checkCapabilities } from './capabilities';
 import { BUILT_IN, notBuiltInHint } from '../registry/not-built-in';
+import { parseLink } from './links';
 
 export const API_VERSION = '1.46';
 export const ENGINE_VERSION = '27.0.0-drydock';
@@ -756,14 +757,22 @@ export class Daemon {
   containerCreate(request: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
     const query = request.name ? `?name=${encodeURIComponent(request.name)}` : '';
     return this.api('POST', `/containers/create${query}`, async () => {
-      let ref: ImageReference;
-      try {
-        ref = parseReference(request.image);
-      } catch (error) {
-        throw new ApiError(400, (error as InvalidReferenceError).message);
+      // Checked first, with the rest of the settings, as Docker does (before the image).
+      if (request.workingDir && !request.workingDir.startsWith('/')) {
+        throw new ApiError(400, `the working directory '${request.workingDir}' is invalid, it needs to be an absolute path`);
       }
-      const image = this.images.find(request.image, ref);
-      if (!image) throw new ApiError(404, `No such image: ${familiarString(ref)}`);
+      // An image ID (even a full 64-hex one, no repository name) needs no parsing.
+      let image = this.images.find(request.image);
+      if (!image) {
+        let ref: ImageReference;
+        try {
+          ref = parseReference(request.image);
+        } catch (error) {
+          throw new ApiError(400, (error as InvalidReferenceError).message);
+        }
+        image = this.images.find(request.image, ref);
+        if (!image) throw new ApiError(404, `No such image: ${familiarString(ref)}`);
+      }
       if (request.name !== undefined && !NAME.test(request.name)) {
         throw new ApiError(400, `Invalid container name (${request.name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
       }
@@ -801,6 +810,7 @@ export class Daemon {
         ...request.hostConfig,
       };
       if (hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
+      hostConfig.Links = this.registerLinks(name, hostConfig);
       try {
         checkCapabilities(hostConfig.CapAdd, hostConfig.CapDrop);
       } catch (error) {
@@ -811,7 +821,7 @@ export class Daemon {
       if (exposed.length) config.ExposedPorts = Object.fromEntries(exposed.map((p) => [p, {}]));
       let networks;
       try {
-        networks = this.networking.atCreate(hostConfig.NetworkMode, request.networking ?? {});
+        networks = this.networking.atCreate(hostConfig.NetworkMode, { ...request.networking, links: request.hostConfig?.Links ?? [] });
       } catch (error) {
         throw error instanceof NetworkError ? new ApiError(error.status, error.message) : error;
       }
@@ -834,6 +844,29 @@ export class Daemon {
       this.containers.add(container);
       const published = Object.keys(hostConfig.PortBindings ?? {}).length || hostConfig.PublishAllPorts;
       return { Id: id, Warnings: published && hostConfig.NetworkMode === 'host' ? ['Published ports are discarded when using host network mode'] : [] };
+    });
+  }
+
+  /**
+   * `--link`s, checked and kept as Docker keeps them (`/db:/web/db`). Only the default bridge
+   * has legacy links; on a user network they are names for peers (see atCreate).
+   */
+  private registerLinks(name: string, hostConfig: HostConfig): string[] {
+    const links = hostConfig.Links ?? [];
+    const mode = hostConfig.NetworkMode;
+    if (links.length && mode === 'host') throw new ApiError(400, "conflicting options: host type networking can't be used with links. This would result in undefined behavior");
+    if (mode !== 'bridge') return [];
+    return links.map((link) => {
+      let childName: string, alias: string;
+      try {
+        [childName, alias] = parseLink(link);
+      } catch (error) {
+        throw new ApiError(400, (error as Error).message);
+      }
+      const child = this.containers.find(childName);
+      if (!child) throw new ApiError(400, `could not get container for ${childName}: No such container: ${childName}`);
+      if (child.hostConfig.NetworkMode === 'host') throw new ApiError(400, "conflicting options: host type networking can't be used with links. This would result in undefined behavior");
+      return `/${child.name}:/${name}/${alias}`;
     });
   }
 

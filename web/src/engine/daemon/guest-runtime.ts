@@ -194,6 +194,7 @@ export class GuestRuntime implements ContainerRuntime {
     const h = container.hostConfig;
     // What Docker adds at start: HOSTNAME, HOME (if unset), TERM with a terminal.
     const env = [...c.Env, `HOSTNAME=${c.Hostname}`];
+    for (const e of network?.env ?? []) if (!c.Env.some((own) => own.split('=')[0] === e.split('=')[0])) env.push(e);
     if (!c.Env.some((e) => e.startsWith('HOME='))) env.push('HOME=/root');
     if (c.Tty && !c.Env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
     const args = [
@@ -396,6 +397,11 @@ export class GuestRuntime implements ContainerRuntime {
   /** Bytes the container's writable layer holds. */
   async writableSize(container: Container): Promise<number> {
     const out = await this.sh(`du -sk ${ROOT}/containers/${container.id}/diff 2>/dev/null | cut -f1`);
+    return Number(out.trim() || 0) * 1024;
+  }
+
+  async directorySize(path: string): Promise<number> {
+    const out = await this.sh(`du -sk '${path.replace(/'/g, "'\\''")}' 2>/dev/null | cut -f1`);
     return Number(out.trim() || 0) * 1024;
   }
 

@@ -32,7 +32,8 @@ export interface Network {
 /** A container's place on one network, as `docker inspect` shows it under NetworkSettings.Networks. */
 export interface EndpointSettings {
   IPAMConfig: { IPv4Address: string } | null;
-  Links: null;
+  /** `--link name:alias` on a user network (names for peers); null elsewhere. */
+  Links: string[] | null;
   Aliases: string[] | null;
   MacAddress: string;
   NetworkID: string;

@@ -8,15 +8,16 @@ import type { Image } from './image-store';
 import { macFor, NetworkError, NetworkStore, hostsFile, type EndpointSettings, type Network } from './network-store';
 import type { ContainerRuntime, NetworkInterface, NetworkPlan, PortProxy } from './runtime';
 import { randomHex } from './digest';
+import { linkEnv, linkHostNames, parseLink } from './links';
 
 /** Docker's ephemeral range for -P and `-p 80` (net.ipv4.ip_local_port_range). */
 const EPHEMERAL_FIRST = 32768;
 const EPHEMERAL_LAST = 60999;
 
-export function emptyEndpoint(network: Network, aliases: string[] = [], ip = ''): EndpointSettings {
+export function emptyEndpoint(network: Network, aliases: string[] = [], ip = '', links: string[] = []): EndpointSettings {
   return {
     IPAMConfig: ip ? { IPv4Address: ip } : null,
-    Links: null,
+    Links: links.length ? links : null,
     Aliases: aliases.length ? aliases : null,
     MacAddress: '',
     NetworkID: network.Id,
@@ -49,13 +50,43 @@ export class ContainerNetworking {
   }
 
   /** A new container's networks: the one of its network mode, with its aliases and fixed IP. */
-  atCreate(mode: string, options: { aliases?: string[]; ip?: string }): Record<string, EndpointSettings> {
+  atCreate(mode: string, options: { aliases?: string[]; ip?: string; links?: string[] }): Record<string, EndpointSettings> {
     if (mode.startsWith('container:')) throw new NetworkError(400, 'Drydock does not share network namespaces between containers (--network container:…) yet');
     const network = this.resolve(mode);
     const user = isUserBridge(network);
     if (options.ip && !user) throw new NetworkError(400, 'user specified IP address is supported on user defined networks only');
     if (options.aliases?.length && !user) throw new NetworkError(400, 'network-scoped alias is supported only for containers in user defined networks');
-    return { [network.Name]: emptyEndpoint(network, options.aliases, options.ip) };
+    // On a user network a link is only another name for a peer, seen by this container alone.
+    return { [network.Name]: emptyEndpoint(network, options.aliases, options.ip, user ? options.links : []) };
+  }
+
+  /**
+   * The legacy links of a container on the default bridge (`hostConfig.Links`, kept as
+   * `/db:/web/db`): each child still there, with the link's full name and alias.
+   */
+  private legacyLinks(container: Container): Array<{ child: Container; linkName: string; alias: string }> {
+    if (!Object.values(container.networks).some((e) => this.networks.find(e.NetworkID)?.bridge === 'docker0')) return [];
+    return (container.hostConfig.Links ?? []).flatMap((link) => {
+      const [name, alias] = parseLink(link);
+      const child = this.containers.find(name);
+      return child ? [{ child, linkName: link.slice(link.indexOf(':') + 1), alias }] : [];
+    });
+  }
+
+  private bridgeAddress(container: Container): string | undefined {
+    return Object.values(container.networks).find((e) => this.networks.find(e.NetworkID)?.bridge === 'docker0')?.IPAddress;
+  }
+
+  /** The variables a starting container gets from its links; Docker's errors for a child that cannot be linked. */
+  private linkedEnv(container: Container): string[] {
+    const links = this.legacyLinks(container);
+    for (const { child } of links) {
+      if (this.bridgeAddress(child) === undefined) throw new NetworkError(500, `Cannot link to /${child.name}, as it does not belong to the default network`);
+    }
+    return links.flatMap(({ child, linkName }) => {
+      if (child.state.status !== 'running') throw new NetworkError(500, `Cannot link to a non running container: /${child.name} AS ${linkName}`);
+      return linkEnv(linkName, this.bridgeAddress(child) ?? '', child.config.Env, Object.keys(child.config.ExposedPorts ?? {}));
+    });
   }
 
   private networksOf(container: Container): Array<[Network, EndpointSettings]> {
@@ -75,13 +106,14 @@ export class ContainerNetworking {
     const first = this.networksOf(container)[0]?.[0];
     const mode: NetworkPlan['mode'] = !first || first.Driver === 'null' ? 'none' : first.Driver === 'host' ? 'host' : 'bridge';
     const interfaces: NetworkInterface[] = [];
+    const env = this.linkedEnv(container);
     try {
       if (mode === 'bridge') {
         for (const [network, endpoint] of this.networksOf(container)) interfaces.push(await this.join(container, network, endpoint, interfaces.length));
       }
       const ports = mode === 'bridge' ? this.publish(container, image, interfaces[0]!) : [];
       if (mode !== 'bridge') container.ports = {};
-      return { mode, interfaces, ports, hosts: this.hostsFor(container) };
+      return { mode, interfaces, ports, hosts: this.hostsFor(container), ...(env.length ? { env } : {}) };
     } catch (error) {
       this.release(container);
       throw error;
@@ -181,12 +213,15 @@ export class ContainerNetworking {
     const address = mine.find(([n]) => n.Driver === 'bridge')?.[1].IPAddress ?? '';
     const gateway = mine.find(([n]) => n.Driver === 'bridge')?.[1].Gateway ?? '';
     const peers: Array<{ address: string; names: string[] }> = [];
-    for (const [network] of mine.filter(([n]) => isUserBridge(n))) {
+    for (const [network, own] of mine.filter(([n]) => isUserBridge(n))) {
+      const links = (own.Links ?? []).map(parseLink);
       for (const other of this.containers.list()) {
         if (other === container || other.state.status !== 'running') continue;
         const endpoint = Object.values(other.networks).find((e) => e.NetworkID === network.Id);
+        // `--link other:alias` on this network: one more name for it, for this container.
+        const linked = links.filter(([name]) => name === other.name || (name.length >= 3 && other.id.startsWith(name))).map(([, alias]) => alias);
         // Its current name (after a rename too), its aliases on this network, its short ID.
-        if (endpoint?.IPAddress) peers.push({ address: endpoint.IPAddress, names: [other.name, ...(endpoint.Aliases ?? []), other.id.slice(0, 12)] });
+        if (endpoint?.IPAddress) peers.push({ address: endpoint.IPAddress, names: [other.name, ...(endpoint.Aliases ?? []), other.id.slice(0, 12), ...linked.filter((a) => a !== other.name)] });
       }
     }
     const extra = (container.hostConfig.ExtraHosts ?? []).map((e) => {
@@ -194,6 +229,11 @@ export class ContainerNetworking {
       const ip = e.slice(at + 1);
       return { host: e.slice(0, at), address: ip === 'host-gateway' ? gateway || '172.17.0.1' : ip };
     });
+    // Legacy links come after --add-host entries, as Docker writes them.
+    for (const { child, alias } of this.legacyLinks(container)) {
+      const childAddress = this.bridgeAddress(child);
+      if (childAddress) extra.push({ host: linkHostNames(alias, child.name, child.config.Hostname), address: childAddress });
+    }
     return hostsFile({ hostname: container.config.Hostname, address }, peers, extra);
   }
 

@@ -49,6 +49,8 @@ export interface NetworkPlan {
   ports: PortProxy[];
   /** The container's /etc/hosts. */
   hosts: string;
+  /** Variables its legacy links give it (`DB_PORT=…`); its own environment wins over them. */
+  env?: string[];
 }
 
 export interface ContainerStats {
@@ -114,6 +116,8 @@ export interface ContainerRuntime {
   copy(container: Container, image: Image, direction: 'in' | 'out', hostPath: string, containerPath: string): Promise<number>;
   stats(container: Container): Promise<ContainerStats>;
   writableSize(container: Container): Promise<number>;
+  /** Bytes a guest directory holds (a volume's data, for `docker system df`); 0 when unknown. */
+  directorySize?(path: string): Promise<number>;
   hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number; hostname: string }>;
   remove(container: Container): Promise<void>;
   /**

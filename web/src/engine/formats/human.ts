@@ -31,9 +31,12 @@ function scaledSize(bytes: number, base: number, units: string[], digits: number
   return `${Number(value.toPrecision(digits))}${units[unit]}`;
 }
 
-/** Decimal units with three significant digits: "4.26MB", "13.3kB", "0B". */
-export function humanSize(bytes: number): string {
-  return scaledSize(bytes, 1000, ['B', 'kB', 'MB', 'GB', 'TB'], 3);
+/**
+ * Decimal units with three significant digits: "4.26MB", "13.3kB", "0B" (`docker images`);
+ * go-units' HumanSize, which `docker system df` uses, has four.
+ */
+export function humanSize(bytes: number, digits = 3): string {
+  return scaledSize(bytes, 1000, ['B', 'kB', 'MB', 'GB', 'TB'], digits);
 }
 
 /** Binary units with four significant digits, as `docker stats` prints them: "2.148MiB". */

@@ -156,28 +156,49 @@ export const systemDf: Command = {
   async run({ io, daemon }) {
     const images = await daemon.imageList();
     const containers = await daemon.containerList(true);
-    const usedImages = new Set(containers.map((c) => c.imageId));
-    // Layers are shared: count each once, like Docker's unique size.
+    const volumes = await daemon.volumeList();
+    // Docker's formulas (cli/command/formatter/disk_usage.go), percentages truncated.
+    const size = (bytes: number) => humanSize(bytes, 4);
+    const pct = (part: number, whole: number) => (whole > 0 ? `${size(part)} (${Math.trunc((part * 100) / whole)}%)` : size(part));
+    const isActive = (status: string) => status === 'running' || status === 'paused' || status === 'restarting';
+    // Images: the size is every layer once; an image some container uses keeps only its own
+    // (unshared) layers, so the rest counts as reclaimable.
     const layerSize = new Map(images.flatMap((i) => i.layers.map((l) => [l.diffId, l.size] as const)));
-    const usedLayers = new Set(images.filter((i) => usedImages.has(i.id)).flatMap((i) => i.layers.map((l) => l.diffId)));
-    const total = [...layerSize.values()].reduce((a, b) => a + b, 0);
-    const reclaimable = [...layerSize].filter(([d]) => !usedLayers.has(d)).reduce((a, [, s]) => a + s, 0);
+    const layerRefs = new Map<string, number>();
+    for (const i of images) for (const d of new Set(i.layers.map((l) => l.diffId))) layerRefs.set(d, (layerRefs.get(d) ?? 0) + 1);
+    const imageTotal = [...layerSize.values()].reduce((a, b) => a + b, 0);
+    const usedImages = images.filter((i) => containers.some((c) => c.imageId === i.id));
+    const usedUnique = usedImages.reduce((n, i) => n + i.layers.filter((l) => (layerRefs.get(l.diffId) ?? 0) < 2).reduce((a, l) => a + l.size, 0), 0);
+    // Containers: the writable layers of those not running, paused or restarting.
     let writable = 0;
     let stoppedWritable = 0;
     for (const c of containers) {
-      const size = await daemon.runtime.writableSize(c);
-      writable += size;
-      if (c.state.status !== 'running' && c.state.status !== 'paused') stoppedWritable += size;
+      const bytes = await daemon.runtime.writableSize(c);
+      writable += bytes;
+      if (!isActive(c.state.status)) stoppedWritable += bytes;
     }
-    const pct = (part: number, whole: number) => (whole ? ` (${Math.round((part / whole) * 100)}%)` : '');
+    // Volumes: those no container (in any state) mounts.
+    let volumeTotal = 0;
+    let volumeFree = 0;
+    let volumesUsed = 0;
+    for (const v of volumes) {
+      const bytes = (await daemon.runtime.directorySize?.(v.Mountpoint)) ?? 0;
+      const used = containers.some((c) => c.mounts.some((m) => m.Type === 'volume' && m.Name === v.Name));
+      volumeTotal += bytes;
+      if (used) volumesUsed++;
+      else volumeFree += bytes;
+    }
+    // Build cache: every cached step's layer once; none is in use between builds.
+    const cached = [...daemon.buildCache.values()];
+    const cacheSize = [...new Map(cached.map((s) => [s.layer.diffId, s.layer.size])).values()].reduce((a, b) => a + b, 0);
     io.out(
       formatTable(
         ['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'RECLAIMABLE'],
         [
-          ['Images', String(images.length), String(usedImages.size), humanSize(total), `${humanSize(reclaimable)}${pct(reclaimable, total)}`],
-          ['Containers', String(containers.length), String(containers.filter((c) => c.state.status === 'running').length), humanSize(writable), `${humanSize(stoppedWritable)}${pct(stoppedWritable, writable)}`],
-          ['Local Volumes', '0', '0', '0B', '0B'],
-          ['Build Cache', '0', '0', '0B', '0B'],
+          ['Images', String(images.length), String(usedImages.length), size(imageTotal), pct(imageTotal - usedUnique, imageTotal)],
+          ['Containers', String(containers.length), String(containers.filter((c) => isActive(c.state.status)).length), size(writable), pct(stoppedWritable, writable)],
+          ['Local Volumes', String(volumes.length), String(volumesUsed), size(volumeTotal), pct(volumeFree, volumeTotal)],
+          ['Build Cache', String(cached.length), '0', size(cacheSize), size(cacheSize)],
         ],
       ),
     );

@@ -5,6 +5,8 @@ import type { Container } from '../../daemon/container-store';
 import type { Daemon } from '../../daemon/daemon';
 import type { Image } from '../../daemon/image-store';
 import type { Command, CommandContext } from '../context';
+import { checkTemplate, TemplateSyntaxError } from '../go-template';
+import { StatusError } from '../flags';
 
 const iso = (ms: number) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
 
@@ -47,6 +49,7 @@ export function containerJson(c: Container) {
       PortBindings: c.hostConfig.PortBindings ?? {},
       PublishAllPorts: !!c.hostConfig.PublishAllPorts,
       ExtraHosts: c.hostConfig.ExtraHosts?.length ? c.hostConfig.ExtraHosts : null,
+      Links: c.hostConfig.Links?.length ? c.hostConfig.Links : null,
       CapAdd: c.hostConfig.CapAdd?.length ? c.hostConfig.CapAdd : null,
       CapDrop: c.hostConfig.CapDrop?.length ? c.hostConfig.CapDrop : null,
       Privileged: !!c.hostConfig.Privileged,
@@ -127,11 +130,24 @@ export function imageJson(daemon: Daemon, i: Image) {
  * `docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}'` needs).
  */
 export function applyFormat(format: string, value: unknown): string {
+  try {
+    checkTemplate(format);
+  } catch (error) {
+    // What the CLI's formatter says; `inspect` turns it into status 64 (printInspected).
+    if (error instanceof TemplateSyntaxError) throw new StatusError(1, `template parsing error: ${error.message}`);
+    throw error;
+  }
+  return render(format, value);
+}
+
+function render(format: string, value: unknown): string {
+  // Comments print nothing.
+  format = format.replace(/\{\{(?:- )?\/\*[\s\S]*?\*\/(?: -)?\}\}/g, '');
   const range = /\{\{\s*range\s+\.([\w.]*)\s*\}\}([\s\S]*?)\{\{\s*end\s*\}\}/g;
   const expanded = format.replace(range, (_, path: string, body: string) => {
     const v = lookup(value, path);
     const items = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.keys(v).sort().map((k) => (v as Record<string, unknown>)[k]) : [];
-    return items.map((item) => applyFormat(body, item)).join('');
+    return items.map((item) => render(body, item)).join('');
   });
   return expanded.replace(/\{\{\s*(json|lower|upper|len|index)?\s*\.([\w.]*)\s*(?:"([^"]*)")?\s*\}\}/g, (_, fn: string | undefined, path: string, key: string | undefined) => {
     let v = lookup(value, path);
@@ -166,7 +182,16 @@ export function printListFormat<T>(io: CommandContext['io'], format: string, ite
 
 /** What every `inspect` prints: each object through --format, or all of them as a JSON array. */
 export function printInspected(io: CommandContext['io'], found: unknown[], status: number, format: string | undefined): number {
-  if (format) io.out(found.map((f) => `${applyFormat(format, f)}\n`).join(''));
+  if (format) {
+    try {
+      checkTemplate(format);
+    } catch (error) {
+      if (!(error instanceof TemplateSyntaxError)) throw error;
+      io.err(`template parsing error: ${error.message}\n`);
+      return 64;
+    }
+    io.out(found.map((f) => `${applyFormat(format, f)}\n`).join(''));
+  }
   else if (found.length || status === 0) io.out(`${JSON.stringify(found, null, 4)}\n`);
   return status;
 }

@@ -9,6 +9,7 @@ import { hintOf } from '../../registry/not-built-in';
 import { DetachKeys, parseDetachKeys } from '../detach-keys';
 import { isIPv4, parsePortSpec, PortSpecError, splitProto } from '../../formats/port-spec';
 import type { PortBinding } from '../../daemon/container-store';
+import { parseLink } from '../../daemon/links';
 
 /** The exit status of a `docker run` whose container could not start (Docker's mapping). */
 function startFailureCode(error: unknown): number {
@@ -61,6 +62,7 @@ export const runFlags: Command['flags'] = [
   { long: 'publish', short: 'p', kind: 'list', description: "Publish a container's port(s) to the host" },
   { long: 'publish-all', short: 'P', kind: 'bool', description: 'Publish all exposed ports to random ports' },
   { long: 'expose', kind: 'list', description: 'Expose a port or a range of ports' },
+  { long: 'link', kind: 'list', description: 'Add link to another container' },
   { long: 'add-host', kind: 'list', description: 'Add a custom host-to-IP mapping (host:ip)' },
   { long: 'cap-add', kind: 'list', description: 'Add Linux capabilities' },
   { long: 'cap-drop', kind: 'list', description: 'Drop Linux capabilities' },
@@ -154,6 +156,14 @@ export function createRequest({ flags, args, io }: Pick<CommandContext, 'flags' 
     return `${h.slice(0, at)}:${ip}`;
   });
   const aliases = (flags['network-alias'] as string[] | undefined) ?? [];
+  const links = (flags.link as string[] | undefined) ?? [];
+  for (const link of links) {
+    try {
+      parseLink(link);
+    } catch (error) {
+      throw new UsageError(`invalid argument "${link}" for "--link" flag: ${(error as Error).message}`);
+    }
+  }
   return {
     image: args[0]!,
     ...(flags.name !== undefined ? { name: flags.name as string } : {}),
@@ -179,6 +189,7 @@ export function createRequest({ flags, args, io }: Pick<CommandContext, 'flags' 
       PortBindings: bindings,
       PublishAllPorts: !!flags['publish-all'],
       ExtraHosts: extraHosts,
+      ...(links.length ? { Links: links } : {}),
       CapAdd: (flags['cap-add'] as string[] | undefined) ?? [],
       CapDrop: (flags['cap-drop'] as string[] | undefined) ?? [],
       Privileged: !!flags.privileged,
