@@ -10,6 +10,8 @@ export const lessons: Lesson[] = Object.entries(sources)
   .map(([path, source]) => parseLesson(slugOf(path), source))
   .sort((a, b) => a.number - b.number);
 
+export { findLesson } from './find-lesson';
+
 /** A lesson's starting file (its files/ folder), by the name its front matter gives. */
 export function lessonFile(slug: string, name: string): string | undefined {
   return starting[`../../lessons/${slug}/files/${name}`];
