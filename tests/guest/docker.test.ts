@@ -3,9 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
 import { attachEngine, bootGuest } from '../../tools/node-host';
+import type { Engine } from '../../web/src/engine/engine';
 import { ShellDriver } from '../../web/src/engine/console/shell-driver';
 
 let guest: GuestMachine;
+let engine: Engine;
 /** Where the learner console's output goes (a ShellDriver, in the -it test). */
 let consoleSink: ((bytes: Uint8Array) => void) | null = null;
 const decoder = new TextDecoder();
@@ -15,7 +17,7 @@ async function docker(...args: string[]) {
 }
 
 beforeAll(async () => {
-  guest = await bootGuest({ onConsoleOutput: (b) => consoleSink?.(b) }, (machine) => attachEngine(machine));
+  guest = await bootGuest({ onConsoleOutput: (b) => consoleSink?.(b) }, (machine) => (engine = attachEngine(machine)));
 });
 afterAll(async () => {
   await guest?.destroy();
@@ -320,5 +322,28 @@ describe('docker run -it in the learner terminal (real guest)', () => {
     guest.writeConsole('exit 4\r');
     expect((await attaching).exitCode).toBe(4);
     await docker('rm', 'bg');
+
+    // Where the learner's terminal is, as a lesson check sees it: inside while attached, at the
+    // machine's shell after each detach. Ctrl-P Ctrl-Q, sent as the lesson's Press button sends
+    // it, detaches every time (20 times in a row).
+    const inside = { terminal: { inside: 'loop' } };
+    const atMachine = { terminal: { machine: true } };
+    expect(await engine.check([atMachine])).toEqual([true]);
+    const first = shell.run('docker run -it --name loop busybox sh');
+    await settled();
+    expect(await engine.check([inside, atMachine])).toEqual([true, false]);
+    guest.writeConsole('\x10\x11');
+    expect((await first).exitCode).toBe(0);
+    for (let i = 0; i < 20; i++) {
+      const again = shell.run('docker attach loop');
+      await expect.poll(() => engine.check([inside]), { timeout: 20_000 }).toEqual([true]);
+      guest.writeConsole('\r');
+      await settled();
+      guest.writeConsole('\x10\x11');
+      expect((await again).exitCode, `detach ${i + 1}`).toBe(0);
+      expect(await engine.check([inside, atMachine]), `after detach ${i + 1}`).toEqual([false, true]);
+    }
+    expect((await docker('ps')).out).toMatch(/Up .* loop\n/);
+    await docker('rm', '-f', 'loop');
   });
 });

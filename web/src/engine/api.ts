@@ -146,6 +146,11 @@ export interface LabState {
   }>;
   volumes: Array<{ name: string; usedBy: string[] }>;
   networks: Array<{ name: string; driver: string; containers: string[] }>;
+  /**
+   * The containers a terminal is connected to now (`docker run -it`, `attach`, `exec -it` from
+   * the learner's shell), by name: empty while the learner is at the machine's own prompt.
+   */
+  terminalsInside: string[];
 }
 
 /**
@@ -180,6 +185,12 @@ export interface LessonCheck {
   pushed?: string;
   /** A container's output (what `docker logs` shows) contains a text. */
   logs?: { container: string; contains: string };
+  /**
+   * Where the learner's terminal is: inside a container (attached to it with a terminal, as
+   * after `docker run -it` or `docker attach`), or at the machine's own shell (`machine: true`:
+   * inside no container — after `exit` or Ctrl-P Ctrl-Q).
+   */
+  terminal?: { inside?: string; machine?: boolean };
   /** The daemon answered this API request (method and path, without the query): the client's calls, as the API panel shows them. */
   apiCall?: { method?: string; path: string; status?: number };
 }

@@ -71,12 +71,18 @@ export class Engine {
 
   /** The Docker objects now, for the page's pictures. */
   labState(): LabState {
-    return labState(this.daemon);
+    return labState(this.daemon, this.terminalsInside());
+  }
+
+  /** Containers that clients' terminals are connected to now, one entry per connection. */
+  private readonly terminals = new Set<{ containerId: string }>();
+  private terminalsInside(): string[] {
+    return [...this.terminals].map((t) => t.containerId);
   }
 
   /** Lesson checks, on real state. */
   async check(checks: LessonCheck[]): Promise<boolean[]> {
-    const state = labState(this.daemon);
+    const state = labState(this.daemon, this.terminalsInside());
     const results: boolean[] = [];
     for (const c of checks) results.push(await evaluateCheck(this.daemon, c, state));
     return results;
@@ -132,6 +138,14 @@ export class Engine {
       // The client runs in the guest: its files are the guest's.
       archiveLocal: (path) => this.daemon.runtime.archiveHostPath(path),
       writeLocal: (path, data, mode) => this.daemon.runtime.writeHostFile(path, data, mode),
+      enterContainer: (containerId) => {
+        const entry = { containerId };
+        this.terminals.add(entry);
+        const leave = () => this.terminals.delete(entry);
+        // A client killed while inside (its terminal closed) has left too.
+        session.whenClosed(leave);
+        return leave;
+      },
     };
     let code: number;
     try {

@@ -28,6 +28,12 @@ export interface CliIO {
   archiveLocal(path: string): Promise<{ directory: boolean; tar: Uint8Array } | null>;
   /** Writes a file on the client's machine (its config, `docker save -o`). */
   writeLocal(path: string, data: Uint8Array, mode?: number): Promise<void>;
+  /**
+   * The client's terminal is now connected to a container's process (`run -it`, `attach`,
+   * `exec -it` on a terminal): lesson checks ask where the learner is. Returns the function
+   * that says it left (detach, exit). Optional: clients without a terminal have no use for it.
+   */
+  enterContainer?(containerId: string): () => void;
 }
 
 export interface CommandContext {

@@ -1305,6 +1305,7 @@ export class Daemon {
       );
       return {
         execId,
+        containerId: container.id,
         exited: handle.exited.catch((error: Error) => {
           if (error instanceof RuntimeError) {
             throw new ApiError(error.exitCode === 127 ? 400 : 500, `OCI runtime exec failed: exec failed: unable to start container process: ${error.message}: unknown`);

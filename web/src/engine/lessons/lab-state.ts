@@ -6,7 +6,8 @@ import { readTar } from '../formats/tar';
 import { concatBytes } from '../protocol/frame';
 import { parseReference, familiarString } from '../formats/reference';
 
-export function labState(daemon: Daemon): LabState {
+/** `terminalsInside`: IDs of the containers a client's terminal is connected to (the engine knows). */
+export function labState(daemon: Daemon, terminalsInside: readonly string[] = []): LabState {
   const containers = daemon.containers.list();
   return {
     images: daemon.images.list().map((i) => ({
@@ -28,6 +29,7 @@ export function labState(daemon: Daemon): LabState {
     })),
     volumes: daemon.volumes.list().map((v) => ({ name: v.Name, usedBy: containers.filter((c) => c.mounts.some((m) => m.Name === v.Name)).map((c) => c.name) })),
     networks: daemon.networking.networks.list().map((n) => ({ name: n.Name, driver: n.Driver, containers: containers.filter((c) => n.Name in c.networks).map((c) => c.name) })),
+    terminalsInside: [...new Set(terminalsInside)].map((id) => containers.find((c) => c.id === id)?.name).filter((n): n is string => !!n),
   };
 }
 
@@ -74,6 +76,8 @@ export async function evaluateCheck(daemon: Daemon, check: LessonCheck, state = 
   if (check.volume !== undefined && !state.volumes.some((v) => v.name === check.volume)) return false;
   if (check.noVolume !== undefined && state.volumes.some((v) => v.name === check.noVolume)) return false;
   if (check.network !== undefined && !state.networks.some((n) => n.name === check.network)) return false;
+  if (check.terminal?.inside !== undefined && !state.terminalsInside.includes(check.terminal.inside)) return false;
+  if (check.terminal?.machine && state.terminalsInside.length) return false;
   if (check.imageAdds) {
     const image = findImage(daemon, check.imageAdds.image);
     const path = check.imageAdds.path.replace(/^\/+|\/+$/g, '');

@@ -50,11 +50,13 @@ export const attach: Command = {
       forwardStdin(io, (bytes) => daemon.containerStdin(container.id, bytes), tty, detached, flags['detach-keys'] as string | undefined);
       io.startStdin(tty && io.stdinTty);
     }
+    const left = tty && io.stdinTty && container.config.OpenStdin && !flags['no-stdin'] ? io.enterContainer?.(container.id) : undefined;
     if (tty && io.size.rows > 0) await daemon.containerResize(container.id, io.size.rows, io.size.cols).catch(() => {});
     if (tty) io.onResize((rows, cols) => void daemon.containerResize(container.id, rows, cols).catch(() => {}));
     else if (flags['sig-proxy'] !== false) io.onSignal((signal) => void daemon.containerKill(container.id, signal).catch(() => {}));
     const { StatusCode } = await Promise.race([exited, byKeys]);
     detach();
+    left?.();
     return StatusCode;
   },
 };

@@ -58,12 +58,15 @@ export const exec: Command = {
     } else {
       io.onSignal((signal) => session.kill(signal));
     }
+    const left = interactive && flags.tty && io.stdinTty ? io.enterContainer?.(session.containerId) : undefined;
     try {
       return await session.exited;
     } catch (error) {
       io.err(`${error instanceof ApiError ? error.message : daemonError(error)}\n`);
       const message = (error as Error).message;
       return message.includes('executable file not found') ? 127 : 126;
+    } finally {
+      left?.();
     }
   },
 };

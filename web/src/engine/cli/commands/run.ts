@@ -224,6 +224,7 @@ export async function createWithPull(ctx: CommandContext, request: CreateRequest
  */
 export async function startAttached(ctx: CommandContext, id: string, options: { interactive: boolean; tty: boolean; detachKeys?: string | undefined }): Promise<number> {
   const { io, daemon } = ctx;
+    let left: (() => void) | undefined;
     const detach = await daemon.containerAttach(id, (entry) => (entry.stream === 1 ? io.out(entry.data) : io.err(entry.data)));
     let detached!: () => void;
     const detachedByKeys = new Promise<{ StatusCode: number; Error?: { Message: string } }>((resolve) => (detached = () => resolve({ StatusCode: 0 })));
@@ -232,6 +233,7 @@ export async function startAttached(ctx: CommandContext, id: string, options: { 
       // Ctrl-P Ctrl-Q detaches and leaves the container running.
       forwardStdin(io, (bytes) => daemon.containerStdin(id, bytes), options.tty, detached, options.detachKeys);
       io.startStdin(options.tty && io.stdinTty);
+      if (options.tty && io.stdinTty) left = io.enterContainer?.(id);
     }
     if (options.tty) io.onResize((rows, cols) => void daemon.containerResize(id, rows, cols).catch(() => {}));
     // Ctrl-C and friends go to the container's process, as `docker run --sig-proxy=true` does.
@@ -241,12 +243,14 @@ export async function startAttached(ctx: CommandContext, id: string, options: { 
       await daemon.containerStart(id);
     } catch (error) {
       detach();
+      left?.();
       io.err(`docker: ${daemonError(error)}.\n`);
       return startFailureCode(error);
     }
     if (options.tty && io.size.rows > 0) await daemon.containerResize(id, io.size.rows, io.size.cols).catch(() => {});
     const { StatusCode, Error: failure } = await Promise.race([exited, detachedByKeys]);
     detach();
+    left?.();
     if (failure) io.err(`docker: Error response from daemon: ${failure.Message}.\n`);
     return StatusCode;
 }
