@@ -123,7 +123,7 @@ function indexer(path: string[]): ((entry: Json, at: string) => string) | undefi
       'services.*.expose',
       (e, at) => {
         if (typeof e === 'string' || (typeof e === 'number' && Number.isInteger(e))) return String(e);
-        throw new ComposeError(`${at}: unsupported expose value ${String(e)}`);
+        throw new ComposeError(`${at}: unsupported expose value ${goString(e)}`);
       },
     ],
     [
@@ -171,6 +171,14 @@ export function splitVolumeSpec(spec: string): { source?: string; target: string
   }
   if (parts.length === 1) return { target: parts[0]! };
   return { source: parts[0]!, target: parts[1]!, ...(parts[2] !== undefined ? { mode: parts[2] } : {}) };
+}
+
+/** A value as Go's %v prints it (`map[k:v]`, `[a b]`, `<nil>`), for messages that show one. */
+export function goString(v: Json | undefined): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goString).join(' ')}]`;
+  if (typeof v === 'object') return `map[${Object.keys(v).sort().map((k) => `${k}:${goString(v[k])}`).join(' ')}]`;
+  return String(v);
 }
 
 /** Go's name for a value's type, as compose-go's messages print it (%T). */

@@ -6,7 +6,7 @@
 import { ComposeError } from './errors';
 import { interpolateTree, type Lookup } from './interpolate';
 import { parseDotEnv } from './dotenv';
-import { applyTags, enforceUnicity, mergeYaml, splitVolumeSpec } from './merge';
+import { applyTags, enforceUnicity, goString, mergeYaml, splitVolumeSpec } from './merge';
 import { schemaProblem } from './schema';
 import { parseComposeYaml, type Json, type YamlDocument } from './yaml';
 
@@ -130,7 +130,7 @@ export function lineSuffix(ctx: ModelContext, path: Array<string | number>): str
 /** `include:` — each entry loaded as its own project (its directory, its .env), its resources added. */
 async function applyInclude(ctx: ModelContext, cfg: Dict, workingDir: string, included: string[]): Promise<Dict> {
   const entries = cfg.include;
-  if (!Array.isArray(entries)) throw new ComposeError(`\`include\` must be a list, got ${String(entries)}`);
+  if (!Array.isArray(entries)) throw new ComposeError(`\`include\` must be a list, got ${goString(entries)}`);
   const out: Dict = { ...cfg };
   delete out.include;
   for (const entry of entries) {
@@ -207,7 +207,7 @@ async function applyExtends(ctx: ModelContext, services: Json, fileName: string,
       if (typeof s.extends.service !== 'string') throw new ComposeError(`extends.${name}.service is required`);
       ref = s.extends.service;
       if (typeof s.extends.file === 'string') refFile = joinPath(dirname(file), s.extends.file);
-    } else ref = String(s.extends);
+    } else ref = typeof s.extends === 'string' ? s.extends : ''; // compose-go looks for a service named "" then
     let basePool = pool;
     let baseFile = file;
     if (refFile) {
