@@ -78,4 +78,15 @@ describe('Compose keys and types', () => {
     const withEnv = (await load(web('    environment: [SET]\n'), { env: { SET: 'yes' } })).services[0]!;
     expect(withEnv.environment).toEqual({ SET: 'yes' });
   });
+
+  it("refuses what Drydock cannot do yet with the messages the README lists", async () => {
+    await expect(load(web('    logging: {driver: syslog}\n'))).rejects.toThrow(`validating ${FILE}: services.web.logging is not supported by Drydock yet (line 4)`);
+    await expect(load(`${web('')}secrets:\n  s: {file: ./s}\n`)).rejects.toThrow(`validating ${FILE}: top-level secrets are not supported by Drydock yet (line 4)`);
+    await expect(load(web('    deploy: {resources: {}}\n'))).rejects.toThrow('services.web.deploy.resources is not supported by Drydock yet (only replicas)');
+    await expect(load(`${web('')}networks:\n  front: {driver: overlay}\n`)).rejects.toThrow('networks.front: driver "overlay" is not supported by Drydock (bridge only)');
+    await expect(load(web('    platform: linux/amd64\n'))).rejects.toThrow('services.web.platform: Drydock runs linux/386 only');
+    await expect(load(web('    volumes: ["~/x:/x"]\n'))).rejects.toThrow('services.web.volumes.0: paths starting with ~ are not supported');
+    await expect(load(web('    volumes: [{type: npipe, source: a, target: /b}]\n'))).rejects.toThrow('services.web.volumes.0: type "npipe" is not supported');
+    await expect(load(web('    env_file: [{path: a.env, format: raw}]\n'))).rejects.toThrow('unsupported env_file format "raw"');
+  });
 });

@@ -17,7 +17,7 @@ import { substitute } from './compose/interpolate';
 import { parseDotEnv as parseDotEnvText } from './compose/dotenv';
 import { splitVolumeSpec } from './compose/merge';
 import { dotEnvOf, isDict, joinPath, lineSuffix, loadModel, resolveRelativePaths, type Dict, type ModelContext, type ReadFile } from './compose/model';
-import type { Json } from './compose/yaml';
+import { parseComposeYaml, type Json } from './compose/yaml';
 
 export { ComposeError };
 
@@ -146,11 +146,14 @@ function projectName(input: ComposeInput, files: Array<{ text: string }>): strin
   }
   let fromFile = '';
   for (const f of files) {
-    // A cheap look at top-level `name:` only; the full parse reports any mistake later.
-    for (const m of f.text.matchAll(/^name:[ \t]*(.*?)[ \t]*(?:#.*)?$/gm)) {
-      const raw = m[1]!.replace(/^(["'])(.*)\1$/, '$2');
-      if (raw) fromFile = raw;
+    // As compose-go: a first look for `name:` only, ignoring mistakes the full read reports later.
+    let docs: ReturnType<typeof parseComposeYaml> = [];
+    try {
+      docs = parseComposeYaml(f.text, '');
+    } catch {
+      docs = [];
     }
+    for (const doc of docs) if (isDict(doc.value) && typeof doc.value.name === 'string' && doc.value.name) fromFile = doc.value.name;
   }
   if (fromFile) {
     try {
@@ -286,6 +289,7 @@ async function normalizeService(serviceName: string, s: Dict, c: ServiceContext)
   for (const entry of envFiles) {
     const path = joinPath(c.projectDirectory, String(isDict(entry) ? entry.path : entry));
     const required = isDict(entry) ? entry.required === undefined || bool(entry.required) : true;
+    if (isDict(entry) && typeof entry.format === 'string' && entry.format) throw new ComposeError(`unsupported env_file format ${JSON.stringify(entry.format)}`);
     const content = c.readFile ? await c.readFile(path) : null;
     if (content === null) {
       if (required) throw new ComposeError(`env file ${path} not found: stat ${path}: no such file or directory`);
