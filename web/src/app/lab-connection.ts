@@ -13,6 +13,23 @@ export interface LabConnectionEvents {
   api(call: ApiCall): void;
   /** The lab is another tab's: 'elsewhere' when this one found it taken, 'taken' when it lost it. */
   otherTab(state: 'elsewhere' | 'taken' | null): void;
+  /** Whether this page's lab is the learner's saved one, or an ephemeral one and why. */
+  keeping?(keeping: LabKeeping): void;
+}
+
+/**
+ * The learner's saved lab, or an ephemeral lab in memory (nothing kept, nothing of the
+ * learner's in it): for a demo ('demo'), where the browser blocks this frame's storage
+ * ('blocked': a cross-site embed in Safari, Firefox's strict mode, a private window), or where
+ * the saved lab is open in another tab or embed ('elsewhere').
+ */
+export type LabKeeping = { kind: 'saved' } | { kind: 'ephemeral'; why: 'demo' | 'blocked' | 'elsewhere' };
+
+export interface LabConnectionOptions {
+  /** An embed: instead of waiting for a lab it cannot have, it runs an ephemeral one. */
+  embed?: boolean;
+  /** Always ephemeral (a demo, which must never touch the learner's saved lab). */
+  ephemeral?: boolean;
 }
 
 /** One tab owns the saved lab at a time: the holder of this lock (Web Locks API). */
@@ -33,13 +50,26 @@ export class LabConnection {
   private owner = '';
   private releaseLock: (() => void) | null = null;
 
-  constructor(private readonly events: LabConnectionEvents) {}
+  /** This page's lab is ephemeral: booted without persistence, holding no lock. */
+  ephemeral = false;
+
+  constructor(
+    private readonly events: LabConnectionEvents,
+    private readonly options: LabConnectionOptions = {},
+  ) {}
 
   /**
    * Starts the lab if no other tab has it; `takeOver` takes it from the tab that has it (that
-   * tab stops and says so). Without Web Locks (an old browser) the lab starts unguarded.
+   * tab stops and says so). Without Web Locks (an old browser) the lab starts unguarded. An
+   * embed never waits: it runs an ephemeral lab where it cannot have the saved one.
    */
   async open(takeOver = false): Promise<void> {
+    if (this.options.ephemeral) return this.startEphemeral('demo');
+    if (this.options.embed && !takeOver && !this.releaseLock) {
+      if (!(await storageUsable())) return this.startEphemeral('blocked');
+      if (!(await this.lock(false))) return this.startEphemeral('elsewhere');
+    }
+    this.ephemeral = false;
     if (!this.releaseLock && navigator.locks) {
       const got = await this.lock(takeOver);
       if (!got) {
@@ -48,6 +78,14 @@ export class LabConnection {
       }
     }
     this.events.otherTab(null);
+    this.events.keeping?.({ kind: 'saved' });
+    this.start();
+  }
+
+  private startEphemeral(why: 'demo' | 'blocked' | 'elsewhere'): void {
+    this.ephemeral = true;
+    this.events.otherTab(null);
+    this.events.keeping?.({ kind: 'ephemeral', why });
     this.start();
   }
 
@@ -105,7 +143,7 @@ export class LabConnection {
         if (current()) this.events.api(call);
       },
     });
-    const persist = this.releaseLock || !navigator.locks ? { persist: { owner: this.owner || 'unguarded' } } : {};
+    const persist = !this.ephemeral && (this.releaseLock || !navigator.locks) ? { persist: { owner: this.owner || 'unguarded' } } : {};
     api.boot({ guestBaseUrl, registryBaseUrl, ...persist }, events).catch((error: Error) => {
       if (current() && this.stage !== 'crashed') this.fail(error.message);
     });
@@ -203,10 +241,10 @@ export class LabConnection {
     return this.api && this.stage === 'ready' ? this.api.saveNow() : null;
   }
 
-  /** Deletes the saved lab and starts a fresh one. */
+  /** Deletes the saved lab and starts a fresh one (an ephemeral lab just starts afresh). */
   async reset(): Promise<void> {
     const api = this.api;
-    if (api) await api.resetLab().catch(() => {});
+    if (api && !this.ephemeral) await api.resetLab().catch(() => {});
     this.stop();
     this.start();
   }
@@ -238,5 +276,39 @@ export class LabConnection {
     this.events.status({ stage: 'crashed', atMs: 0, reason });
     // A worker that stopped answering cannot be trusted to stop by itself.
     this.worker?.terminate();
+  }
+}
+
+/**
+ * Whether this frame may keep a lab: the browser lets it use IndexedDB, localStorage and Web
+ * Locks. Where it blocks third-party storage, in a cross-site iframe the first throws or fails
+ * ("The user denied permission to access the database") and the others throw SecurityError.
+ * An answer that does not come is a no too: a lab that waits for storage never starts.
+ */
+export async function storageUsable(timeoutMs = 3000): Promise<boolean> {
+  const probe = async () => {
+    localStorage.getItem('drydock-settings');
+    await navigator.locks?.query();
+    await new Promise<void>((resolve, reject) => {
+      // A database of its own, removed again: opening the lab's would create it without the
+      // lab's object store.
+      const request = indexedDB.open('drydock-probe');
+      request.onsuccess = () => {
+        request.result.close();
+        indexedDB.deleteDatabase('drydock-probe');
+        resolve();
+      };
+      request.onerror = () => reject(request.error);
+    });
+    return true;
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([probe(), late]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
   }
 }

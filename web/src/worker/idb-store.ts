@@ -4,10 +4,16 @@ import { clear, createStore, get, getMany, keys, promisifyRequest, type UseStore
 import { NotOwnerError, type KeyValueStore } from '../engine/persist/kv-store';
 
 export class IdbKeyValueStore implements KeyValueStore {
-  private readonly db: UseStore;
+  private opened: UseStore | null = null;
 
-  constructor(name = 'drydock') {
-    this.db = createStore(name, 'lab');
+  constructor(private readonly name = 'drydock') {}
+
+  /**
+   * Opened on first use: an ephemeral lab (a cross-site embed whose storage the browser blocks)
+   * never touches IndexedDB, where even opening it fails.
+   */
+  private get db(): UseStore {
+    return (this.opened ??= createStore(this.name, 'lab'));
   }
 
   get<T>(key: string): Promise<T | undefined> {

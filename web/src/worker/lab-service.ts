@@ -214,8 +214,9 @@ export class LabService implements LabWorkerApi {
     this.stopped = true;
     clearTimeout(this.saveTimer);
     await this.saving;
-    // Everything but the mark of which tab owns the lab: snapshot, layers, pushed images.
-    if (this.store) await this.store.commit([], (await this.store.keys()).filter((k) => k !== OWNER_KEY));
+    // Everything but the mark of which tab owns the lab: snapshot, layers, pushed images. Only
+    // a lab that is kept deletes what is kept: an ephemeral one holds none of it.
+    if (this.store && this.snapshots) await this.store.commit([], (await this.store.keys()).filter((k) => k !== OWNER_KEY));
   }
 
   writeConsole(data: Uint8Array | string): void {
