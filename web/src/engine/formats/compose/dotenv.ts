@@ -19,7 +19,8 @@ function expandEscapes(text: string): string {
     if (c === '0') {
       // `\0NNN` is an octal byte; Go refuses a short one and the text stays as written.
       const digits = m.slice(2);
-      return digits.length === 3 ? String.fromCharCode(parseInt(digits, 8) & 0xff) : m;
+      const code = parseInt(digits, 8);
+      return digits.length === 3 && code <= 0xff ? String.fromCharCode(code) : m;
     }
     return simple[c] ?? m;
   });
