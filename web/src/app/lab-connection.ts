@@ -52,6 +52,9 @@ export class LabConnection {
 
   /** This page's lab is ephemeral: booted without persistence, holding no lock. */
   ephemeral = false;
+  private settle: () => void = () => {};
+  /** Settles once it is known whether the lab is the saved one or an ephemeral one. */
+  readonly decided = new Promise<void>((resolve) => (this.settle = resolve));
 
   constructor(
     private readonly events: LabConnectionEvents,
@@ -79,6 +82,7 @@ export class LabConnection {
     }
     this.events.otherTab(null);
     this.events.keeping?.({ kind: 'saved' });
+    this.settle();
     this.start();
   }
 
@@ -86,6 +90,7 @@ export class LabConnection {
     this.ephemeral = true;
     this.events.otherTab(null);
     this.events.keeping?.({ kind: 'ephemeral', why });
+    this.settle();
     this.start();
   }
 
