@@ -26,6 +26,7 @@ import { ContainerNetworking } from './networking';
 import { checkCapabilities } from './capabilities';
 import { BUILT_IN, notBuiltInHint } from '../registry/not-built-in';
 import { parseLink } from './links';
+import { DaemonEvents } from './events';
 
 export const API_VERSION = '1.46';
 export const ENGINE_VERSION = '27.0.0-drydock';
@@ -126,6 +127,8 @@ export class Daemon {
   readonly volumes = new VolumeStore();
   readonly networking = new ContainerNetworking(new NetworkStore(), this.containers, () => this.runtime);
   readonly apiLog: ApiLogEntry[] = [];
+  /** What happened to containers and images (GET /events). */
+  readonly events = new DaemonEvents();
   onApiCall: (entry: ApiLogEntry) => void = () => {};
 
   /** Built-in images and pushed ones, as `docker pull` sees them. */
@@ -371,6 +374,7 @@ export class Daemon {
       );
       const image: Image = { id: manifest.config.digest, config, layers, repoTags: [name], repoDigests: [repoDigest] };
       this.images.add(image);
+      this.events.emit('image', 'pull', name, { name });
       return { image, digest: manifestDigest, downloaded: true };
     });
   }
@@ -842,6 +846,7 @@ export class Daemon {
       });
       await this.runtime.create(container);
       this.containers.add(container);
+      this.events.emit('container', 'create', id, { image: request.image, name });
       const published = Object.keys(hostConfig.PortBindings ?? {}).length || hostConfig.PublishAllPorts;
       return { Id: id, Warnings: published && hostConfig.NetworkMode === 'host' ? ['Published ports are discarded when using host network mode'] : [] };
     });
@@ -1169,6 +1174,7 @@ export class Daemon {
       this.exitHandler(container, () => {})(early.error instanceof RuntimeError ? early.error.exitCode : 128, startFailure(early.error));
       throw new ApiError(early.error instanceof RuntimeError && early.error.exitCode === 127 ? 400 : 500, startFailure(early.error));
     }
+    this.events.emit('container', 'start', container.id, { image: container.imageName, name: container.name });
     const finish = this.exitHandler(container, this.monitorHealth(container, image));
     if (early) finish(early.code);
     else {
@@ -1216,6 +1222,7 @@ export class Daemon {
       // Its peers on user networks forget its name.
       this.networking.refreshPeers(this.networking.networkIdsOf(container)).catch(() => {});
       container.state = { ...container.state, status: error ? 'created' : 'exited', exitCode: code, finishedAt: Date.now(), error, oomKilled: false };
+      this.events.emit('container', 'die', container.id, { exitCode: String(code), image: container.imageName, name: container.name });
       if (code === 137) {
         this.runtime.oomKilled(container).then((oom) => (container.state.oomKilled = oom), () => {});
       }
@@ -1569,6 +1576,7 @@ export class Daemon {
    */
   private async removeNow(container: Container, volumes = false, defer = false): Promise<void> {
     this.containers.remove(container.id);
+    this.events.emit('container', 'destroy', container.id, { image: container.imageName, name: container.name });
     const gone: Volume[] = [];
     for (const m of volumes ? container.mounts : []) {
       const volume = m.Type === 'volume' && m.Name ? this.volumes.get(m.Name) : undefined;
