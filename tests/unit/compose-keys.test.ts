@@ -32,6 +32,13 @@ describe('Compose keys and types', () => {
     await expect(load('services:\n  web: nginx\n')).rejects.toThrow(/^services.web must be a mapping$/);
     await expect(load(web('    ports: [{target: 80, bogus: 1}]\n'))).rejects.toThrow(`validating ${FILE}: services.web.ports.0 additional properties 'bogus' not allowed`);
     await expect(load('services:\n  "bad name":\n    image: x\n')).rejects.toThrow(`validating ${FILE}: services additional properties 'bad name' not allowed`);
+    await expect(load(web('    depends_on:\n      db: {condition: started}\n'))).rejects.toThrow(
+      `validating ${FILE}: services.web.depends_on.db.condition value must be one of 'service_started', 'service_healthy', 'service_completed_successfully' (line 5)`,
+    );
+    await expect(load(web('    depends_on:\n      db: {required: false}\n'))).rejects.toThrow(`validating ${FILE}: services.web.depends_on.db missing property 'condition' (line 5)`);
+    // Both forms of a volume fail at the same key: Compose reports the first form's problem.
+    await expect(load(web('    volumes: [{source: ./a, target: /a}]\n'))).rejects.toThrow(`validating ${FILE}: services.web.volumes.0 must be a string (line 4)`);
+    await expect(load(web('    volumes: [{type: nfs, target: /a}]\n'))).rejects.toThrow(`validating ${FILE}: services.web.volumes.0.type value must be one of 'bind', 'volume', 'tmpfs', 'cluster', 'npipe', 'image' (line 4)`);
   });
 
   it('refuses network_mode with networks, and network_mode naming a missing service', async () => {

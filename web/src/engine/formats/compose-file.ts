@@ -374,11 +374,8 @@ async function normalizeService(serviceName: string, s: Dict, c: ServiceContext)
   else {
     for (const [d, cfg] of Object.entries(dict(s.depends_on))) {
       const x = dict(cfg);
-      const condition = String(x.condition ?? 'service_started');
-      if (!['service_started', 'service_healthy', 'service_completed_successfully'].includes(condition)) {
-        throw invalid(at('depends_on', d, 'condition'), `services.${serviceName}.depends_on.${d}.condition must be one of the following: "service_started", "service_healthy", "service_completed_successfully"`);
-      }
-      dependsOn[d] = { condition: condition as 'service_started', required: x.required !== false };
+      // The schema has checked the condition (merged files may still leave it out).
+      dependsOn[d] = { condition: String(x.condition ?? 'service_started') as 'service_started', required: x.required !== false };
     }
   }
 

@@ -16,6 +16,9 @@ interface Schema {
   keyPattern?: RegExp;
   items?: Schema;
   oneOf?: Schema[];
+  /** Keys a mapping must have, and the only values a scalar may take. */
+  required?: string[];
+  enum?: string[];
 }
 
 const t = (...type: Kind[]): Schema => ({ type });
@@ -37,15 +40,15 @@ const SERVICE = mapping({
   container_name: STRING,
   cpus: t('number', 'string'),
   depends_on: {
-    oneOf: [LIST_OF_STRINGS, { type: ['object'], keyPattern: NAME, values: mapping({ condition: STRING, required: t('boolean'), restart: BOOLISH }) }],
+    oneOf: [LIST_OF_STRINGS, { type: ['object'], keyPattern: NAME, values: { ...mapping({ condition: { type: ['string'], enum: ['service_started', 'service_healthy', 'service_completed_successfully'] }, required: t('boolean'), restart: BOOLISH }), required: ['condition'] } }],
   },
   deploy: { type: ['object', 'null'], props: { replicas: t('integer', 'string'), labels: LIST_OR_DICT, mode: STRING } },
   domainname: STRING,
   entrypoint: COMMAND,
-  env_file: { oneOf: [STRING, { type: ['array'], items: { oneOf: [STRING, { ...mapping({ path: STRING, format: STRING, required: BOOLISH }) }] } }] },
+  env_file: { oneOf: [STRING, { type: ['array'], items: { oneOf: [STRING, { ...mapping({ path: STRING, format: STRING, required: BOOLISH }), required: ['path'] }] } }] },
   environment: LIST_OR_DICT,
   expose: { type: ['array'], items: t('string', 'number') },
-  extends: { oneOf: [STRING, mapping({ service: STRING, file: STRING })] },
+  extends: { oneOf: [STRING, { ...mapping({ service: STRING, file: STRING }), required: ['service'] }] },
   extra_hosts: { oneOf: [{ type: ['object'], keyPattern: /.+/, values: { oneOf: [STRING, LIST_OF_STRINGS] } }, LIST_OF_STRINGS] },
   healthcheck: mapping({ disable: BOOLISH, interval: STRING, retries: t('number', 'string'), test: STRING_OR_LIST, timeout: STRING, start_period: STRING, start_interval: STRING }),
   hostname: STRING,
@@ -76,7 +79,7 @@ const SERVICE = mapping({
   user: STRING,
   volumes: {
     type: ['array'],
-    items: { oneOf: [STRING, { ...mapping({ type: STRING, source: STRING, target: STRING, read_only: BOOLISH, consistency: STRING, bind: t('object'), volume: t('object'), tmpfs: t('object') }) }] },
+    items: { oneOf: [STRING, { ...mapping({ type: { type: ['string'], enum: ['bind', 'volume', 'tmpfs', 'cluster', 'npipe', 'image'] }, source: STRING, target: STRING, read_only: BOOLISH, consistency: STRING, bind: t('object'), volume: t('object'), tmpfs: t('object') }), required: ['type'] }] },
   },
   working_dir: STRING,
   // Valid Compose keys Drydock refuses later with its own message; any shape passes here.
@@ -134,6 +137,14 @@ function check(value: Json, schema: Schema, path: string[], out: Problem[]): voi
   if (schema.type && !fits(value, schema.type)) {
     out.push({ path, message: `${where} must be a ${human(schema.type)}`, specificity: path.length });
     return;
+  }
+  if (schema.enum && typeof value === 'string' && !schema.enum.includes(value)) {
+    out.push({ path, message: `${where} value must be one of ${schema.enum.map((v) => `'${v}'`).join(', ')}`, specificity: path.length });
+    return;
+  }
+  if (schema.required && value && typeof value === 'object' && !Array.isArray(value)) {
+    const missing = schema.required.filter((k) => !(k in value));
+    if (missing.length) out.push({ path, message: `${where} missing ${missing.length === 1 ? 'property' : 'properties'} ${missing.map((k) => `'${k}'`).join(', ')}`, specificity: path.length });
   }
   if (Array.isArray(value) && schema.items) value.forEach((v, i) => check(v, schema.items!, [...path, String(i)], out));
   if (value && typeof value === 'object' && !Array.isArray(value)) {
