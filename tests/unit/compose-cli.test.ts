@@ -40,4 +40,16 @@ describe('docker compose reading its files', () => {
     const env = await docker('compose', '-f', '/root/app/compose.yaml', '--env-file', '/root/app/prod.env', 'config');
     expect([env.code, env.err]).toEqual([1, "couldn't find env file: /root/app/prod.env\n"]);
   });
+
+  it('takes the files from COMPOSE_FILE and the profiles from COMPOSE_PROFILES in .env', async () => {
+    const docker = await project({
+      '/root/base.yaml': 'services:\n  web: {image: nginx}\n  debug: {image: busybox, profiles: [tools]}\n',
+      '/root/extra.yaml': 'services:\n  web: {image: "nginx:alpine"}\n',
+      '/root/.env': 'COMPOSE_FILE=base.yaml:extra.yaml\nCOMPOSE_PROFILES=tools\n',
+    });
+    const services = await docker('compose', 'config', '--services');
+    expect([services.code, services.err]).toEqual([0, '']);
+    expect(services.out.split('\n').filter(Boolean).sort()).toEqual(['debug', 'web']);
+    expect((await docker('compose', 'config')).out).toContain('image: nginx:alpine');
+  });
 });

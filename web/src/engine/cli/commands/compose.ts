@@ -42,30 +42,16 @@ async function readLocal(ctx: CommandContext, path: string): Promise<string | nu
   return entry && entry.type === 'file' ? new TextDecoder().decode(entry.data) : null;
 }
 
-/** Finds and loads the project's files (every `-f`, merged in order), its .env, and what they refer to. */
+/** Finds and loads the project's files (every `-f`, or COMPOSE_FILE, merged in order), its .env, and what they refer to. */
 async function load(ctx: CommandContext, flags: FlagValues) {
-  const cwd = flags['project-directory'] ? absolute(ctx.io.cwd, flags['project-directory'] as string) : ctx.io.cwd;
-  const files: Array<{ fileName: string; text: string }> = [];
-  if (flags.file) {
-    for (const f of (flags.file as string[]).map((x) => absolute(ctx.io.cwd, x))) {
-      const text = await readLocal(ctx, f);
-      if (text === null) throw new ComposeError(`open ${f}: no such file or directory`);
-      files.push({ fileName: f, text });
-    }
-  } else {
-    for (const candidate of COMPOSE_FILE_NAMES.map((n) => absolute(cwd, n))) {
-      const text = await readLocal(ctx, candidate);
-      if (text === null) continue;
-      files.push({ fileName: candidate, text });
-      break;
-    }
-  }
-  const first = files[0];
-  if (!first) throw new ComposeError('no configuration file provided: not found');
-  const projectDirectory = flags['project-directory'] ? cwd : dirname(first.fileName);
+  const here = ctx.io.cwd;
+  const explicitDir = flags['project-directory'] ? absolute(here, flags['project-directory'] as string) : undefined;
+  const fileFlags = flags.file as string[] | undefined;
+  // Compose's working directory (where .env is): --project-directory, else the first -f file's, else here.
+  const workDir = explicitDir ?? (fileFlags?.length ? dirname(absolute(here, fileFlags[0]!)) : here);
   const explicitEnv = flags['env-file'] as string[] | undefined;
   const env: Record<string, string> = {};
-  for (const f of (explicitEnv ?? [`${projectDirectory}/.env`]).map((x) => absolute(ctx.io.cwd, x))) {
+  for (const f of (explicitEnv ?? [`${workDir}/.env`]).map((x) => absolute(here, x))) {
     const text = await readLocal(ctx, f);
     if (text === null) {
       if (explicitEnv) throw new ComposeError(`couldn't find env file: ${f}`);
@@ -73,11 +59,28 @@ async function load(ctx: CommandContext, flags: FlagValues) {
     }
     Object.assign(env, dotEnvOf(text, f, (k) => env[k]));
   }
+  // COMPOSE_FILE and COMPOSE_PROFILES (often set in .env) stand in for -f and --profile.
+  const paths = fileFlags?.map((x) => absolute(here, x)) ?? (env.COMPOSE_FILE ? env.COMPOSE_FILE.split(env.COMPOSE_PATH_SEPARATOR || ':').map((x) => absolute(workDir, x)) : undefined);
+  const files: Array<{ fileName: string; text: string }> = [];
+  for (const f of paths ?? []) {
+    const text = await readLocal(ctx, f);
+    if (text === null) throw new ComposeError(`open ${f}: no such file or directory`);
+    files.push({ fileName: f, text });
+  }
+  for (const candidate of paths ? [] : COMPOSE_FILE_NAMES.map((n) => absolute(workDir, n))) {
+    const text = await readLocal(ctx, candidate);
+    if (text === null) continue;
+    files.push({ fileName: candidate, text });
+    break;
+  }
+  const first = files[0];
+  if (!first) throw new ComposeError('no configuration file provided: not found');
+  const projectDirectory = explicitDir ?? dirname(first.fileName);
   const cache = new Map<string, string | null>();
   return loadCompose(
     { fileName: first.fileName, text: first.text, files, env, projectDirectory, ...(flags['project-name'] ? { projectName: flags['project-name'] as string } : {}) },
     {
-      profiles: (flags.profile as string[] | undefined) ?? [],
+      profiles: (flags.profile as string[] | undefined) ?? (env.COMPOSE_PROFILES ? env.COMPOSE_PROFILES.split(',').filter(Boolean) : []),
       readFile: async (path: string) => {
         if (!cache.has(path)) cache.set(path, await readLocal(ctx, path));
         return cache.get(path)!;
