@@ -96,4 +96,9 @@ services:
     await expect(load('services:\n  a:\n    image: "busybox\n')).rejects.toThrow(`failed to parse ${FILE}: yaml: line 4: found unexpected end of stream`);
     await expect(load('services:\n  a:\n    image: x\n  command: [a, b\n')).rejects.toThrow(/^failed to parse \/root\/app\/compose.yaml: yaml: line \d: did not find expected ',' or '\]'$/);
   });
+
+  it('reads numbers as go-yaml does (0755 is octal, underscores are dropped), and a quoted one as text', async () => {
+    const s = await service('services:\n  a:\n    image: x\n    environment:\n      MODE: 0755\n      MANY: 1_000\n      HEX: 0x1F\n      TEXT: "0755"\n', 'a');
+    expect(s.environment).toEqual({ MODE: '493', MANY: '1000', HEX: '31', TEXT: '0755' });
+  });
 });

@@ -52,6 +52,22 @@ function goYamlMessage(code: string, message: string): string {
   }
 }
 
+/**
+ * A plain scalar as go-yaml reads a number: underscores dropped, then Go's base prefixes — so
+ * `0755` is octal (493), `0x1F` hex, `0b101` binary, `1_000` a thousand — or a float.
+ */
+function goYamlNumber(source: string): number | undefined {
+  const plain = source.replace(/_/g, '');
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(plain);
+  if (m) {
+    const digits = m[2]!;
+    const value = /^0[xXoObB]/.test(digits) ? Number(digits.toLowerCase()) : digits.length > 1 && digits.startsWith('0') ? parseInt(digits, 8) : Number(digits);
+    return m[1] === '-' ? -value : value;
+  }
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain)) return Number(plain);
+  return undefined;
+}
+
 export function parseComposeYaml(text: string, fileName: string): YamlDocument[] {
   const counter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false, merge: false, prettyErrors: false });
@@ -132,6 +148,10 @@ export function parseComposeYaml(text: string, fileName: string): YamlDocument[]
         }
       }
       if (isScalar(node)) {
+        if (node.type === Scalar.PLAIN && typeof node.source === 'string' && /^[-+]?[0-9.]/.test(node.source)) {
+          const n = goYamlNumber(node.source);
+          if (n !== undefined) return n;
+        }
         const v = node.value;
         return v === null || v === undefined ? null : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
       }
