@@ -278,11 +278,16 @@ export class Daemon {
       throw error instanceof ApiError || error instanceof BuildError ? error : new ApiError(500, (error as Error).message);
     } finally {
       this.callsInFlight--;
-      const entry = { method, path, status, ms: performance.now() - started, at: Date.now() };
-      this.apiLog.push(entry);
-      if (this.apiLog.length > 500) this.apiLog.shift();
-      this.onApiCall(entry);
+      this.logRequest(method, path, status, performance.now() - started);
     }
+  }
+
+  /** One line of the API panel: an endpoint's call, or a request the API server answered itself. */
+  logRequest(method: string, path: string, status: number, ms: number): void {
+    const entry = { method, path, status, ms, at: Date.now() };
+    this.apiLog.push(entry);
+    if (this.apiLog.length > 500) this.apiLog.shift();
+    this.onApiCall(entry);
   }
 
   // ---- system
