@@ -108,17 +108,25 @@ describe('fuzzing Compose files and .env files', () => {
       const source = r.int(10);
       let text = source < 5 ? r.pick(composeSeeds) : source < 8 ? randomModel(r) : source < 9 ? r.pick(realTexts) : randomString(r, 200);
       text = mutateTimes(r, text, r.int(6)).slice(0, MAX_INPUT);
-      const env = r.chance(0.5) ? { A: 'a', B: '', X: randomString(r, 5) } : {};
+      const env: Record<string, string> = r.chance(0.5) ? { A: 'a', B: '', X: randomString(r, 5) } : {};
+      // Sometimes a second file merged onto the first, as with `-f a -f b`.
+      const second = r.chance(0.15) ? mutateTimes(r, r.pick(composeSeeds), r.int(4)).slice(0, MAX_INPUT) : undefined;
       try {
         const project = await loadCompose(
-          { fileName: '/root/app/compose.yaml', text, env, projectDirectory: '/root/app' },
+          {
+            fileName: '/root/app/compose.yaml',
+            text,
+            ...(second !== undefined ? { files: [{ fileName: '/root/app/compose.yaml', text }, { fileName: '/root/app/override.yaml', text: second }] } : {}),
+            env,
+            projectDirectory: '/root/app',
+          },
           { readFile: async (p) => FILES[p] ?? null, profiles: r.chance(0.2) ? ['*'] : [] },
         );
         project.toYaml();
         loaded++;
       } catch (error) {
         const problem = problemWith(error);
-        if (problem) expect.fail(report('compose', n, text, problem));
+        if (problem) expect.fail(report('compose', n, second === undefined ? text : `${text}\n# -f override.yaml:\n${second}`, problem));
         refused++;
       }
     }
