@@ -145,6 +145,12 @@ describe('include', () => {
     expect(project.services.map((s) => s.name)).toEqual(['db', 'web']);
   });
 
+  it('takes an empty include as none, and refuses one that is not a list', async () => {
+    const load = loader({ '/root/app/compose.yaml': 'include:\nservices: {a: {image: x}}\n', '/root/app/bad.yaml': 'include: {path: x.yaml}\nservices: {a: {image: x}}\n' });
+    expect((await load(['/root/app/compose.yaml'])).services.map((s) => s.name)).toEqual(['a']);
+    await expect(load(['/root/app/bad.yaml'])).rejects.toThrow('`include` must be a list, got map[path:x.yaml]');
+  });
+
   it('refuses an include that includes itself back', async () => {
     const load = loader({ '/root/app/compose.yaml': 'include: [b.yaml]\nservices: {a: {image: x}}\n', '/root/app/b.yaml': 'include: [compose.yaml]\nservices: {b: {image: x}}\n' });
     await expect(load(['/root/app/compose.yaml'])).rejects.toThrow('include cycle detected:\n/root/app/compose.yaml\n include /root/app/b.yaml\n include /root/app/compose.yaml');

@@ -18,6 +18,7 @@ import { parseDotEnv as parseDotEnvText } from './compose/dotenv';
 import { splitVolumeSpec } from './compose/merge';
 import { dotEnvOf, isDict, joinPath, lineSuffix, loadModel, resolveRelativePaths, type Dict, type ModelContext, type ReadFile } from './compose/model';
 import { parseComposeYaml, type Json } from './compose/yaml';
+import { UNSUPPORTED_SERVICE_KEYS } from './compose/schema';
 
 export { ComposeError };
 
@@ -88,8 +89,6 @@ export interface ComposeProject {
   toYaml(): string;
 }
 
-/** Valid Compose keys Drydock cannot honour yet: an error rather than a silent difference. */
-const UNSUPPORTED = ['secrets', 'configs', 'init', 'logging', 'ulimits', 'devices', 'dns', 'sysctls', 'links', 'read_only', 'shm_size', 'pid', 'ipc', 'security_opt', 'domainname', 'annotations', 'develop', 'attach', 'group_add', 'mac_address', 'oom_score_adj', 'runtime', 'userns_mode', 'volumes_from', 'external_links', 'cgroup', 'cgroup_parent', 'dns_search', 'dns_opt', 'label_file', 'post_start', 'pre_stop', 'stdin_once', 'isolation', 'models', 'gpus', 'provider', 'storage_opt', 'uts', 'mem_reservation', 'memswap_limit', 'mem_swappiness', 'pids_limit', 'cpu_shares', 'cpu_quota', 'cpu_period', 'cpuset', 'cpu_count', 'cpu_percent', 'blkio_config', 'credential_spec', 'device_cgroup_rules', 'oom_kill_disable', 'use_api_socket'];
 
 /** KEY=VALUE lines, as Compose reads .env and env_file (see compose/dotenv.ts); throws on a mistake. */
 export function parseDotEnv(text: string, lookup: (name: string) => string | undefined = () => undefined): Record<string, string> {
@@ -212,7 +211,7 @@ export async function loadCompose(input: ComposeInput, options: { profiles?: str
   for (const [serviceName, value] of Object.entries(servicesRaw)) {
     const at = (...rest: Array<string | number>) => ['services', serviceName, ...rest];
     const s = dict(value);
-    const unsupported = Object.keys(s).find((k) => UNSUPPORTED.includes(k));
+    const unsupported = Object.keys(s).find((k) => UNSUPPORTED_SERVICE_KEYS.includes(k));
     if (unsupported) throw invalid(at(unsupported), `services.${serviceName}.${unsupported} is not supported by Drydock yet`);
     const serviceProfiles = strings(s.profiles);
     if (serviceProfiles.length && !serviceProfiles.some((p) => profiles.has(p) || profiles.has('*'))) continue;

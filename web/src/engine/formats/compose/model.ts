@@ -103,7 +103,11 @@ export async function loadModel(ctx: ModelContext, files: Array<{ fileName: stri
   for (const file of files) {
     for (const { value, doc } of await readDocuments(ctx, file.fileName, file.text, lookup)) {
       let cfg = value;
-      if (cfg.include !== undefined) cfg = await applyInclude(ctx, cfg, workingDir, [...included, file.fileName]);
+      if (cfg.include === null) {
+        // An empty `include:` includes nothing, as in compose-go.
+        cfg = { ...cfg };
+        delete cfg.include;
+      } else if (cfg.include !== undefined) cfg = await applyInclude(ctx, cfg, workingDir, [...included, file.fileName]);
       dict = applyTags(dict, [...doc.resets, ...doc.overrides]) as Dict;
       if (cfg.services !== undefined) cfg = { ...cfg, services: await applyExtends(ctx, cfg.services, file.fileName, lookup) };
       dict = enforceUnicity(mergeYaml(dict, cfg)) as Dict;

@@ -32,6 +32,10 @@ const COMMAND: Schema = { oneOf: [t('null'), STRING, LIST_OF_STRINGS] };
 const mapping = (props: Record<string, Schema>, closed = true): Schema => ({ type: ['object'], props, closed });
 const NAME = /^[a-zA-Z0-9._-]+$/;
 
+/** Valid Compose service keys Drydock cannot honour yet (compose-file.ts refuses them by name). */
+export const UNSUPPORTED_SERVICE_KEYS = ['secrets', 'configs', 'init', 'logging', 'ulimits', 'devices', 'dns', 'sysctls', 'links', 'read_only', 'shm_size', 'pid', 'ipc', 'security_opt', 'domainname', 'annotations', 'develop', 'attach', 'group_add', 'mac_address', 'oom_score_adj', 'runtime', 'userns_mode', 'volumes_from', 'external_links', 'cgroup', 'cgroup_parent', 'dns_search', 'dns_opt', 'label_file', 'post_start', 'pre_stop', 'stdin_once', 'isolation', 'models', 'gpus', 'provider', 'storage_opt', 'uts', 'mem_reservation', 'memswap_limit', 'mem_swappiness', 'pids_limit', 'cpu_shares', 'cpu_quota', 'cpu_period', 'cpuset', 'cpu_count', 'cpu_percent', 'blkio_config', 'credential_spec', 'device_cgroup_rules', 'oom_kill_disable', 'use_api_socket'];
+const TYPED = new Set(['init', 'read_only', 'domainname']);
+
 const SERVICE = mapping({
   build: { oneOf: [STRING, mapping({ context: STRING, dockerfile: STRING, args: LIST_OR_DICT, target: STRING, labels: LIST_OR_DICT, network: STRING, no_cache: BOOLISH, pull: BOOLISH, cache_from: LIST_OF_STRINGS, tags: LIST_OF_STRINGS, platforms: LIST_OF_STRINGS, dockerfile_inline: STRING }, false)] },
   cap_add: LIST_OF_STRINGS,
@@ -82,8 +86,9 @@ const SERVICE = mapping({
     items: { oneOf: [STRING, { ...mapping({ type: { type: ['string'], enum: ['bind', 'volume', 'tmpfs', 'cluster', 'npipe', 'image'] }, source: STRING, target: STRING, read_only: BOOLISH, consistency: STRING, bind: t('object'), volume: t('object'), tmpfs: t('object') }), required: ['type'] }] },
   },
   working_dir: STRING,
-  // Valid Compose keys Drydock refuses later with its own message; any shape passes here.
-  ...Object.fromEntries(['secrets', 'configs', 'logging', 'ulimits', 'devices', 'dns', 'sysctls', 'links', 'shm_size', 'pid', 'ipc', 'security_opt', 'annotations', 'develop', 'attach', 'group_add', 'mac_address', 'oom_score_adj', 'runtime', 'userns_mode', 'volumes_from', 'external_links', 'cgroup', 'cgroup_parent', 'dns_search', 'dns_opt', 'label_file', 'post_start', 'pre_stop', 'stdin_once', 'isolation', 'models', 'gpus', 'provider', 'storage_opt', 'uts', 'mem_reservation', 'memswap_limit', 'mem_swappiness', 'pids_limit', 'cpu_shares', 'cpu_quota', 'cpu_period', 'cpuset', 'cpu_count', 'cpu_percent', 'blkio_config', 'credential_spec', 'device_cgroup_rules', 'oom_kill_disable', 'use_api_socket'].map((k) => [k, ANY])),
+  // Valid Compose keys Drydock refuses later with its own message; any shape passes here but
+  // for the few typed above.
+  ...Object.fromEntries(UNSUPPORTED_SERVICE_KEYS.filter((k) => !TYPED.has(k)).map((k) => [k, ANY])),
 });
 
 const ROOT = mapping({
