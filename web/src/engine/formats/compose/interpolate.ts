@@ -4,7 +4,7 @@
 // (its braces are matched); an unterminated or malformed `${` is an error naming the key path.
 // Then the values of keys Compose types (scale, tty, ports' target…) are cast from strings.
 import { ComposeError } from './errors';
-import type { Json } from './yaml';
+import { pathMatches, type Json } from './yaml';
 
 /** Looks a variable up: undefined when it is not set at all (set-but-empty is ''). */
 export type Lookup = (name: string) => string | undefined;
@@ -158,10 +158,6 @@ const CASTS: Array<[string, Cast]> = [
   ...['networks.*.external', 'networks.*.internal', 'networks.*.attachable', 'volumes.*.external'].map((p) => [p, goBool] as [string, Cast]),
 ];
 
-const matches = (path: string[], pattern: string) => {
-  const parts = pattern.split('.');
-  return parts.length === path.length && parts.every((p, i) => p === '*' || p === path[i]);
-};
 
 /** The whole file interpolated; errors name the key path as compose-go does (`[]` for a list item). */
 export function interpolateTree(value: Json, lookup: Lookup, warn: (name: string) => void, warnMessage: (message: string) => void, path: string[] = []): Json {
@@ -174,7 +170,7 @@ export function interpolateTree(value: Json, lookup: Lookup, warn: (name: string
       if (error instanceof ComposeError) throw new ComposeError(`error while interpolating ${path.join('.')}: ${error.message}`);
       throw error;
     }
-    const cast = CASTS.find(([pattern]) => matches(path, pattern));
+    const cast = CASTS.find(([pattern]) => pathMatches(path, pattern));
     if (!cast) return text;
     try {
       return cast[1](text, warnMessage);

@@ -6,15 +6,11 @@
 // key, the later one in the place of the first. `!reset` removes what an earlier file set and
 // `!override` replaces it without merging.
 import { ComposeError } from './errors';
-import type { Json, Path } from './yaml';
+import { pathMatches, type Json, type Path } from './yaml';
 
-type Dict = Record<string, Json>;
-const isDict = (v: Json | undefined): v is Dict => !!v && typeof v === 'object' && !Array.isArray(v);
+export type Dict = Record<string, Json>;
+export const isDict = (v: Json | undefined): v is Dict => !!v && typeof v === 'object' && !Array.isArray(v);
 
-const matches = (path: string[], pattern: string) => {
-  const parts = pattern.split('.');
-  return parts.length === path.length && parts.every((p, i) => p === '*' || p === path[i]);
-};
 
 /** A KEY=VALUE list from a mapping (sorted, as compose-go sorts it) or a list. */
 function toSequence(v: Json | undefined): Json[] {
@@ -66,7 +62,7 @@ function mergeMappings(base: Dict, over: Dict, path: string[]): Dict {
 
 /** `over` (a later file, the extending service, the including file) merged onto `base`. */
 export function mergeYaml(base: Json, over: Json, path: string[] = []): Json {
-  const special = SPECIAL.find(([pattern]) => matches(path, pattern));
+  const special = SPECIAL.find(([pattern]) => pathMatches(path, pattern));
   if (special) return special[1](base, over, path);
   if (over === null) return base;
   if (isDict(base)) {
@@ -138,7 +134,7 @@ function indexer(path: string[]): ((entry: Json, at: string) => string) | undefi
       },
     ],
   ];
-  return rules.find(([pattern]) => matches(path, pattern))?.[1];
+  return rules.find(([pattern]) => pathMatches(path, pattern))?.[1];
 }
 
 /** The target of a short volume spec, as compose-go splits it (a `${…}` keeps its colons). */

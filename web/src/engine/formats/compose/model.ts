@@ -6,12 +6,11 @@
 import { ComposeError } from './errors';
 import { interpolateTree, type Lookup } from './interpolate';
 import { parseDotEnv } from './dotenv';
-import { applyTags, enforceUnicity, goString, mergeYaml, splitVolumeSpec } from './merge';
+import { applyTags, enforceUnicity, goString, isDict, mergeYaml, splitVolumeSpec, type Dict } from './merge';
 import { schemaProblem } from './schema';
 import { parseComposeYaml, type Json, type YamlDocument } from './yaml';
 
-export type Dict = Record<string, Json>;
-export const isDict = (v: Json | undefined): v is Dict => !!v && typeof v === 'object' && !Array.isArray(v);
+export { isDict, type Dict };
 
 /** A file's text, or null when there is no such file. */
 export type ReadFile = (path: string) => Promise<string | null>;

@@ -11,6 +11,12 @@ import { ComposeError } from './errors';
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type Path = string[];
 
+/** Whether a key path fits a pattern of compose-go's kind (`services.*.ports.[]`: `*` is any one key). */
+export function pathMatches(path: string[], pattern: string): boolean {
+  const parts = pattern.split('.');
+  return parts.length === path.length && parts.every((p, i) => p === '*' || p === path[i]);
+}
+
 export interface YamlDocument {
   value: Json;
   /** Paths tagged `!reset` (removed from what earlier files set) and `!override` (replacing it). */
