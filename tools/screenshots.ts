@@ -48,10 +48,38 @@ try {
   await page.screenshot({ path: join(out, 'light-theme-settings.png') });
   await page.getByTestId('theme-select').selectOption('dark');
   await page.getByText('Settings').click();
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.getByTestId('preview-toggle').click();
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: join(out, 'phone.png') });
+  // Wide: the lesson and the Objects panel beside a terminal of at least 80 columns.
+  await page.getByTestId('objects-toggle').click();
+  await type(page, 'clear; docker ps -a', 'wide');
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: join(out, 'wide-terminal.png') });
+  // The quiet start, with the boot log opened.
+  const fresh = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  await fresh.goto(`${server.url}?lesson=99`);
+  await fresh.locator('[data-stage="ready"]').waitFor({ timeout: 120_000 });
+  await fresh.screenshot({ path: join(out, 'unknown-lesson.png') });
+  await fresh.getByTestId('boot-log-toggle').click();
+  await fresh.screenshot({ path: join(out, 'quiet-start-boot-log.png') });
+  // Lesson 4's detach step, done only once the learner is out of the container.
+  await fresh.goto(`${server.url}?lesson=04&step=6`);
+  await fresh.locator('[data-stage="ready"]').waitFor({ timeout: 120_000 });
+  const step = fresh.getByTestId('lesson-step').nth(5);
+  await step.getByTestId('run-command').first().click();
+  await fresh.locator('.xterm-rows', { hasText: '/ #' }).waitFor({ timeout: 60_000 });
+  await step.getByRole('button', { name: /^Press/ }).click();
+  await fresh.locator('[data-testid="lesson-step"][data-done="true"]').nth(5).waitFor({ timeout: 30_000 });
+  await fresh.screenshot({ path: join(out, 'lesson-4-detached.png') });
+  await fresh.close();
+  // A phone (touch): one pane at a time, the key row under the terminal.
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' });
+  await phone.goto(`${server.url}?lesson=3`);
+  await phone.locator('[data-stage="ready"]').waitFor({ timeout: 120_000 });
+  await phone.screenshot({ path: join(out, 'phone.png') });
+  await phone.getByTestId('tab-terminal').click();
+  await type(phone, 'docker ps', 'phone');
+  await phone.screenshot({ path: join(out, 'phone-terminal.png') });
+  await phone.getByTestId('menu-toggle').click();
+  await phone.screenshot({ path: join(out, 'phone-menu.png') });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

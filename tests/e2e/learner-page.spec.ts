@@ -32,7 +32,6 @@ test('the machine starts quietly: the welcome and a prompt, the kernel messages 
   await expect(rows(page)).not.toContainText('L1TF');
   await page.getByTestId('boot-log-toggle').click();
   await expect(page.getByTestId('boot-log')).toContainText('Linux version');
-  await page.screenshot({ path: 'docs/screenshots/quiet-start.png' });
   // After ^C the prompt starts a line of its own, as after Docker's client in a real terminal.
   await page.getByTestId('boot-log').getByRole('button', { name: 'Close' }).click();
   await typeLine(page, 'docker run -d --name tick busybox sh -c "while true; do echo tick; sleep 1; done"');
@@ -73,7 +72,6 @@ test('at 1440×900 with the lesson and the Objects panel open, the terminal keep
   expect(cols).toBeGreaterThanOrEqual(80);
   await typeLine(page, 'docker system df');
   await expect(rows(page)).toContainText('RECLAIMABLE');
-  await page.screenshot({ path: 'docs/screenshots/wide-terminal.png' });
 });
 
 test.describe('on a phone', () => {
@@ -85,7 +83,6 @@ test.describe('on a phone', () => {
     const tabs = page.getByTestId('pane-tabs');
     await expect(page.getByTestId('lesson-panel')).toBeVisible();
     await expect(page.getByTestId('terminal')).toBeHidden();
-    await page.screenshot({ path: 'docs/screenshots/phone.png' });
     await tabs.getByRole('button', { name: 'Objects' }).click();
     await expect(page.getByTestId('lesson-panel')).toBeHidden();
     await tabs.getByRole('button', { name: 'Terminal' }).click();
@@ -96,7 +93,6 @@ test.describe('on a phone', () => {
     await page.getByTestId('key-row').getByRole('button', { name: 'Ctrl-C', exact: true }).click();
     await typeLine(page, 'echo "status=$?"');
     await expect(rows(page)).toContainText('status=130');
-    await page.screenshot({ path: 'docs/screenshots/phone-terminal.png' });
     // The header's controls wait behind the menu.
     await expect(page.getByTestId('reset-lab')).toBeHidden();
     await page.getByTestId('menu-toggle').click();
