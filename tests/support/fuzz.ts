@@ -2,7 +2,7 @@
 // in-memory runtime: the same seed gives the same inputs, so a failure can be replayed.
 import { Daemon } from '../../web/src/engine/daemon/daemon';
 import { runDockerCli } from '../../web/src/engine/cli/index';
-import type { CliIO } from '../../web/src/engine/cli/context';
+import { captureIO } from './capture-io';
 import { FsRegistrySource } from '../../tools/node-host';
 import { MemoryRuntime } from './memory-runtime';
 
@@ -77,26 +77,9 @@ export function memoryDocker(): { docker: (...args: string[]) => Promise<DockerR
   const runtime = new MemoryRuntime();
   const daemon = new Daemon(runtime, new FsRegistrySource());
   const docker = async (...args: string[]) => {
-    let out = '';
-    let err = '';
-    const text = (t: string | Uint8Array) => (typeof t === 'string' ? t : new TextDecoder().decode(t));
-    const io: CliIO = {
-      out: (t) => (out += text(t)),
-      err: (t) => (err += text(t)),
-      onSignal: () => {},
-      onClose: () => {},
-      stdoutTty: false,
-      stdinTty: false,
-      cwd: '/root',
-      size: { rows: 0, cols: 0 },
-      startStdin: () => {},
-      onStdin: () => {},
-      onResize: () => {},
-      archiveLocal: (path) => runtime.archiveHostPath(path),
-      writeLocal: (path, data) => runtime.writeHostFile(path, data),
-    };
+    const { io, out, err } = captureIO(runtime);
     const code = await runDockerCli(args, io, daemon);
-    return { code, out, err };
+    return { code, out: out(), err: err() };
   };
   return { docker, daemon, runtime };
 }

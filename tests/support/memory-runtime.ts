@@ -131,7 +131,11 @@ export class MemoryRuntime implements ContainerRuntime {
   async stats(): Promise<ContainerStats> {
     return { memory: 0, memoryLimit: 128 * 1024 * 1024, pids: 1, cpuUsec: 0, netRx: 0, netTx: 0, at: performance.now() };
   }
-  async writableSize(): Promise<number> {
+  // Sizes a test may set: nothing is written in memory, so both are 0 unless a test says.
+  async writableSize(_container: Container): Promise<number> {
+    return 0;
+  }
+  async directorySize(_path: string): Promise<number> {
     return 0;
   }
   async hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number; hostname: string }> {

@@ -3,7 +3,7 @@
 // starting it serves the same state again.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Daemon } from '../../web/src/engine/daemon/daemon';
-import type { CliIO } from '../../web/src/engine/cli/context';
+import { captureIO } from '../support/capture-io';
 import { FsRegistrySource } from '../../tools/node-host';
 import { MemoryRuntime } from '../support/memory-runtime';
 import { HostServices, relativeTime } from '../../web/src/engine/host/systemd';
@@ -13,26 +13,9 @@ let host: HostServices;
 let daemon: Daemon;
 
 async function sh(program: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const text = (t: string | Uint8Array) => (typeof t === 'string' ? t : new TextDecoder().decode(t));
-  const io: CliIO = {
-    out: (t) => (out += text(t)),
-    err: (t) => (err += text(t)),
-    onSignal: () => {},
-    onClose: () => {},
-    stdoutTty: false,
-    stdinTty: false,
-    cwd: '/root',
-    size: { rows: 0, cols: 0 },
-    startStdin: () => {},
-    onStdin: () => {},
-    onResize: () => {},
-    archiveLocal: () => Promise.resolve([]),
-    writeLocal: () => Promise.resolve(),
-  } as unknown as CliIO;
+  const { io, out: stdout, err: stderr } = captureIO();
   const code = await host.run(program, argv, io);
-  return { code, out, err };
+  return { code, out: stdout(), err: stderr() };
 }
 
 beforeEach(() => {

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Daemon } from '../../web/src/engine/daemon/daemon';
 import { runDockerCli } from '../../web/src/engine/cli/index';
-import type { CliIO } from '../../web/src/engine/cli/context';
+import { captureIO } from '../support/capture-io';
 import { FsRegistrySource } from '../../tools/node-host';
 import { MemoryRuntime } from '../support/memory-runtime';
 import { engineConformance, type Docker, type WriteFiles } from '../conformance/engine-suite';
@@ -20,26 +20,9 @@ beforeAll(() => {
     runtime.hostFiles.set(dir, [...entries.values()]);
   };
   docker = async (...args) => {
-    let out = '';
-    let err = '';
-    const text = (t: string | Uint8Array) => (typeof t === 'string' ? t : new TextDecoder().decode(t));
-    const io: CliIO = {
-      out: (t) => (out += text(t)),
-      err: (t) => (err += text(t)),
-      onSignal: () => {},
-      onClose: () => {},
-      stdoutTty: false,
-      stdinTty: false,
-      cwd: '/root',
-      size: { rows: 0, cols: 0 },
-      startStdin: () => {},
-      onStdin: () => {},
-      onResize: () => {},
-      archiveLocal: (path) => runtime.archiveHostPath(path),
-      writeLocal: (path, data) => runtime.writeHostFile(path, data),
-    };
+    const { io, out, err } = captureIO(runtime);
     const code = await runDockerCli(args, io, daemon);
-    return { code, out, err };
+    return { code, out: out(), err: err() };
   };
 });
 

@@ -491,10 +491,11 @@ export class Daemon {
         .map((path) => {
           const official = path.startsWith('library/') && !pushed.has(path);
           const name = official ? path.slice(8) : path;
-          // What it is, and every tag it has here (the lab's registry is all there is).
+          // A built-in image says what it is and every tag it has here (the lab's registry is
+          // all there is); a learner's pushed repository has no description, as on Docker Hub.
           const about = official ? BUILT_IN[name]?.description : undefined;
           const tags = `tags: ${Object.keys(index.repositories[path]!).join(', ')}`;
-          return { name, description: about ? `${about}; ${tags}` : tags, star_count: 0, is_official: official };
+          return { name, description: official ? (about ? `${about}; ${tags}` : tags) : '', star_count: 0, is_official: official };
         })
         // `*` (or nothing) matches every repository.
         .filter((r) => r.name.includes(term.toLowerCase().replace(/^\*+$/, '')))
