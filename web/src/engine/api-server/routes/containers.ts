@@ -1,0 +1,536 @@
+// Container and exec endpoints: the Engine API's JSON turned into Daemon calls and back. Logs
+// and attach speak the stream formats a Docker client expects: raw bytes for a container with
+// a TTY, else stdcopy's multiplexed frames (8-byte headers); attach and exec start hijack the
+// connection (101 UPGRADED) and read stdin from it.
+import { ApiError, signalNumber, type CreateRequest } from '../../daemon/daemon';
+import type { Container, LogEntry, PortBinding } from '../../daemon/container-store';
+import type { HealthConfig } from '../../daemon/health';
+import { containerJson } from '../../api-types/inspect-json';
+import { containerSummary, filterContainers } from '../../api-types/summary';
+import { boolParam, empty, filtersParam, intParam, json, muxFrame, readObject, type HijackIO, type Reply } from '../reply';
+import type { Route, RouteContext } from '../router';
+import { archiveRoutes } from './archive';
+import { DetachKeys, parseDetachKeys } from '../../cli/detach-keys';
+
+const RAW = 'application/vnd.docker.raw-stream';
+const MULTIPLEXED = 'application/vnd.docker.multiplexed-stream';
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : undefined);
+
+/** The container named in the path, as the daemon's records have it (404 as dockerd says). */
+function container(ctx: RouteContext): Container {
+  const found = ctx.daemon.containers.find(ctx.params.id!);
+  if (!found) throw new ApiError(404, `No such container: ${ctx.params.id}`);
+  return found;
+}
+
+/** A HostConfig.Mounts entry as the `--mount` spec the daemon parses. */
+function mountSpec(m: Record<string, unknown>): string {
+  const parts = [`type=${str(m.Type) ?? 'volume'}`];
+  if (str(m.Source)) parts.push(`source=${m.Source}`);
+  parts.push(`target=${str(m.Target) ?? ''}`);
+  if (m.ReadOnly) parts.push('readonly');
+  const tmpfs = m.TmpfsOptions as { SizeBytes?: number; Mode?: number } | undefined;
+  if (tmpfs?.SizeBytes) parts.push(`tmpfs-size=${tmpfs.SizeBytes}`);
+  if (tmpfs?.Mode) parts.push(`tmpfs-mode=${tmpfs.Mode.toString(8)}`);
+  return parts.join(',');
+}
+
+/** POST /containers/create's CreateContainerConfig as the daemon's CreateRequest. */
+export function createRequestFromApi(body: Record<string, unknown>, name: string | undefined): CreateRequest {
+  if (typeof body.Image !== 'string' || !body.Image) throw new ApiError(400, 'Config cannot be empty in order to create a container');
+  const host = (body.HostConfig ?? {}) as Record<string, unknown>;
+  const restart = (host.RestartPolicy ?? {}) as { Name?: string; MaximumRetryCount?: number };
+  const entrypoint = strings(body.Entrypoint);
+  const endpoints = ((body.NetworkingConfig as { EndpointsConfig?: Record<string, { Aliases?: string[]; IPAMConfig?: { IPv4Address?: string } }> } | undefined)?.EndpointsConfig) ?? {};
+  const endpoint = Object.values(endpoints)[0];
+  const policies = ['no', 'always', 'unless-stopped', 'on-failure', ''];
+  if (restart.Name !== undefined && !policies.includes(restart.Name)) throw new ApiError(400, `invalid restart policy: unknown policy '${restart.Name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+  const healthcheck = body.Healthcheck as HealthConfig | undefined;
+  return {
+    image: body.Image,
+    ...(name !== undefined ? { name } : {}),
+    ...(strings(body.Cmd)?.length ? { cmd: strings(body.Cmd)! } : {}),
+    // [""] resets the image's entrypoint, as the CLI sends `--entrypoint ""`.
+    ...(entrypoint ? { entrypoint: entrypoint.length === 0 || (entrypoint.length === 1 && entrypoint[0] === '') ? null : entrypoint } : {}),
+    env: strings(body.Env) ?? [],
+    ...(str(body.WorkingDir) ? { workingDir: str(body.WorkingDir)! } : {}),
+    ...(str(body.User) ? { user: str(body.User)! } : {}),
+    ...(str(body.Hostname) ? { hostname: str(body.Hostname)! } : {}),
+    tty: !!body.Tty,
+    openStdin: !!body.OpenStdin,
+    labels: (body.Labels as Record<string, string> | undefined) ?? {},
+    hostConfig: {
+      AutoRemove: !!host.AutoRemove,
+      Memory: Number(host.Memory ?? 0) || 0,
+      PidsLimit: Number(host.PidsLimit ?? 0) || 0,
+      NanoCpus: Number(host.NanoCpus ?? 0) || 0,
+      NetworkMode: str(host.NetworkMode) || 'default',
+      RestartPolicy: { Name: (restart.Name || 'no') as 'no', MaximumRetryCount: Number(restart.MaximumRetryCount ?? 0) || 0 },
+      Binds: strings(host.Binds) ?? [],
+      Tmpfs: (host.Tmpfs as Record<string, string> | undefined) ?? {},
+      VolumesFrom: strings(host.VolumesFrom) ?? [],
+      PortBindings: (host.PortBindings as Record<string, PortBinding[]> | undefined) ?? {},
+      PublishAllPorts: !!host.PublishAllPorts,
+      ExtraHosts: strings(host.ExtraHosts) ?? [],
+      ...(strings(host.Links)?.length ? { Links: strings(host.Links)! } : {}),
+      CapAdd: strings(host.CapAdd) ?? [],
+      CapDrop: strings(host.CapDrop) ?? [],
+      Privileged: !!host.Privileged,
+    },
+    mounts: Array.isArray(host.Mounts) ? (host.Mounts as Array<Record<string, unknown>>).map(mountSpec) : [],
+    exposedPorts: Object.keys((body.ExposedPorts as Record<string, unknown> | undefined) ?? {}),
+    ...(endpoint && (endpoint.Aliases?.length || endpoint.IPAMConfig?.IPv4Address)
+      ? { networking: { aliases: endpoint.Aliases ?? [], ...(endpoint.IPAMConfig?.IPv4Address ? { ip: endpoint.IPAMConfig.IPv4Address } : {}) } }
+      : {}),
+    ...(healthcheck?.Test ? { healthcheck } : {}),
+  };
+}
+
+/** The log entries `docker logs` asked for: streams, since/until, the last `tail` lines. */
+function selectLogs(c: Container, ctx: RouteContext): LogEntry[] {
+  const { req } = ctx;
+  const streams = new Set<number>([...(boolParam(req, 'stdout') ? [1] : []), ...(boolParam(req, 'stderr') ? [2] : [])]);
+  const since = Number(req.query.get('since') || 0) * 1000;
+  const until = Number(req.query.get('until') || 0) * 1000;
+  let entries = c.logs.filter((e) => streams.has(e.stream) && e.time >= since && (!until || e.time <= until));
+  const tail = req.query.get('tail');
+  if (tail && tail !== 'all' && Number.isInteger(Number(tail)) && Number(tail) >= 0) {
+    // Counted in lines, as dockerd's tail does.
+    const lines: LogEntry[] = [];
+    for (const e of entries) for (const line of new TextDecoder().decode(e.data).split(/(?<=\n)/)) if (line) lines.push({ ...e, data: new TextEncoder().encode(line) });
+    entries = lines.slice(Math.max(0, lines.length - Number(tail)));
+  }
+  return entries;
+}
+
+/** An entry as the stream carries it: with a timestamp per line if asked, framed unless TTY. */
+function logBytes(e: LogEntry, tty: boolean, timestamps: boolean): Uint8Array {
+  let data = e.data;
+  if (timestamps) {
+    const stamp = `${new Date(e.time).toISOString().replace('Z', '000000Z')} `;
+    data = new TextEncoder().encode(new TextDecoder().decode(e.data).replace(/^(?=.)/gm, stamp));
+  }
+  return tty ? data : muxFrame(e.stream, data);
+}
+
+/** Resolves when the container stops (or at once if it is not running). */
+function stopped(c: Container): Promise<void> {
+  if (!['running', 'paused', 'restarting'].includes(c.state.status)) return Promise.resolve();
+  return new Promise((resolve) => c.exitWaiters.push(() => resolve()));
+}
+
+/** The detach sequence of an attach or exec (Ctrl-P Ctrl-Q unless the client names its own). */
+function detachKeys(spec: string | undefined): DetachKeys {
+  if (!spec) return new DetachKeys();
+  try {
+    return new DetachKeys(parseDetachKeys(spec));
+  } catch (error) {
+    throw new ApiError(400, (error as Error).message);
+  }
+}
+
+/** Whether the client asked to take the connection over (`Upgrade: tcp`). */
+const wantsUpgrade = (ctx: RouteContext) => (ctx.req.headers.get('upgrade') ?? '').toLowerCase() === 'tcp';
+
+async function attach(ctx: RouteContext): Promise<Reply> {
+  const { daemon, req } = ctx;
+  const c = container(ctx);
+  const tty = c.config.Tty;
+  const streams = new Set<number>([...(boolParam(req, 'stdout') ? [1] : []), ...(boolParam(req, 'stderr') ? [2] : [])]);
+  const withStdin = boolParam(req, 'stdin');
+  const keys = detachKeys(req.query.get('detachKeys') ?? undefined);
+  if (c.state.status === 'exited' || c.state.status === 'dead') throw new ApiError(409, 'You cannot attach to a stopped container, start it first');
+  let pending: LogEntry[] = [];
+  let write: ((e: LogEntry) => void) | undefined;
+  // Listening starts now (before the head is written), so no output between them is lost.
+  const detach = await daemon.containerAttach(c.id, (e) => (write ? write(e) : pending.push(e)));
+  return {
+    kind: 'hijack',
+    upgrade: wantsUpgrade(ctx),
+    contentType: tty ? RAW : MULTIPLEXED,
+    hijack: async (io: HijackIO) => {
+      if (boolParam(req, 'logs')) for (const e of c.logs) if (streams.has(e.stream)) io.write(logBytes(e, tty, false));
+      write = (e) => streams.has(e.stream) && io.write(logBytes(e, tty, false));
+      pending.forEach(write);
+      pending = [];
+      let detached!: () => void;
+      const ended = new Promise<void>((resolve) => (detached = resolve));
+      if (withStdin) {
+        io.onInput((bytes) => {
+          const { forward, detach: stop } = keys.feed(bytes);
+          if (forward.length) daemon.containerStdin(c.id, forward);
+          if (stop) detached();
+        });
+        io.onInputEnd(() => daemon.containerStdin(c.id, new Uint8Array()));
+      }
+      io.onClose(detached);
+      await Promise.race([ended, waitForStop(c)]);
+      detach();
+    },
+  };
+}
+
+/**
+ * Resolves when a container that is (or will be) started stops: attach comes before start in
+ * `docker run`, so a created container's stream stays open across its start.
+ */
+function waitForStop(c: Container): Promise<void> {
+  return new Promise((resolve) => c.exitWaiters.push(() => resolve()));
+}
+
+interface ExecRecord {
+  id: string;
+  containerId: string;
+  cmd: string[];
+  env: string[];
+  workdir: string;
+  user: string;
+  tty: boolean;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  privileged: boolean;
+  detachKeys?: string;
+  running: boolean;
+  exitCode: number | null;
+  started: boolean;
+  resize?: (rows: number, cols: number) => void;
+}
+
+/** Execs made with POST /containers/{id}/exec and not yet forgotten (by ID). */
+const execs = new Map<string, ExecRecord>();
+
+function execRecord(ctx: RouteContext): ExecRecord {
+  const record = execs.get(ctx.params.id!);
+  if (!record) throw new ApiError(404, `No such exec instance: ${ctx.params.id}`);
+  return record;
+}
+
+const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+async function execStart(ctx: RouteContext): Promise<Reply> {
+  const { daemon, req } = ctx;
+  const record = execRecord(ctx);
+  const body = readObject(req, true);
+  if (record.started) throw new ApiError(409, `Error: Exec command ${record.id} is already running`);
+  const tty = body.Tty !== undefined ? !!body.Tty : record.tty;
+  const keys = detachKeys(record.detachKeys);
+  let output: ((stream: 1 | 2, data: Uint8Array) => void) | undefined;
+  let pending: Array<[1 | 2, Uint8Array]> = [];
+  record.started = true;
+  const handle = await daemon.containerExec(
+    record.containerId,
+    { cmd: record.cmd, env: record.env, workdir: record.workdir, user: record.user, tty, stdin: record.stdin, privileged: record.privileged },
+    (stream, data) => (output ? output(stream, data) : pending.push([stream, data])),
+  );
+  record.running = true;
+  record.resize = handle.resize;
+  const finished = handle.exited.then(
+    (code) => code,
+    () => 126,
+  ).then((code) => {
+    record.running = false;
+    record.exitCode = code;
+  });
+  if (body.Detach) {
+    output = () => {};
+    return empty(200);
+  }
+  return {
+    kind: 'hijack',
+    upgrade: wantsUpgrade(ctx),
+    contentType: tty ? RAW : MULTIPLEXED,
+    hijack: async (io) => {
+      const wanted = (s: number) => (s === 1 ? record.stdout : record.stderr);
+      output = (stream, data) => wanted(stream) && io.write(tty ? data : muxFrame(stream, data));
+      pending.forEach(([s, d]) => output!(s, d));
+      pending = [];
+      let detached!: () => void;
+      const ended = new Promise<void>((resolve) => (detached = resolve));
+      if (record.stdin) {
+        io.onInput((bytes) => {
+          const { forward, detach } = keys.feed(bytes);
+          if (forward.length) handle.write(forward);
+          if (detach) detached();
+        });
+        io.onInputEnd(() => handle.write(new Uint8Array()));
+      }
+      io.onClose(detached);
+      await Promise.race([finished, ended]);
+    },
+  };
+}
+
+async function statsReply(ctx: RouteContext): Promise<Reply> {
+  const { daemon, req, conn } = ctx;
+  const c = container(ctx);
+  const sample = async () => {
+    const s = await daemon.containerStats(c.id);
+    const read = new Date().toISOString();
+    return {
+      read,
+      preread: '0001-01-01T00:00:00Z',
+      name: `/${c.name}`,
+      id: c.id,
+      pids_stats: { current: s?.pids ?? 0 },
+      cpu_stats: { cpu_usage: { total_usage: (s?.cpuUsec ?? 0) * 1000, usage_in_kernelmode: 0, usage_in_usermode: 0 }, system_cpu_usage: Math.round(performance.now() * 1e6), online_cpus: 1, throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 } },
+      precpu_stats: { cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 }, throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 } },
+      memory_stats: s ? { usage: s.memory, limit: s.memoryLimit, stats: {} } : {},
+      networks: s ? { eth0: { rx_bytes: s.netRx, tx_bytes: s.netTx, rx_packets: 0, tx_packets: 0, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0 } } : undefined,
+      blkio_stats: { io_service_bytes_recursive: null },
+    };
+  };
+  const streaming = req.query.get('stream') === null || boolParam(req, 'stream');
+  if (!streaming || boolParam(req, 'one-shot')) return json(200, await sample());
+  return {
+    kind: 'stream',
+    status: 200,
+    contentType: 'application/json',
+    stream: async (sink) => {
+      // One sample a second while the client reads and the container runs, as dockerd sends.
+      while (!conn.closed) {
+        sink.write(new TextEncoder().encode(`${JSON.stringify(await sample())}\n`));
+        if (!['running', 'paused'].includes(c.state.status)) return;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, 1000);
+          const forget = conn.onClose(done);
+          function done() {
+            clearTimeout(timer);
+            forget();
+            resolve();
+          }
+        });
+      }
+    },
+  };
+}
+
+export const containerRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/containers/json',
+    handler: async ({ daemon, req }) => {
+      const filters = filtersParam(req).map(([k, v]) => `${k}=${v}`);
+      const limit = intParam(req, 'limit', -1);
+      let list = await daemon.containerList(boolParam(req, 'all') || limit > 0 || filters.some((f) => f.startsWith('status=')));
+      list = filterContainers(list, filters, (name) => daemon.images.find(name)?.id);
+      if (limit > 0) list = list.slice(0, limit);
+      return json(200, list.map(containerSummary));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/containers/create',
+    handler: async ({ daemon, req }) => {
+      const name = req.query.get('name') ?? undefined;
+      const request = createRequestFromApi(readObject(req), name || undefined);
+      return json(201, await daemon.containerCreate(request));
+    },
+  },
+  { method: 'GET', path: '/containers/{id}/json', handler: async (ctx) => json(200, containerJson(await ctx.daemon.containerInspect(ctx.params.id!))) },
+  {
+    method: 'POST',
+    path: '/containers/{id}/start',
+    handler: async ({ daemon, params }) => {
+      const c = daemon.containers.find(params.id!);
+      // dockerd answers 304 Not Modified for a container that already runs.
+      if (c?.state.status === 'running') return empty(304);
+      await daemon.containerStart(params.id!);
+      return empty();
+    },
+  },
+  {
+    method: 'POST',
+    path: '/containers/{id}/stop',
+    handler: async ({ daemon, params, req }) => {
+      const c = daemon.containers.find(params.id!);
+      if (c && !['running', 'paused', 'restarting'].includes(c.state.status)) return empty(304);
+      await daemon.containerStop(params.id!, intParam(req, 't', 10));
+      return empty();
+    },
+  },
+  {
+    method: 'POST',
+    path: '/containers/{id}/restart',
+    handler: async ({ daemon, params, req }) => {
+      await daemon.containerStop(params.id!, intParam(req, 't', 10));
+      await daemon.containerStart(params.id!);
+      return empty();
+    },
+  },
+  {
+    method: 'POST',
+    path: '/containers/{id}/kill',
+    handler: async ({ daemon, params, req }) => {
+      const name = req.query.get('signal') || 'SIGKILL';
+      const signal = signalNumber(name);
+      if (signal === undefined || signal <= 0 || signal > 64) throw new ApiError(400, `Invalid signal: ${name}`);
+      await daemon.containerKill(params.id!, signal);
+      return empty();
+    },
+  },
+  {
+    method: 'POST',
+    path: '/containers/{id}/wait',
+    handler: async ({ daemon, params, req }) => {
+      const condition = req.query.get('condition') || 'not-running';
+      if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw new ApiError(400, `invalid condition: "${condition}"`);
+      const result = await daemon.containerWait(params.id!, condition === 'next-exit' ? 'next-exit' : 'not-running');
+      return json(200, { StatusCode: result.StatusCode, ...(result.Error ? { Error: result.Error } : { Error: null }) });
+    },
+  },
+  { method: 'POST', path: '/containers/{id}/pause', handler: async ({ daemon, params }) => (await daemon.containerPause(params.id!, true), empty()) },
+  { method: 'POST', path: '/containers/{id}/unpause', handler: async ({ daemon, params }) => (await daemon.containerPause(params.id!, false), empty()) },
+  {
+    method: 'POST',
+    path: '/containers/{id}/rename',
+    handler: async ({ daemon, params, req }) => {
+      await daemon.containerRename(params.id!, req.query.get('name') ?? '');
+      return empty();
+    },
+  },
+  {
+    method: 'POST',
+    path: '/containers/{id}/resize',
+    handler: async ({ daemon, params, req }) => {
+      await daemon.containerResize(params.id!, intParam(req, 'h', 0), intParam(req, 'w', 0));
+      return empty(200);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/containers/{id}',
+    handler: async ({ daemon, params, req }) => {
+      await daemon.containerDelete(params.id!, boolParam(req, 'force'), boolParam(req, 'v'));
+      return empty();
+    },
+  },
+  {
+    method: 'GET',
+    path: '/containers/{id}/logs',
+    handler: async (ctx) => {
+      const { daemon, params, req, conn } = ctx;
+      if (!boolParam(req, 'stdout') && !boolParam(req, 'stderr')) throw new ApiError(400, 'Bad parameters: you must choose at least one stream');
+      const c = await daemon.containerLogs(params.id!);
+      const tty = c.config.Tty;
+      const timestamps = boolParam(req, 'timestamps');
+      const follow = boolParam(req, 'follow');
+      const streams = new Set<number>([...(boolParam(req, 'stdout') ? [1] : []), ...(boolParam(req, 'stderr') ? [2] : [])]);
+      return {
+        kind: 'stream',
+        status: 200,
+        contentType: tty ? RAW : MULTIPLEXED,
+        stream: async (sink) => {
+          for (const e of selectLogs(c, ctx)) sink.write(logBytes(e, tty, timestamps));
+          if (!follow || !['running', 'paused', 'restarting'].includes(c.state.status)) return;
+          const listener = (e: LogEntry) => streams.has(e.stream) && sink.write(logBytes(e, tty, timestamps));
+          c.listeners.add(listener);
+          let forget = () => {};
+          await Promise.race([stopped(c), new Promise<void>((resolve) => (forget = conn.onClose(resolve)))]);
+          forget();
+          c.listeners.delete(listener);
+        },
+      };
+    },
+  },
+  { method: 'POST', path: '/containers/{id}/attach', handler: attach },
+  { method: 'GET', path: '/containers/{id}/stats', handler: statsReply },
+  {
+    method: 'GET',
+    path: '/containers/{id}/top',
+    handler: async ({ daemon, params }) => {
+      const text = await daemon.containerTop(params.id!);
+      const [header = '', ...rows] = text.split('\n').filter((l) => l.trim());
+      const titles = header.trim().split(/\s+/);
+      // The last column (the command) keeps its spaces.
+      const split = (line: string) => {
+        const cells = line.trim().split(/\s+/);
+        return [...cells.slice(0, titles.length - 1), cells.slice(titles.length - 1).join(' ')];
+      };
+      return json(200, { Titles: titles, Processes: rows.map(split) });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/containers/{id}/changes',
+    handler: async ({ daemon, params }) => {
+      const kinds = { C: 0, A: 1, D: 2 } as const;
+      return json(200, (await daemon.containerChanges(params.id!)).map((c) => ({ Path: c.path, Kind: kinds[c.kind] })));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/containers/{id}/export',
+    handler: async ({ daemon, params }) => ({ kind: 'bytes', status: 200, contentType: 'application/x-tar', body: await daemon.containerExport(params.id!) }),
+  },
+  { method: 'POST', path: '/containers/prune', handler: async ({ daemon }) => json(200, await daemon.containerPrune()) },
+  ...archiveRoutes,
+
+  // ---- exec
+  {
+    method: 'POST',
+    path: '/containers/{id}/exec',
+    handler: (ctx) => {
+      const c = container(ctx);
+      const body = readObject(ctx.req);
+      const cmd = strings(body.Cmd) ?? [];
+      if (!cmd.length) throw new ApiError(400, 'No exec command specified');
+      if (c.state.status === 'paused') throw new ApiError(409, `Container ${c.id} is paused, unpause the container before exec`);
+      if (c.state.status !== 'running') throw new ApiError(409, `Container ${c.id} is not running`);
+      const id = randomId();
+      execs.set(id, {
+        id,
+        containerId: c.id,
+        cmd,
+        env: strings(body.Env) ?? [],
+        workdir: str(body.WorkingDir) ?? '',
+        user: str(body.User) ?? c.config.User,
+        tty: !!body.Tty,
+        stdin: !!body.AttachStdin,
+        stdout: body.AttachStdout !== false,
+        stderr: body.AttachStderr !== false,
+        privileged: !!body.Privileged,
+        ...(str(body.DetachKeys) ? { detachKeys: str(body.DetachKeys)! } : {}),
+        running: false,
+        exitCode: null,
+        started: false,
+      });
+      // Forgotten with their container, as dockerd's exec store is.
+      c.exitWaiters.push(() => setTimeout(() => execs.delete(id), 60_000));
+      return json(201, { Id: id });
+    },
+  },
+  { method: 'POST', path: '/exec/{id}/start', handler: execStart },
+  {
+    method: 'POST',
+    path: '/exec/{id}/resize',
+    handler: (ctx) => {
+      const record = execRecord(ctx);
+      if (!record.running) throw new ApiError(409, `Exec ${record.id} is not running`);
+      record.resize?.(intParam(ctx.req, 'h', 0), intParam(ctx.req, 'w', 0));
+      return empty(200);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/exec/{id}/json',
+    handler: (ctx) => {
+      const r = execRecord(ctx);
+      return json(200, {
+        ID: r.id,
+        Running: r.running,
+        ExitCode: r.exitCode,
+        ProcessConfig: { tty: r.tty, entrypoint: r.cmd[0], arguments: r.cmd.slice(1), privileged: r.privileged, user: r.user },
+        OpenStdin: r.stdin,
+        OpenStderr: r.stderr,
+        OpenStdout: r.stdout,
+        CanRemove: false,
+        ContainerID: r.containerId,
+        DetachKeys: r.detachKeys ?? '',
+        Pid: 0,
+      });
+    },
+  },
+];
