@@ -41,6 +41,10 @@ export const ENGINE_HEADERS = (): Array<[string, string]> => [
   ['Server', `Docker/${ENGINE_VERSION} (linux)`],
 ];
 
+/** A JSON field that should be a string, or a list of strings (a lone string is a list of one, as the old API allowed). */
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : undefined);
+
 /** Go's httputils.BoolValue: anything but "", 0, no, false, none is true. */
 export function boolParam(req: HttpRequest, name: string): boolean {
   const v = (req.query.get(name) ?? '').trim().toLowerCase();

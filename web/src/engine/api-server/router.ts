@@ -73,9 +73,9 @@ export async function route(daemon: Daemon, req: HttpRequest, conn: ConnectionSt
     apiVersion = versioned[1]!;
     path = versioned[2]!;
   }
-  const method = req.method === 'HEAD' && path === '/_ping' ? 'HEAD' : req.method;
+  // Methods match exactly, as in dockerd's mux (HEAD only where a route says so).
   for (const r of ROUTES) {
-    if (r.method !== method) continue;
+    if (r.method !== req.method) continue;
     const m = r.pattern.exec(path);
     if (!m) continue;
     // The version middleware runs for matched routes only (an unknown path stays a 404).

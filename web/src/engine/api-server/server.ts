@@ -83,8 +83,13 @@ export function serveHttpConnection(conn: ByteConnection, daemon: Daemon, option
   conn.onClose(() => {
     if (!closed) notifyClosed();
   });
+  // A client that stops sending gets the answers to what it sent, then the connection closes
+  // (as Go's server does at EOF); on a hijacked stream it is the end of stdin.
+  let inputEnded = false;
   conn.onEnd?.(() => {
-    for (const l of [...endListeners]) l();
+    inputEnded = true;
+    if (hijacked) for (const l of [...endListeners]) l();
+    else pump();
   });
   conn.onData((bytes) => {
     if (closed) return;
@@ -96,7 +101,10 @@ export function serveHttpConnection(conn: ByteConnection, daemon: Daemon, option
   const pump = () => {
     while (!busy && !closed && !hijacked) {
       const next = parser.next();
-      if (!next) return;
+      if (!next) {
+        if (inputEnded) shutDown();
+        return;
+      }
       if (next instanceof HttpParseError) {
         // As Go's server answers what it cannot parse: plain text, then the connection closes.
         const body = encoder.encode(`${next.status} ${STATUS_TEXT[next.status] ?? 'Bad Request'}${next.status === 400 ? `: ${next.reason}` : ''}`);
@@ -205,7 +213,10 @@ export function serveHttpConnection(conn: ByteConnection, daemon: Daemon, option
             inputListeners.add(cb);
             if (early.length) queueMicrotask(() => cb(early));
           },
-          onInputEnd: (cb) => endListeners.add(cb),
+          onInputEnd: (cb) => {
+            if (inputEnded) queueMicrotask(cb);
+            else endListeners.add(cb);
+          },
           get closed() {
             return closed;
           },

@@ -2,7 +2,8 @@
 // rules Docker applies, shared by the API server and the CLI's `docker ps`.
 import { humanDuration } from '../formats/human';
 import type { Container } from '../daemon/container-store';
-import { ApiError } from '../daemon/daemon';
+import { ApiError, type Daemon } from '../daemon/daemon';
+import type { Image } from '../daemon/image-store';
 
 /** `docker ps --filter`: the filters Drydock's containers can answer, with Docker's matching. */
 export function filterContainers(list: Container[], filters: string[], imageIdOf: (name: string) => string | undefined): Container[] {
@@ -57,4 +58,49 @@ export function containerStatus(c: Container, now = Date.now()): string {
     default:
       return c.state.status === 'created' ? 'Created' : c.state.status[0]!.toUpperCase() + c.state.status.slice(1);
   }
+}
+
+/** GET /containers/json: one container (ContainerSummary). */
+export function containerSummary(c: Container) {
+  const ports: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }> = [];
+  for (const key of Object.keys({ ...c.config.ExposedPorts, ...c.ports })) {
+    const [port, type] = key.split('/') as [string, string];
+    const bound = c.ports[key];
+    if (bound?.length) for (const b of bound) ports.push({ IP: b.HostIp || '0.0.0.0', PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type });
+    else ports.push({ PrivatePort: Number(port), Type: type });
+  }
+  return {
+    Id: c.id,
+    Names: [`/${c.name}`],
+    Image: c.imageName,
+    ImageID: c.imageId,
+    Command: [...c.config.Entrypoint, ...c.config.Cmd].join(' '),
+    Created: Math.floor(c.created / 1000),
+    Ports: ports,
+    Labels: c.config.Labels,
+    State: c.state.status,
+    Status: containerStatus(c),
+    HostConfig: { NetworkMode: c.hostConfig.NetworkMode },
+    NetworkSettings: {
+      Networks: Object.fromEntries(Object.entries(c.networks).map(([name, { hostInterface: _h, interfaceName: _i, ...e }]) => [name, e])),
+    },
+    Mounts: c.mounts.filter((m) => m.Type !== 'tmpfs').map(({ TmpfsOptions: _, ...m }) => m),
+  };
+}
+
+/** GET /images/json: one image (ImageSummary); Created in Unix seconds. */
+export function imageSummary(daemon: Daemon, i: Image) {
+  const created = i.config.created ? Math.floor(Date.parse(i.config.created) / 1000) : 0;
+  return {
+    Id: i.id,
+    ParentId: '',
+    RepoTags: i.repoTags,
+    RepoDigests: i.repoDigests,
+    Created: Number.isNaN(created) ? 0 : created,
+    Size: daemon.images.size(i),
+    SharedSize: -1,
+    VirtualSize: daemon.images.size(i),
+    Labels: i.config.config.Labels ?? {},
+    Containers: -1,
+  };
 }

@@ -7,23 +7,11 @@ import type { Container, LogEntry, PortBinding } from '../../daemon/container-st
 import type { HealthConfig } from '../../daemon/health';
 import { containerJson } from '../../api-types/inspect-json';
 import { containerSummary, filterContainers } from '../../api-types/summary';
-import { boolParam, empty, filtersParam, intParam, json, muxFrame, readObject, type HijackIO, type Reply } from '../reply';
+import { boolParam, empty, filtersParam, intParam, json, muxFrame, readObject, type HijackIO, str, strings, type Reply } from '../reply';
 import type { Route, RouteContext } from '../router';
 import { archiveRoutes } from './archive';
-import { DetachKeys, parseDetachKeys } from '../../cli/detach-keys';
-
-const RAW = 'application/vnd.docker.raw-stream';
-const MULTIPLEXED = 'application/vnd.docker.multiplexed-stream';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : undefined);
-
-/** The container named in the path, as the daemon's records have it (404 as dockerd says). */
-function container(ctx: RouteContext): Container {
-  const found = ctx.daemon.containers.find(ctx.params.id!);
-  if (!found) throw new ApiError(404, `No such container: ${ctx.params.id}`);
-  return found;
-}
+import { MULTIPLEXED, RAW, container, detachKeys, wantsUpgrade } from './hijack';
+import { execRoutes } from './exec';
 
 /** A HostConfig.Mounts entry as the `--mount` spec the daemon parses. */
 function mountSpec(m: Record<string, unknown>): string {
@@ -121,19 +109,6 @@ function stopped(c: Container): Promise<void> {
   return new Promise((resolve) => c.exitWaiters.push(() => resolve()));
 }
 
-/** The detach sequence of an attach or exec (Ctrl-P Ctrl-Q unless the client names its own). */
-function detachKeys(spec: string | undefined): DetachKeys {
-  if (!spec) return new DetachKeys();
-  try {
-    return new DetachKeys(parseDetachKeys(spec));
-  } catch (error) {
-    throw new ApiError(400, (error as Error).message);
-  }
-}
-
-/** Whether the client asked to take the connection over (`Upgrade: tcp`). */
-const wantsUpgrade = (ctx: RouteContext) => (ctx.req.headers.get('upgrade') ?? '').toLowerCase() === 'tcp';
-
 async function attach(ctx: RouteContext): Promise<Reply> {
   const { daemon, req } = ctx;
   const c = container(ctx);
@@ -178,89 +153,6 @@ async function attach(ctx: RouteContext): Promise<Reply> {
  */
 function waitForStop(c: Container): Promise<void> {
   return new Promise((resolve) => c.exitWaiters.push(() => resolve()));
-}
-
-interface ExecRecord {
-  id: string;
-  containerId: string;
-  cmd: string[];
-  env: string[];
-  workdir: string;
-  user: string;
-  tty: boolean;
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  privileged: boolean;
-  detachKeys?: string;
-  running: boolean;
-  exitCode: number | null;
-  started: boolean;
-  resize?: (rows: number, cols: number) => void;
-}
-
-/** Execs made with POST /containers/{id}/exec and not yet forgotten (by ID). */
-const execs = new Map<string, ExecRecord>();
-
-function execRecord(ctx: RouteContext): ExecRecord {
-  const record = execs.get(ctx.params.id!);
-  if (!record) throw new ApiError(404, `No such exec instance: ${ctx.params.id}`);
-  return record;
-}
-
-const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
-
-async function execStart(ctx: RouteContext): Promise<Reply> {
-  const { daemon, req } = ctx;
-  const record = execRecord(ctx);
-  const body = readObject(req, true);
-  if (record.started) throw new ApiError(409, `Error: Exec command ${record.id} is already running`);
-  const tty = body.Tty !== undefined ? !!body.Tty : record.tty;
-  const keys = detachKeys(record.detachKeys);
-  let output: ((stream: 1 | 2, data: Uint8Array) => void) | undefined;
-  let pending: Array<[1 | 2, Uint8Array]> = [];
-  record.started = true;
-  const handle = await daemon.containerExec(
-    record.containerId,
-    { cmd: record.cmd, env: record.env, workdir: record.workdir, user: record.user, tty, stdin: record.stdin, privileged: record.privileged },
-    (stream, data) => (output ? output(stream, data) : pending.push([stream, data])),
-  );
-  record.running = true;
-  record.resize = handle.resize;
-  const finished = handle.exited.then(
-    (code) => code,
-    () => 126,
-  ).then((code) => {
-    record.running = false;
-    record.exitCode = code;
-  });
-  if (body.Detach) {
-    output = () => {};
-    return empty(200);
-  }
-  return {
-    kind: 'hijack',
-    upgrade: wantsUpgrade(ctx),
-    contentType: tty ? RAW : MULTIPLEXED,
-    hijack: async (io) => {
-      const wanted = (s: number) => (s === 1 ? record.stdout : record.stderr);
-      output = (stream, data) => wanted(stream) && io.write(tty ? data : muxFrame(stream, data));
-      pending.forEach(([s, d]) => output!(s, d));
-      pending = [];
-      let detached!: () => void;
-      const ended = new Promise<void>((resolve) => (detached = resolve));
-      if (record.stdin) {
-        io.onInput((bytes) => {
-          const { forward, detach } = keys.feed(bytes);
-          if (forward.length) handle.write(forward);
-          if (detach) detached();
-        });
-        io.onInputEnd(() => handle.write(new Uint8Array()));
-      }
-      io.onClose(detached);
-      await Promise.race([finished, ended]);
-    },
-  };
 }
 
 async function statsReply(ctx: RouteContext): Promise<Reply> {
@@ -467,70 +359,6 @@ export const containerRoutes: Route[] = [
   },
   { method: 'POST', path: '/containers/prune', handler: async ({ daemon }) => json(200, await daemon.containerPrune()) },
   ...archiveRoutes,
+  ...execRoutes,
 
-  // ---- exec
-  {
-    method: 'POST',
-    path: '/containers/{id}/exec',
-    handler: (ctx) => {
-      const c = container(ctx);
-      const body = readObject(ctx.req);
-      const cmd = strings(body.Cmd) ?? [];
-      if (!cmd.length) throw new ApiError(400, 'No exec command specified');
-      if (c.state.status === 'paused') throw new ApiError(409, `Container ${c.id} is paused, unpause the container before exec`);
-      if (c.state.status !== 'running') throw new ApiError(409, `Container ${c.id} is not running`);
-      const id = randomId();
-      execs.set(id, {
-        id,
-        containerId: c.id,
-        cmd,
-        env: strings(body.Env) ?? [],
-        workdir: str(body.WorkingDir) ?? '',
-        user: str(body.User) ?? c.config.User,
-        tty: !!body.Tty,
-        stdin: !!body.AttachStdin,
-        stdout: body.AttachStdout !== false,
-        stderr: body.AttachStderr !== false,
-        privileged: !!body.Privileged,
-        ...(str(body.DetachKeys) ? { detachKeys: str(body.DetachKeys)! } : {}),
-        running: false,
-        exitCode: null,
-        started: false,
-      });
-      // Forgotten with their container, as dockerd's exec store is.
-      c.exitWaiters.push(() => setTimeout(() => execs.delete(id), 60_000));
-      return json(201, { Id: id });
-    },
-  },
-  { method: 'POST', path: '/exec/{id}/start', handler: execStart },
-  {
-    method: 'POST',
-    path: '/exec/{id}/resize',
-    handler: (ctx) => {
-      const record = execRecord(ctx);
-      if (!record.running) throw new ApiError(409, `Exec ${record.id} is not running`);
-      record.resize?.(intParam(ctx.req, 'h', 0), intParam(ctx.req, 'w', 0));
-      return empty(200);
-    },
-  },
-  {
-    method: 'GET',
-    path: '/exec/{id}/json',
-    handler: (ctx) => {
-      const r = execRecord(ctx);
-      return json(200, {
-        ID: r.id,
-        Running: r.running,
-        ExitCode: r.exitCode,
-        ProcessConfig: { tty: r.tty, entrypoint: r.cmd[0], arguments: r.cmd.slice(1), privileged: r.privileged, user: r.user },
-        OpenStdin: r.stdin,
-        OpenStderr: r.stderr,
-        OpenStdout: r.stdout,
-        CanRemove: false,
-        ContainerID: r.containerId,
-        DetachKeys: r.detachKeys ?? '',
-        Pid: 0,
-      });
-    },
-  },
 ];
