@@ -3,7 +3,8 @@
 import { Daemon } from './daemon/daemon';
 import { GuestRuntime } from './daemon/guest-runtime';
 import type { RegistrySource } from './daemon/registry-source';
-import type { ClientSession } from './guest/agent-client';
+import type { ClientSession, SocketConnection } from './guest/agent-client';
+import { serveHttpConnection } from './api-server/server';
 import type { GuestMachine } from './guest/guest-machine';
 import { HostServices } from './host/systemd';
 import type { CliIO } from './cli/context';
@@ -22,6 +23,17 @@ export class Engine {
     this.daemon = new Daemon(new GuestRuntime(machine), registry, hub);
     this.host = new HostServices(this.daemon);
     machine.agent.onClientOpen = (session) => void this.serve(session);
+    machine.agent.onSocketOpen = (conn) => this.serveSocket(conn);
+  }
+
+  /**
+   * A connection to the guest's /var/run/docker.sock: the Engine API over HTTP, for any client
+   * (curl, Debian's docker CLI, a container with the socket mounted). With the daemon stopped
+   * (`systemctl stop docker`) nothing listens: the client's connection is closed at once.
+   */
+  private serveSocket(conn: SocketConnection): void {
+    if (!this.host.dockerRunning) return conn.close();
+    serveHttpConnection(conn, this.daemon);
   }
 
   /**
@@ -30,6 +42,7 @@ export class Engine {
    */
   attach(machine: GuestMachine): Promise<void> {
     machine.agent.onClientOpen = (session) => void this.serve(session);
+    machine.agent.onSocketOpen = (conn) => this.serveSocket(conn);
     return this.daemon.guestRestarted(new GuestRuntime(machine));
   }
 

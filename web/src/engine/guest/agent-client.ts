@@ -197,6 +197,61 @@ export class ClientSession {
   }
 }
 
+/**
+ * A connection to the guest's docker socket, relayed byte for byte by the agent: a stream the
+ * engine's HTTP server reads and writes (it has the shape of api-server's ByteConnection).
+ */
+export class SocketConnection {
+  private closed = false;
+  private dataListeners: Array<(bytes: Uint8Array) => void> = [];
+  private endListeners: Array<() => void> = [];
+  private closeListeners: Array<() => void> = [];
+
+  constructor(
+    readonly id: number,
+    private readonly send: (type: FrameType, payload?: Uint8Array) => void,
+  ) {}
+
+  write(bytes: Uint8Array): void {
+    if (this.closed) return;
+    for (let at = 0; at < bytes.length; at += 60_000) this.send(FrameType.SockWrite, bytes.subarray(at, at + 60_000));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.send(FrameType.SockShut);
+    this.gone();
+  }
+
+  onData(cb: (bytes: Uint8Array) => void): void {
+    this.dataListeners.push(cb);
+  }
+
+  onEnd(cb: () => void): void {
+    this.endListeners.push(cb);
+  }
+
+  onClose(cb: () => void): void {
+    if (this.closed) cb();
+    else this.closeListeners.push(cb);
+  }
+
+  /** From the agent: what the client sent, its half-close, its going away. */
+  received(bytes: Uint8Array): void {
+    if (!this.closed) this.dataListeners.forEach((l) => l(bytes));
+  }
+
+  ended(): void {
+    if (!this.closed) this.endListeners.forEach((l) => l());
+  }
+
+  gone(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeListeners.splice(0).forEach((l) => l());
+  }
+}
+
 interface Pending {
   stdout: Uint8Array[];
   stderr: Uint8Array[];
@@ -236,6 +291,9 @@ export class AgentClient {
   /** A `docker` client in the guest connected; the engine answers it. */
   onClientOpen: (session: ClientSession) => void = (session) => session.exit(1);
   private readonly clients = new Map<number, ClientSession>();
+  /** A client connected to the guest's docker socket; the engine serves HTTP on it. */
+  onSocketOpen: (conn: SocketConnection) => void = (conn) => conn.close();
+  private readonly sockets = new Map<number, SocketConnection>();
 
   constructor(channel: ByteChannel, options: { chunkSize?: number; window?: number } = {}) {
     this.sender = new WindowedSender((chunk) => channel.send(chunk), options.chunkSize, options.window);
@@ -433,6 +491,22 @@ export class AgentClient {
       }
       case FrameType.ClientClose:
         this.clients.get(frame.id)?.close();
+        return;
+      case FrameType.SockOpen: {
+        const conn = new SocketConnection(frame.id, (type, payload) => this.send(type, frame.id, payload));
+        this.sockets.set(frame.id, conn);
+        conn.onClose(() => this.sockets.delete(frame.id));
+        this.onSocketOpen(conn);
+        return;
+      }
+      case FrameType.SockData:
+        this.sockets.get(frame.id)?.received(frame.payload);
+        return;
+      case FrameType.SockEnd:
+        this.sockets.get(frame.id)?.ended();
+        return;
+      case FrameType.SockClose:
+        this.sockets.get(frame.id)?.gone();
         return;
       case FrameType.Hello:
         this.helloResolve(new TextDecoder().decode(frame.payload));

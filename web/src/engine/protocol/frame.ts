@@ -34,6 +34,14 @@ export enum FrameType {
   ClientOutput = 0xa0, // host -> guest: u8 stream (1 stdout, 2 stderr), data
   ClientExit = 0xa1, // host -> guest: i32 status
   ClientStdinOn = 0xa2, // host -> guest: u8 raw — forward stdin (raw: put the terminal in raw mode)
+  // raw connections to /run/docker.sock (= /var/run/docker.sock), relayed byte for byte: the
+  // engine serves the Engine API over HTTP on them (api-server/)
+  SockOpen = 0x95, // guest -> host: a client connected
+  SockData = 0x96, // guest -> host: bytes the client sent
+  SockEnd = 0x97, // guest -> host: the client shut its sending side (it still reads)
+  SockClose = 0x98, // guest -> host: the connection is gone
+  SockWrite = 0xa3, // host -> guest: bytes for the client
+  SockShut = 0xa4, // host -> guest: close the connection (after what was written)
 }
 
 export interface ClientOpenRequest {
