@@ -12,6 +12,7 @@ import { createTar, type TarEntry } from '../../web/src/engine/formats/tar';
 import { repoRoot } from '../../tools/guest-manifest';
 import { packageClosure, unpackRootfs } from './debian-rootfs';
 import { buildIndex } from './lazy-index';
+import { PACKAGE_PORT } from '../../web/src/engine/daemon/package-world';
 
 const stage = process.argv[2];
 if (!stage) throw new Error('usage: build-images.ts STAGE_DIR');
@@ -19,7 +20,8 @@ const registry = join(repoRoot, 'public', 'registry');
 const CREATED = '2026-01-01T00:00:00Z';
 const PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-rmSync(registry, { recursive: true, force: true });
+// packages/ is another recipe's (images/packages/build-packages.ts): it stays.
+for (const made of readdirSync(registry, { withFileTypes: true }).filter((e) => e.name !== 'packages')) rmSync(join(registry, made.name), { recursive: true, force: true });
 mkdirSync(join(registry, 'blobs', 'sha256'), { recursive: true });
 
 const sha = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
@@ -344,10 +346,15 @@ const REQUIRED = ['apt', 'base-files', 'base-passwd', 'bash', 'bsdutils', 'coreu
 const debianPackages = packageClosure(REQUIRED);
 const debianDir = join(stage, 'img-debian');
 debianVersions.push(...unpackRootfs(debianPackages, debianDir, debs, { base: true }));
-const pythonPackages = packageClosure(['python3'], new Set(debianPackages));
+// pip and venv (ensurepip's wheels) as the official image has them. pip installs into the
+// system Python there: Debian's EXTERNALLY-MANAGED marker (PEP 668) goes, and pip.conf points
+// pip at the lab's offline index (images/packages/; plain HTTP on the lab's package server).
+const pythonPackages = packageClosure(['python3', 'python3-pip', 'python3-venv'], new Set(debianPackages));
 const pythonDir = join(stage, 'img-python');
 debianVersions.push(...unpackRootfs(pythonPackages, pythonDir, debs, { base: false }));
 symlinkSync('python3', join(pythonDir, 'usr/bin/python'));
+rmSync(join(pythonDir, 'usr/lib/python3.11/EXTERNALLY-MANAGED'));
+writeFileSync(join(pythonDir, 'etc/pip.conf'), `[global]\nindex-url = http://pypi.org:${PACKAGE_PORT}/simple\ntrusted-host = pypi.org files.pythonhosted.org\n`);
 // The standard library compiled ahead, as Debian's postinst (py3compile) would have done: without
 // it each new container compiles what it imports (`import http.server` took ~12 s instead of ~3).
 // Unchecked-hash .pyc files are used without reading the .py beside them, so a lazily loaded
@@ -375,11 +382,11 @@ checkLibraries([debianTree(debianDir), debianTree(pythonDir, usrMergeLinks)], [d
 buildImage({
   repository: 'library/python',
   tags: ['3', ...versionTags(pythonVersion)].filter((t, i, all) => all.indexOf(t) === i).flatMap((v) => [`${v}-slim`, `${v}-slim-bookworm`]),
-  layers: [debianLayer, { lazyDir: pythonDir, exclude: usrMergeLinks, createdBy: `/bin/sh -c apt-get install python3 # Debian 12 i386, Python ${pythonVersion}` }],
+  layers: [debianLayer, { lazyDir: pythonDir, exclude: usrMergeLinks, createdBy: `/bin/sh -c apt-get install python3 python3-pip python3-venv # Debian 12 i386, Python ${pythonVersion}` }],
   config: {
     Env: [PATH, 'LANG=C.UTF-8', `PYTHON_VERSION=${pythonVersion}`],
     Cmd: ['python3'],
-    Labels: { 'org.opencontainers.image.description': `Debian 12's Python ${pythonVersion} (slim)`, 'org.opencontainers.image.version': pythonVersion },
+    Labels: { 'org.opencontainers.image.description': `Debian 12's Python ${pythonVersion} (slim) with Debian's pip, installing into the system Python (no EXTERNALLY-MANAGED) from the lab's offline index`, 'org.opencontainers.image.version': pythonVersion },
   },
   history: [
     { createdBy: '/bin/sh -c #(nop)  ENV LANG=C.UTF-8', emptyLayer: true },

@@ -2,6 +2,7 @@
 // client session from the agent; the engine runs the command and sends back output and status.
 import { Daemon } from './daemon/daemon';
 import { GuestRuntime } from './daemon/guest-runtime';
+import { PACKAGE_INDEX } from './daemon/package-world';
 import type { RegistrySource } from './daemon/registry-source';
 import type { ClientSession, SocketConnection } from './guest/agent-client';
 import { serveHttpConnection } from './api-server/server';
@@ -18,9 +19,12 @@ export class Engine {
   readonly daemon: Daemon;
   /** The machine's systemctl/journalctl: whether the daemon serves the docker socket. */
   readonly host: HostServices;
+  /** The offline package world's file index (daemon/package-world.ts), for each new guest. */
+  private readonly packageIndex: () => Promise<Uint8Array>;
 
   constructor(machine: GuestMachine, registry: RegistrySource, hub?: LocalRegistry) {
-    this.daemon = new Daemon(new GuestRuntime(machine), registry, hub);
+    this.packageIndex = () => registry.file(PACKAGE_INDEX);
+    this.daemon = new Daemon(new GuestRuntime(machine, this.packageIndex), registry, hub);
     this.host = new HostServices(this.daemon);
     machine.agent.onClientOpen = (session) => void this.serve(session);
     machine.agent.onSocketOpen = (conn) => this.serveSocket(conn);
@@ -43,7 +47,7 @@ export class Engine {
   attach(machine: GuestMachine): Promise<void> {
     machine.agent.onClientOpen = (session) => void this.serve(session);
     machine.agent.onSocketOpen = (conn) => this.serveSocket(conn);
-    return this.daemon.guestRestarted(new GuestRuntime(machine));
+    return this.daemon.guestRestarted(new GuestRuntime(machine, this.packageIndex));
   }
 
   /** Work in flight that a snapshot taken now would cut off. */

@@ -5,7 +5,9 @@
 // they copy), so an unchanged rebuild is all CACHED and one changed file rebuilds from its step.
 import { newContainer, type Container } from '../daemon/container-store';
 import type { Image, ImageConfig, ImageLayer } from '../daemon/image-store';
-import { RuntimeError, type ContainerRuntime } from '../daemon/runtime';
+import { RuntimeError, type ContainerRuntime, type NetworkPlan } from '../daemon/runtime';
+import { hostsFile } from '../daemon/network-store';
+import { offlineHint, packageHostEntries } from '../daemon/package-world';
 import { gunzip, sha256Digest, randomHex } from '../daemon/digest';
 import { parseDockerfile, parseOnbuildTrigger } from '../formats/dockerfile/parse';
 import { expandHeredocBody, expandWord, expandWords } from '../formats/dockerfile/expand';
@@ -636,7 +638,7 @@ export class ImageBuilder {
         const lines = (partial + decoder.decode(entry.data, { stream: true })).split(/\r?\n/);
         partial = lines.pop() ?? '';
         lines.forEach(line);
-      });
+      }, RUN_NETWORK);
       code = await exited.catch((error: Error) => {
         line(error instanceof RuntimeError ? error.message : `${error.message}`);
         return error instanceof RuntimeError ? error.exitCode : 1;
@@ -650,7 +652,11 @@ export class ImageBuilder {
       if (code !== 0) {
         const message = `process "${argv.join(' ')}" did not complete successfully: exit code: ${code}`;
         this.emit({ kind: 'error', id: v.id, message });
-        throw new BuildError(`failed to solve: ${message}`, { name: label.slice(0, label.indexOf(']') + 1) + ' ' + ins.original, tail, range: ins.range });
+        const failure = new BuildError(`failed to solve: ${message}`, { name: label.slice(0, label.indexOf(']') + 1) + ' ' + ins.original, tail, range: ins.range });
+        // After the tool's own error (pip's, from the package server's real 404), the CLI prints
+        // the hint a failure carries: why the lab's index lacks the package.
+        const hint = offlineHint(tail.join('\n'));
+        throw hint ? Object.assign(failure, { hint }) : failure;
       }
       const step = { layer: await this.host.storeLayer(await runtime.exportChanges(container)), created: new Date().toISOString() };
       this.host.cache.set(key, step);
@@ -674,6 +680,17 @@ function stateImage(state: StageState): Image {
 }
 
 /** A container for one RUN step: hidden from `docker ps`, as BuildKit's are. */
+/**
+ * A RUN step's network: the lab machine's own (BuildKit gives RUN a network; Drydock's has no
+ * internet, only the package server, which its hosts file names at 127.0.0.1).
+ */
+const RUN_NETWORK: NetworkPlan = {
+  mode: 'host',
+  interfaces: [],
+  ports: [],
+  hosts: hostsFile({ hostname: 'buildkitsandbox', address: '127.0.1.1' }, [], packageHostEntries('127.0.0.1')),
+};
+
 function buildContainer(argv: string[], env: string[], workdir: string, user: string): Container {
   const id = randomHex(32);
   return newContainer({

@@ -8,6 +8,7 @@ import type { Container, LogEntry } from './container-store';
 import type { Image } from './image-store';
 import { createTar, readTar, type TarEntry } from '../formats/tar';
 import { capabilityMask } from './capabilities';
+import { PACKAGE_PORT } from './package-world';
 import { hasWhiteouts, ociToOverlay, OPAQUE, overlayToOci } from '../formats/whiteouts';
 import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan, type RuntimeState } from './runtime';
 
@@ -87,7 +88,11 @@ export class GuestRuntime implements ContainerRuntime {
   private ready: Promise<void> | null = null;
   private readonly bridges = new Map<string, Promise<void>>();
 
-  constructor(private readonly machine: GuestMachine) {}
+  /** `packageIndex` reads the package world's file index (package-world.ts), if the lab has one. */
+  constructor(
+    private readonly machine: GuestMachine,
+    private readonly packageIndex?: () => Promise<Uint8Array>,
+  ) {}
 
   /** Runs a shell script in the guest (outside any container); fails loudly. */
   private async sh(script: string, timeoutMs = 60_000): Promise<string> {
@@ -102,8 +107,24 @@ export class GuestRuntime implements ContainerRuntime {
     this.ready ??= this.sh(
       `echo "+cpu +memory +pids" > /sys/fs/cgroup/cgroup.subtree_control; mkdir -p ${CGROUP_ROOT} ${ROOT}/layers ${ROOT}/containers ${EMPTY} ${ROOT}/tmp; ` +
         `echo "+cpu +memory +pids" > ${CGROUP_ROOT}/cgroup.subtree_control`,
-    ).then(() => {});
+    ).then(() => this.startPackageServer());
     return this.ready;
+  }
+
+  /**
+   * The offline package world: its tree joins the 9p share (files fetched when first read) and
+   * busybox's httpd serves it on the lab machine, where containers reach it at their gateway
+   * and builds at 127.0.0.1. A lab without it still runs containers.
+   */
+  private async startPackageServer(): Promise<void> {
+    if (!this.packageIndex) return;
+    try {
+      const index = JSON.parse(new TextDecoder().decode(await this.packageIndex())) as { fsroot: unknown[] };
+      this.machine.attachLazyTree('packages', index.fsroot);
+      await this.sh(`busybox httpd -p ${PACKAGE_PORT} -h /mnt/host/lazy/packages`);
+    } catch (error) {
+      console.warn(`drydock: no package server: ${(error as Error).message}`);
+    }
   }
 
   saveState(): RuntimeState {

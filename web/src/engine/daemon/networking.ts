@@ -5,6 +5,7 @@
 import type { Container, PortBinding } from './container-store';
 import type { ContainerStore } from './container-store';
 import type { Image } from './image-store';
+import { packageHostEntries } from './package-world';
 import { macFor, NetworkError, NetworkStore, hostsFile, type EndpointSettings, type Network } from './network-store';
 import type { ContainerRuntime, NetworkInterface, NetworkPlan, PortProxy } from './runtime';
 import { randomHex } from './digest';
@@ -229,6 +230,9 @@ export class ContainerNetworking {
       const ip = e.slice(at + 1);
       return { host: e.slice(0, at), address: ip === 'host-gateway' ? gateway || '172.17.0.1' : ip };
     });
+    // The package managers' hosts name the lab's package server, on the gateway (none on an
+    // internal network, which has no gateway), after the learner's own --add-host entries.
+    extra.push(...packageHostEntries(gateway));
     // Legacy links come after --add-host entries, as Docker writes them.
     for (const { child, alias } of this.legacyLinks(container)) {
       const childAddress = this.bridgeAddress(child);

@@ -1,0 +1,187 @@
+// Builds the lab's offline package world into public/registry/packages/:
+//   index.json     the tree below in v86's 9p format (as a lazy layer's index, lazy-index.ts);
+//                  the guest's package server (busybox httpd) serves it, and each file's content
+//                  is fetched by the page only when a container downloads it
+//   files/         contents, zstd-compressed, by sha256
+//   manifest.json  every package: name, version, file, sha256, the Debian package it came from
+// The tree: PyPI's "simple" API (PEP 503) at /simple/<name>/ and its wheels at /packages/.
+// Wheels are made from Debian 12's python3-* packages (wheels.ts). Deterministic for the same
+// Debian packages.
+//   npx tsx images/packages/build-packages.ts
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { repoRoot } from '../../tools/guest-manifest';
+import { buildIndex, type IndexEntry } from '../containers/lazy-index';
+import { PYPI_ROOTS } from './contents';
+import { buildWheel, canonicalName, metadataField, metadataRequires, projectPage, requiresTxt, rootPage, wheelMetadata, type Requirement } from './wheels';
+
+const out = join(repoRoot, 'public', 'registry', 'packages');
+const work = join(repoRoot, '.build', 'packages');
+const debs = join(work, 'debs');
+const tree = join(work, 'tree');
+const DIST_PACKAGES = 'usr/lib/python3/dist-packages';
+
+export interface PypiEntry {
+  name: string;
+  version: string;
+  file: string;
+  sha256: string;
+  debian: string;
+  requires: string[];
+}
+
+/** The .deb of a Debian package (`name` or `name:i386`), downloaded once into `debs`. */
+function debFor(spec: string): string {
+  const [pkg] = spec.split(':');
+  const find = () => readdirSync(debs).find((f) => f.startsWith(`${pkg}_`) && (f.endsWith('_all.deb') || f.endsWith('_i386.deb')));
+  if (!find()) execFileSync('apt-get', ['download', '-q', spec], { cwd: debs, stdio: ['ignore', 'ignore', 'pipe'] });
+  const deb = find();
+  if (!deb) throw new Error(`no .deb downloaded for ${spec}`);
+  return join(debs, deb);
+}
+
+/** Debian's name for a distribution: python3-<normalized name>, as Debian's Python policy has it. */
+const debianNameOf = (dist: string) => `python3-${canonicalName(dist)}`;
+
+/** i386 for a package with compiled code, the name alone for an arch-independent one. */
+function debianSpec(pkg: string): string | undefined {
+  for (const spec of [`${pkg}:i386`, pkg]) {
+    const r = spawnSync('apt-cache', ['show', '--no-all-versions', spec], { encoding: 'utf8' });
+    const arch = /^Architecture: (\S+)/m.exec(r.stdout ?? '')?.[1];
+    if (arch === 'all') return pkg;
+    if (arch === 'i386') return `${pkg}:i386`;
+  }
+  return undefined;
+}
+
+function filesUnder(dir: string, skip: (rel: string) => boolean): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
+  const walk = (abs: string) => {
+    for (const name of readdirSync(abs).sort()) {
+      const full = join(abs, name);
+      const rel = relative(dir, full);
+      if (skip(rel)) continue;
+      // A link becomes the file it names (a wheel holds no links); one into another Debian
+      // package (werkzeug's jquery.js, from libjs-jquery) is left out, as it is not in this one.
+      if (lstatSync(full).isSymbolicLink() && !existsSync(full)) {
+        console.log(`  left out: ${rel} (a link to ${readlinkSync(full)}, not in the package)`);
+        continue;
+      }
+      if (statSync(full).isDirectory()) walk(full);
+      else files.set(rel, readFileSync(full));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+const built = new Map<string, PypiEntry | null>();
+
+/**
+ * The wheel of one Debian package (and, first, of what it needs). Its requirements are the
+ * package's own metadata's, completed by Debian's Depends on other python3-* packages (Debian's
+ * egg-info sometimes lost them: python3-redis's names none). Null for a package with no Python
+ * distribution in it (python3-pkg-resources is part of setuptools' files).
+ */
+function wheelOf(spec: string): PypiEntry | null {
+  const key = spec.split(':')[0]!;
+  if (built.has(key)) return built.get(key)!;
+  built.set(key, null); // a dependency cycle ends here
+  const deb = debFor(spec);
+  const root = join(work, 'unpacked', key);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  execFileSync('dpkg-deb', ['-x', deb, root]);
+  const site = join(root, DIST_PACKAGES);
+  const infoDir = existsSync(site) ? readdirSync(site).find((f) => /\.(egg|dist)-info$/.test(f)) : undefined;
+  if (!infoDir) return null;
+  const info = join(site, infoDir);
+  const isDir = statSync(info).isDirectory();
+  const metaFile = !isDir ? info : join(info, infoDir.endsWith('.dist-info') ? 'METADATA' : 'PKG-INFO');
+  const original = readFileSync(metaFile, 'utf8');
+  const name = metadataField(original, 'Name')!;
+  const version = metadataField(original, 'Version')!;
+  const own: Requirement[] = infoDir.endsWith('.dist-info')
+    ? metadataRequires(original)
+    : isDir && existsSync(join(info, 'requires.txt'))
+      ? requiresTxt(readFileSync(join(info, 'requires.txt'), 'utf8'))
+      : [];
+  const requires = [...own];
+  // Debian's Depends, clause by clause; a clause that Python itself can satisfy
+  // (`python3-importlib-metadata | python3 (>> 3.8)`) is not a requirement on 3.11.
+  const depends = execFileSync('dpkg-deb', ['-f', deb, 'Depends'], { encoding: 'utf8' }).trim();
+  for (const clause of depends ? depends.split(',') : []) {
+    const alternatives = clause.split('|').map((a) => a.trim().replace(/\s*\(.*\)$/, '').replace(/:any$/, ''));
+    if (alternatives.includes('python3') || !alternatives[0]!.startsWith('python3-')) continue;
+    const dep = debianSpec(alternatives[0]!);
+    const entry = dep ? wheelOf(dep) : null;
+    if (entry && !requires.some((r) => canonicalName(r.name) === canonicalName(entry.name))) requires.push({ name: entry.name, spec: entry.name, needed: true });
+  }
+  // Requirements pip will install here must be in the world too.
+  for (const r of requires.filter((q) => q.needed)) {
+    if ([...built.values()].some((e) => e && canonicalName(e.name) === canonicalName(r.name))) continue;
+    const dep = debianSpec(debianNameOf(r.name));
+    if (!dep || !wheelOf(dep)) throw new Error(`${name} needs ${r.spec}: no Debian package ${debianNameOf(r.name)} provides it`);
+  }
+  const extra = new Map<string, Uint8Array>();
+  for (const f of ['entry_points.txt', 'top_level.txt']) if (isDir && existsSync(join(info, f))) extra.set(f, readFileSync(join(info, f)));
+  const files = filesUnder(site, (rel) => rel === infoDir || rel.startsWith(`${infoDir}/`) || rel.split('/').includes('__pycache__'));
+  const debVersion = execFileSync('dpkg-deb', ['-f', deb, 'Version'], { encoding: 'utf8' }).trim();
+  const { filename, data } = buildWheel({
+    name,
+    version,
+    files,
+    metadata: wheelMetadata(original, requires),
+    extra,
+    generator: `drydock build-packages (from Debian 12's ${key} ${debVersion})`,
+  });
+  mkdirSync(join(tree, 'packages'), { recursive: true });
+  writeFileSync(join(tree, 'packages', filename), data);
+  const entry: PypiEntry = {
+    name,
+    version,
+    file: filename,
+    sha256: createHash('sha256').update(data).digest('hex'),
+    debian: `${key}=${debVersion}`,
+    requires: requires.map((r) => r.spec),
+  };
+  built.set(key, entry);
+  console.log(`pypi: ${filename} (${data.length} bytes) from ${key} ${debVersion}`);
+  return entry;
+}
+
+/** The index's content keys, relative to the lazy layers' base URL (`registry/lazy/files/`). */
+function rebase(entries: IndexEntry[]): IndexEntry[] {
+  const S_IFMT = 0o170000;
+  const S_IFREG = 0o100000;
+  return entries.map((e) => {
+    const [name, size, mtime, mode, uid, gid, body] = e;
+    if (Array.isArray(body)) return [name, size, mtime, mode, uid, gid, rebase(body)];
+    return (mode & S_IFMT) === S_IFREG ? [name, size, mtime, mode, uid, gid, `../../packages/files/${body}`] : e;
+  });
+}
+
+function main(): void {
+  mkdirSync(debs, { recursive: true });
+  rmSync(tree, { recursive: true, force: true });
+  mkdirSync(join(tree, 'simple'), { recursive: true });
+  for (const spec of PYPI_ROOTS) if (!wheelOf(spec)) throw new Error(`${spec}: no Python distribution inside`);
+  const pypi = [...built.values()].filter((e): e is PypiEntry => !!e).sort((a, b) => (canonicalName(a.name) < canonicalName(b.name) ? -1 : 1));
+  for (const e of pypi) {
+    const dir = join(tree, 'simple', canonicalName(e.name));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.html'), projectPage(canonicalName(e.name), [{ filename: e.file, sha256: e.sha256 }]));
+  }
+  writeFileSync(join(tree, 'simple', 'index.html'), rootPage(pypi.map((e) => canonicalName(e.name))));
+
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const { fsroot, bytes } = buildIndex(tree, join(out, 'files'));
+  writeFileSync(join(out, 'index.json'), JSON.stringify({ version: 3, size: bytes, fsroot: rebase(fsroot) }));
+  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({ pypi }, null, 2)}\n`);
+  console.log(`packages: ${pypi.length} wheels, ${bytes} bytes, written to public/registry/packages/`);
+}
+
+main();
