@@ -4,7 +4,7 @@
  * Like the real CLI it is a thin client: it sends its arguments, working directory, a few
  * environment variables and what its stdio are (terminals or not) to the daemon, then plays
  * back the daemon's output and exits with the status the daemon gives. It reaches the daemon
- * (the engine, in the host worker) through the guest agent's socket, /run/docker.sock, using
+ * (the engine, in the host worker) through the guest agent's socket, /run/drydock/cli.sock, using
  * the agent's frame format (see drydock-agent.c). Signals it receives (Ctrl-C) go to the
  * daemon, which passes them to the container, as `docker run` does by default.
  *
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 	int other = strcmp(program, "docker") != 0;
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	strcpy(addr.sun_path, "/run/docker.sock");
+	strcpy(addr.sun_path, "/run/drydock/cli.sock");
 	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) != 0) {
 		if (other)
 			fprintf(stderr, "System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down\n");

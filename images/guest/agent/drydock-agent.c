@@ -55,13 +55,24 @@ enum {
 	T_CLIENT_OPEN = 0x90, T_CLIENT_STDIN = 0x91, T_CLIENT_SIGNAL = 0x92, T_CLIENT_CLOSE = 0x93,
 	T_CLIENT_RESIZE = 0x94,
 	T_CLIENT_OUTPUT = 0xA0, T_CLIENT_EXIT = 0xA1, T_CLIENT_STDIN_ON = 0xA2,
+	/* raw connections to the docker socket, relayed byte for byte (the engine speaks HTTP):
+	 * guest -> host: open, data, end (the client shut its sending side), close (gone).
+	 * host -> guest: write (bytes for the client), shut (close it). */
+	T_SOCK_OPEN = 0x95, T_SOCK_DATA = 0x96, T_SOCK_END = 0x97, T_SOCK_CLOSE = 0x98,
+	T_SOCK_WRITE = 0xA3, T_SOCK_SHUT = 0xA4,
 };
 
 /* Client session ids have the top bit set, so they never meet the host's request ids. */
 #define CLIENT_ID_BASE 0x80000000u
 /* docker commands at once; more wait in the socket's backlog until one ends (never refused). */
 #define MAX_CLIENTS 64
-#define CLIENT_SOCKET "/run/docker.sock"
+/* The guest's `docker` (the thin client) has its own socket; /run/docker.sock (also
+ * /var/run/docker.sock: /var/run links to /run) is the Engine API's, for any client. */
+#define CLIENT_SOCKET "/run/drydock/cli.sock"
+#define API_SOCKET "/run/docker.sock"
+/* Connection ids have the top two bits set: apart from the host's and the clients' ids. */
+#define CONN_ID_BASE 0xC0000000u
+#define MAX_CONNS 32
 
 #define EXEC_STDIN 1u /* keep stdin open for T_STDIN frames (else /dev/null) */
 #define EXEC_PTY 2u   /* run on a new pseudo-terminal: stdin/stdout go through its master */
@@ -92,6 +103,16 @@ struct client {
 };
 static struct client clients[MAX_CLIENTS];
 static int listen_fd = -1;
+
+/* A raw connection to the API socket; `eof` once the client shut its sending side. */
+struct conn {
+	int fd; /* -1 when free */
+	uint32_t id;
+	int eof;
+};
+static struct conn conns[MAX_CONNS];
+static int api_fd = -1;
+static uint32_t next_conn = 1;
 static uint32_t next_client = 1;
 static int chan = -1;
 static int sigpipe_fds[2];
@@ -546,13 +567,13 @@ static void drop_client(struct client *c, int tell_host)
 	c->fd = -1;
 }
 
-/* Writes to a client, giving up on one that stops reading (PID 1 must never block for long). */
-static int write_client(struct client *c, const void *data, size_t len)
+/* Writes to a socket's peer, giving up on one that stops reading (PID 1 must never block for long). */
+static int write_peer(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 	int waited = 0;
 	while (len) {
-		ssize_t n = write(c->fd, p, len);
+		ssize_t n = write(fd, p, len);
 		if (n > 0) {
 			p += n;
 			len -= (size_t)n;
@@ -561,7 +582,7 @@ static int write_client(struct client *c, const void *data, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN && waited < 5000) {
-			struct pollfd w = { c->fd, POLLOUT, 0 };
+			struct pollfd w = { fd, POLLOUT, 0 };
 			poll(&w, 1, 100);
 			waited += 100;
 			continue;
@@ -579,7 +600,7 @@ static void relay_to_client(uint8_t type, uint32_t id, const uint8_t *payload, u
 	uint8_t hdr[HDR] = { MAGIC, type, 0, 0 };
 	memcpy(hdr + 4, &id, 4);
 	memcpy(hdr + 8, &len, 4);
-	if (write_client(c, hdr, HDR) || (len && write_client(c, payload, len)))
+	if (write_peer(c->fd, hdr, HDR) || (len && write_peer(c->fd, payload, len)))
 		drop_client(c, 1);
 }
 
@@ -591,21 +612,27 @@ static void from_client(void *ctx, uint8_t type, uint32_t id, const uint8_t *pay
 		send_frame(type, c->id, payload, len);
 }
 
+static int listen_unix(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	strcpy(addr.sun_path, path);
+	unlink(path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) || listen(fd, 128)) {
+		dprintf(2, "drydock-agent: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	chmod(path, 0660);
+	return fd;
+}
+
 static void setup_client_socket(void)
 {
-	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	strcpy(addr.sun_path, CLIENT_SOCKET);
-	unlink(CLIENT_SOCKET);
-	if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&addr, sizeof addr) ||
-	    listen(listen_fd, 128)) {
-		dprintf(2, "drydock-agent: %s: %s\n", CLIENT_SOCKET, strerror(errno));
-		if (listen_fd >= 0)
-			close(listen_fd);
-		listen_fd = -1;
-		return;
-	}
-	chmod(CLIENT_SOCKET, 0660);
+	mkdir("/run/drydock", 0755);
+	listen_fd = listen_unix(CLIENT_SOCKET);
+	api_fd = listen_unix(API_SOCKET);
 }
 
 static void accept_client(void)
@@ -647,6 +674,76 @@ static void read_client(struct client *c)
 	c->len -= used;
 }
 
+/* ---- raw connections to the API socket ---- */
+
+static struct conn *find_conn(uint32_t id)
+{
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (conns[i].fd >= 0 && conns[i].id == id)
+			return &conns[i];
+	return NULL;
+}
+
+static void drop_conn(struct conn *c, int tell_host)
+{
+	if (tell_host)
+		send_frame(T_SOCK_CLOSE, c->id, NULL, 0);
+	close(c->fd);
+	c->fd = -1;
+	c->eof = 0;
+}
+
+static int conn_slot_free(void)
+{
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (conns[i].fd < 0)
+			return 1;
+	return 0;
+}
+
+static void accept_conn(void)
+{
+	int fd = accept4(api_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
+	for (int i = 0; i < MAX_CONNS; i++) {
+		if (conns[i].fd < 0) {
+			conns[i].fd = fd;
+			conns[i].eof = 0;
+			conns[i].id = CONN_ID_BASE | (next_conn++ & 0x3fffffffu);
+			send_frame(T_SOCK_OPEN, conns[i].id, NULL, 0);
+			return;
+		}
+	}
+	close(fd); /* not reached: the socket is only polled while a slot is free */
+}
+
+static void read_conn(struct conn *c)
+{
+	static uint8_t buf[65536];
+	ssize_t n = read(c->fd, buf, sizeof buf);
+	if (n > 0) {
+		send_frame(T_SOCK_DATA, c->id, buf, (uint32_t)n);
+	} else if (n == 0) {
+		/* The client shut its side: it may still read the answer. */
+		c->eof = 1;
+		send_frame(T_SOCK_END, c->id, NULL, 0);
+	} else if (errno != EAGAIN && errno != EINTR) {
+		drop_conn(c, 1);
+	}
+}
+
+static void to_conn(uint8_t type, uint32_t id, const uint8_t *payload, uint32_t len)
+{
+	struct conn *c = find_conn(id);
+	if (!c)
+		return;
+	if (type == T_SOCK_SHUT)
+		drop_conn(c, 0);
+	else if (len && write_peer(c->fd, payload, len))
+		drop_conn(c, 1);
+}
+
 /* ---- the engine channel ---- */
 
 static uint8_t *inbuf;
@@ -658,6 +755,8 @@ static void from_host(void *ctx, uint8_t type, uint32_t id, const uint8_t *paylo
 	(void)ctx;
 	if (type == T_CLIENT_OUTPUT || type == T_CLIENT_EXIT || type == T_CLIENT_STDIN_ON)
 		relay_to_client(type, id, payload, len);
+	else if (type == T_SOCK_WRITE || type == T_SOCK_SHUT)
+		to_conn(type, id, payload, len);
 	else
 		handle_frame(type, id, payload, len);
 }
@@ -818,12 +917,14 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		clients[i].fd = -1;
+	for (int i = 0; i < MAX_CONNS; i++)
+		conns[i].fd = -1;
 	if (chan >= 0)
 		setup_client_socket();
 	start_console();
 
-	struct pollfd fds[3 + MAX_CLIENTS + 3 * MAX_PROCS];
-	struct { struct proc *p; int which; } owner[3 + MAX_CLIENTS + 3 * MAX_PROCS];
+	struct pollfd fds[4 + MAX_CLIENTS + MAX_CONNS + 3 * MAX_PROCS];
+	struct { struct proc *p; int which; } owner[4 + MAX_CLIENTS + MAX_CONNS + 3 * MAX_PROCS];
 	for (;;) {
 		int n = 0;
 		fds[n] = (struct pollfd){ sigpipe_fds[0], POLLIN, 0 };
@@ -846,6 +947,18 @@ int main(int argc, char **argv)
 				owner[n++].which = 100 + i;
 			}
 		}
+		if (api_fd >= 0 && conn_slot_free()) {
+			fds[n] = (struct pollfd){ api_fd, POLLIN, 0 };
+			owner[n].p = NULL;
+			owner[n++].which = 0;
+		}
+		for (int i = 0; i < MAX_CONNS; i++) {
+			if (conns[i].fd >= 0 && !conns[i].eof) {
+				fds[n] = (struct pollfd){ conns[i].fd, POLLIN, 0 };
+				owner[n].p = NULL;
+				owner[n++].which = 200 + i;
+			}
+		}
 		for (int i = 0; i < MAX_PROCS; i++) {
 			struct proc *p = &procs[i];
 			if (!p->used)
@@ -864,10 +977,16 @@ int main(int argc, char **argv)
 				continue;
 			struct proc *p = owner[i].p;
 			if (!p) {
-				if (owner[i].which >= 100) {
+				if (owner[i].which >= 200) {
+					struct conn *c = &conns[owner[i].which - 200];
+					if (c->fd == fds[i].fd)
+						read_conn(c);
+				} else if (owner[i].which >= 100) {
 					struct client *c = &clients[owner[i].which - 100];
 					if (c->fd == fds[i].fd)
 						read_client(c);
+				} else if (fds[i].fd == api_fd) {
+					accept_conn();
 				} else if (fds[i].fd == chan) {
 					read_channel();
 				} else if (fds[i].fd == listen_fd) {
