@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PYPI_ROOTS } from '../../images/packages/contents';
+import { canonicalName, markerHolds } from '../../images/packages/wheels';
+
+const dir = join(__dirname, '..', '..', 'public', 'registry', 'packages');
+type Entry = { name: string; version: string; file: string; sha256: string; debian: string; requires: string[] };
+const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { pypi: Entry[] };
+type Node = [string, number, number, number, number, number, Node[] | string];
+const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { fsroot: Node[] };
+
+/** The index's entry at a path (`simple/flask/index.html`). */
+function lookup(path: string): Node | undefined {
+  let nodes: Node[] = index.fsroot;
+  let found: Node | undefined;
+  for (const part of path.split('/')) {
+    found = nodes.find((n) => n[0] === part);
+    if (!found) return undefined;
+    nodes = Array.isArray(found[6]) ? found[6] : [];
+  }
+  return found;
+}
+
+const versionKey = (v: string) => v.split('.').map((p) => parseInt(p, 10) || 0);
+const atLeast = (v: string, min: string) => {
+  const [a, b] = [versionKey(v), versionKey(min)];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+};
+
+describe('the package world manifest (rebuild with npx tsx images/packages/build-packages.ts)', () => {
+  it('has a wheel for every package the recipe lists', () => {
+    for (const root of PYPI_ROOTS) expect(manifest.pypi.some((e) => e.debian.startsWith(`${root.split(':')[0]}=`)), root).toBe(true);
+  });
+
+  it('has everything pip installs with them on the python image (the dependency closure), at versions that satisfy >= bounds', () => {
+    const byName = new Map(manifest.pypi.map((e) => [canonicalName(e.name), e]));
+    for (const e of manifest.pypi) {
+      for (const spec of e.requires) {
+        const [req, marker] = spec.split(';');
+        if (marker && !markerHolds(marker.trim())) continue;
+        const name = /^[A-Za-z0-9._-]+/.exec(req!.trim())![0];
+        const dep = byName.get(canonicalName(name));
+        expect(dep, `${e.name} needs ${spec}`).toBeDefined();
+        for (const [, min] of req!.matchAll(/>=\s*([\d.]+)/g)) expect(atLeast(dep!.version, min!), `${e.name} needs ${spec}, has ${dep!.version}`).toBe(true);
+      }
+    }
+  });
+
+  it('serves each wheel at /packages/<file> with the content the manifest names, listed on its /simple/ page', () => {
+    for (const e of manifest.pypi) {
+      const node = lookup(`packages/${e.file}`);
+      expect(node, e.file).toBeDefined();
+      // The content key is the file's sha256 (fetched lazily from packages/files/).
+      expect(node![6]).toBe(`../../packages/files/${e.sha256}.zst`);
+      expect(existsSync(join(dir, 'files', `${e.sha256}.zst`)), e.file).toBe(true);
+      expect(lookup(`simple/${canonicalName(e.name)}/index.html`), e.name).toBeDefined();
+    }
+    expect(lookup('simple/index.html')).toBeDefined();
+  });
+
+  it('has the content of every file the index names (a missing one would hang its reader)', () => {
+    const walk = (nodes: Node[]): string[] => nodes.flatMap((n) => (Array.isArray(n[6]) ? walk(n[6]) : (n[3] & 0o170000) === 0o100000 ? [n[6]] : []));
+    for (const key of walk(index.fsroot)) expect(existsSync(join(dir, 'files', key.replace('../../packages/files/', ''))), key).toBe(true);
+  });
+});
