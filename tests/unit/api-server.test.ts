@@ -163,6 +163,21 @@ describe('the API over HTTP', () => {
     expect(stopped.status).toBe(409);
   });
 
+  it('serves `docker run --rm` as the CLI sends it: attach, wait for the removal, start', async () => {
+    const { Id } = body(await call('POST', '/v1.41/containers/create', { body: { Image: 'busybox', Cmd: ['echo', 'bye'], AttachStdout: true, AttachStderr: true, HostConfig: { AutoRemove: true } } })) as { Id: string };
+    const attached = new RawClient(daemon);
+    attached.send(request('POST', `/v1.41/containers/${Id}/attach?stream=1&stdout=1&stderr=1`, { headers: { Connection: 'Upgrade', Upgrade: 'tcp' } }));
+    await attached.until(() => attached.text.includes('\r\n\r\n'), 'the 101 head');
+    const waiting = new RawClient(daemon);
+    waiting.send(request('POST', `/v1.41/containers/${Id}/wait?condition=removed`));
+    expect((await call('POST', `/v1.41/containers/${Id}/start`)).status).toBe(204);
+    const waited = await waiting.response();
+    expect(body(waited)).toEqual({ StatusCode: 0, Error: null });
+    expect(daemon.containers.find(Id)).toBeUndefined();
+    await attached.until(() => attached.serverClosed, 'the attach stream to end');
+    expect(demux(attached.bytes.slice(attached.text.indexOf('\r\n\r\n') + 4))).toEqual([[1, 'bye\n']]);
+  });
+
   it('runs an exec: create (201), start hijacked, then its exit code in /exec/{id}/json', async () => {
     await call('POST', '/v1.43/containers/create?name=exec-host', { body: { Image: 'busybox', Cmd: ['sleep', '5'] } });
     await call('POST', '/v1.43/containers/exec-host/start');

@@ -269,8 +269,22 @@ export const containerRoutes: Route[] = [
     handler: async ({ daemon, params, req }) => {
       const condition = req.query.get('condition') || 'not-running';
       if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw new ApiError(400, `invalid condition: "${condition}"`);
-      const result = await daemon.containerWait(params.id!, condition === 'next-exit' ? 'next-exit' : 'not-running');
-      return json(200, { StatusCode: result.StatusCode, ...(result.Error ? { Error: result.Error } : { Error: null }) });
+      if (condition !== 'removed') {
+        const result = await daemon.containerWait(params.id!, condition === 'next-exit' ? 'next-exit' : 'not-running');
+        return json(200, { StatusCode: result.StatusCode, Error: result.Error ?? null });
+      }
+      // `docker run --rm` waits for the removal: the exit (next, if it has not run yet), then
+      // the container gone from the records (at once for --rm, else when someone removes it).
+      const c = daemon.containers.find(params.id!);
+      if (!c) throw new ApiError(404, `No such container: ${params.id}`);
+      let stop = () => {};
+      const gone = new Promise<void>((resolve) => {
+        stop = daemon.events.subscribe((e) => e.Type === 'container' && e.Action === 'destroy' && e.Actor.ID === c.id && resolve());
+      });
+      const result = await daemon.containerWait(c.id, 'next-exit');
+      if (daemon.containers.find(c.id) === c) await gone;
+      stop();
+      return json(200, { StatusCode: result.StatusCode, Error: result.Error ?? null });
     },
   },
   { method: 'POST', path: '/containers/{id}/pause', handler: async ({ daemon, params }) => (await daemon.containerPause(params.id!, true), empty()) },
