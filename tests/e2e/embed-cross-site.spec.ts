@@ -10,6 +10,8 @@ import { expect, test, type FrameLocator, type Page } from '@playwright/test';
 // would fail them rather than pass them vacuously.
 // Real servers, not Playwright's router: Chromium's local network checks refuse a loopback
 // iframe in a page whose address it does not know.
+// Four 730 px frames, two to a row, all on screen (xterm does not draw a terminal off screen).
+test.use({ viewport: { width: 1500, height: 1400 } });
 test.use({ launchOptions: { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--test-third-party-cookie-phaseout'] } });
 
 const LAB = 'http://127.0.0.1:4173';
@@ -64,7 +66,7 @@ const AUTHOR_FILES: Record<string, string> = {
   '/broken/lesson.md': BROKEN,
 };
 
-const frames = (srcs: string[]) => srcs.map((src, i) => `<iframe id="lab${i}" src="${LAB}/embed.html?${src}" style="width:1000px;height:600px" title="Drydock lab ${i}"></iframe>`).join('\n');
+const frames = (srcs: string[]) => srcs.map((src, i) => `<iframe id="lab${i}" src="${LAB}/embed.html?${src}" style="width:730px;height:640px" title="Drydock lab ${i}"></iframe>`).join('\n');
 const coursePage = (srcs: string[]) => `<!doctype html><html><body>
 <h1>My Docker course</h1>
 ${frames(srcs)}
@@ -100,6 +102,16 @@ type Event = { type: string; from: number; [k: string]: unknown };
 const events = (page: Page) => page.evaluate(() => (window as unknown as { events: Event[] }).events);
 const send = (page: Page, frame: number, message: unknown) => page.evaluate(([i, m]) => (window as unknown as { send: (i: number, m: unknown) => void }).send(i as number, m), [frame, message] as const);
 
+type State = { containers: unknown[]; images: Array<{ tags: string[] }> };
+let asked = 100;
+/** Asks embed `frame` for its lab's state (drydock:state) and waits for the answer. */
+async function stateOf(page: Page, frame: number): Promise<State> {
+  const id = ++asked;
+  await send(page, frame, { type: 'drydock:state', id });
+  await expect.poll(async () => (await events(page)).some((e) => e.id === id)).toBe(true);
+  return (await events(page)).find((e) => e.id === id)!.state as State;
+}
+
 async function openCourse(page: Page, srcs: string[]): Promise<FrameLocator[]> {
   // The lab's allow-list names no course page: an ephemeral lab needs none.
   await page.route(`${LAB}/embed.json`, (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ allowedOrigins: [] }) }));
@@ -126,22 +138,29 @@ test('a cross-site embed with its storage blocked boots an ephemeral lab, under 
   expect(violations).toEqual([]);
 });
 
-test('two embeds on one page, a lesson and a demo, each run a lab of their own', async ({ page }) => {
+test('embeds on one page each run a lab of their own (a lesson, a demo), unless they name one to share', async ({ page }) => {
   test.setTimeout(420_000);
-  const [lesson, demo] = await openCourse(page, ['lesson=03-images-and-containers', 'demo=first-container']);
+  const [lesson, demo, shared, sharing] = await openCourse(page, ['lesson=03-images-and-containers', 'demo=first-container', 'lesson=03-images-and-containers&lab=course', 'lab=course']);
   await ready(lesson!);
   await ready(demo!);
+  await ready(shared!);
+  await ready(sharing!);
   await expect(demo!.getByTestId('ephemeral-note')).toHaveAttribute('data-why', 'demo');
-  await expect(demo!.locator('.xterm-rows')).toContainText('Hello from Drydock!', { timeout: 120_000 });
+  await expect(sharing!.getByTestId('ephemeral-note')).toHaveAttribute('data-why', 'blocked');
+  // The demo runs `docker run hello-world` in its own lab.
+  await expect.poll(async () => (await stateOf(page, 1)).containers.length, { timeout: 120_000 }).toBeGreaterThan(0);
   // The lesson's lab is not the demo's: the demo's container is not in it.
   await send(page, 0, { type: 'drydock:run', command: 'docker ps -a --format "[{{.Names}}]"; echo listed-$((6*7))' });
   await expect(lesson!.locator('.xterm-rows')).toContainText('listed-42', { timeout: 60_000 });
-  await send(page, 0, { type: 'drydock:state', id: 1 });
-  await send(page, 1, { type: 'drydock:state', id: 2 });
-  await expect.poll(async () => (await events(page)).filter((e) => e.type === 'drydock:state').length).toBe(2);
-  const states = (await events(page)).filter((e) => e.type === 'drydock:state') as Array<Event & { state: { containers: unknown[] } }>;
-  expect(states.find((e) => e.from === 1)!.state.containers.length).toBeGreaterThan(0);
-  expect(states.find((e) => e.from === 0)!.state.containers).toEqual([]);
+  // The two embeds naming "course" show one machine: a command typed in the second shows in
+  // the first, and what it pulled is in the first's lab.
+  await send(page, 3, { type: 'drydock:run', command: 'docker pull hello-world; echo shared-$((6*7))' });
+  await expect(shared!.locator('.xterm-rows')).toContainText('shared-42', { timeout: 60_000 });
+  await expect(sharing!.locator('.xterm-rows')).toContainText('shared-42');
+  await expect(shared!.getByTestId('lesson-step').first()).toHaveAttribute('data-done', 'true');
+  expect((await stateOf(page, 0)).containers).toEqual([]);
+  expect((await stateOf(page, 0)).images).toEqual([]);
+  expect((await stateOf(page, 2)).images.map((i) => i.tags)).toEqual([['hello-world:latest']]);
 });
 
 test("an author's lesson from their own site: the learner completes it and the course page hears lesson-done", async ({ page }) => {

@@ -30,7 +30,14 @@ export interface LabConnectionOptions {
   embed?: boolean;
   /** Always ephemeral (a demo, which must never touch the learner's saved lab). */
   ephemeral?: boolean;
+  /**
+   * embed.html?lab=NAME: embeds on one page naming the same lab share one machine (the first
+   * one's: the others show its terminal and drive it), instead of each running its own.
+   */
+  share?: string;
 }
+
+type SharingWindow = Window & { drydockLabs?: Record<string, LabConnection> };
 
 /** One tab owns the saved lab at a time: the holder of this lock (Web Locks API). */
 const LAB_LOCK = 'drydock-lab';
@@ -56,10 +63,47 @@ export class LabConnection {
   /** Settles once it is known whether the lab is the saved one or an ephemeral one. */
   readonly decided = new Promise<void>((resolve) => (this.settle = resolve));
 
+  /** What this page shows, and the embeds sharing this lab (join()). */
+  private readonly events: LabConnectionEvents;
+  private readonly mirrors = new Set<LabConnectionEvents>();
+  private lastStatus: LabStatus | null = null;
+  private lastKeeping: LabKeeping | null = null;
+  /** Set in an embed that shows another embed's lab (?lab=NAME). */
+  private host: LabConnection | null = null;
+  private leave: (() => void) | null = null;
+
   constructor(
-    private readonly events: LabConnectionEvents,
+    private readonly own: LabConnectionEvents,
     private readonly options: LabConnectionOptions = {},
-  ) {}
+  ) {
+    const each = (call: (events: LabConnectionEvents) => void) => {
+      call(own);
+      for (const mirror of this.mirrors) call(mirror);
+    };
+    this.events = {
+      console: (bytes) => each((e) => e.console(bytes)),
+      status: (status) => {
+        this.lastStatus = status;
+        each((e) => e.status(status));
+      },
+      saved: (info) => each((e) => e.saved(info)),
+      api: (call) => each((e) => e.api(call)),
+      otherTab: (state) => each((e) => e.otherTab(state)),
+      keeping: (keeping) => {
+        this.lastKeeping = keeping;
+        each((e) => e.keeping?.(keeping));
+      },
+    };
+  }
+
+  /** Another embed on this page shows this lab too: it hears what this page hears. */
+  join(events: LabConnectionEvents): () => void {
+    if (this.host) return this.host.join(events);
+    this.mirrors.add(events);
+    if (this.lastKeeping) events.keeping?.(this.lastKeeping);
+    if (this.lastStatus) events.status(this.lastStatus);
+    return () => this.mirrors.delete(events);
+  }
 
   /**
    * Starts the lab if no other tab has it; `takeOver` takes it from the tab that has it (that
@@ -68,6 +112,13 @@ export class LabConnection {
    */
   async open(takeOver = false): Promise<void> {
     if (this.options.ephemeral) return this.startEphemeral('demo');
+    if (this.options.share && !takeOver && !this.host) {
+      // Claimed at once, so that a later embed finds this one while it looks for an earlier one.
+      const labs = ((window as SharingWindow).drydockLabs ??= {});
+      labs[this.options.share] = this;
+      const host = await sharedLab(this.options.share);
+      if (host) return this.mirror(host);
+    }
     if (this.options.embed && !takeOver && !this.releaseLock) {
       if (!(await storageUsable())) return this.startEphemeral('blocked');
       if (!(await this.lock(false))) return this.startEphemeral('elsewhere');
@@ -84,6 +135,32 @@ export class LabConnection {
     this.events.keeping?.({ kind: 'saved' });
     this.settle();
     this.start();
+  }
+
+  /** Shows `host`'s lab: its console, status and API, from another embed on the page. */
+  private mirror(host: LabConnection): void {
+    this.host = host;
+    // Embeds that found this one while it looked for an earlier one go along to that one.
+    for (const mirror of this.mirrors) host.join(mirror);
+    this.mirrors.clear();
+    this.leave = host.join({
+      // (copied: bytes from another frame are another realm's Uint8Array)
+      console: (bytes) => this.own.console(new Uint8Array(bytes)),
+      status: (status) => {
+        this.api = host.remote;
+        this.stage = status.stage;
+        this.own.status({ ...status });
+        if (status.stage === 'ready' && this.size) void this.api?.resizeConsole(this.size.cols, this.size.rows);
+      },
+      saved: (info) => this.own.saved({ ...info }),
+      api: (call) => this.own.api(JSON.parse(JSON.stringify(call)) as ApiCall),
+      otherTab: (state) => this.own.otherTab(state),
+      keeping: (keeping) => {
+        this.ephemeral = host.ephemeral;
+        this.own.keeping?.(JSON.parse(JSON.stringify(keeping)) as LabKeeping);
+        this.settle();
+      },
+    });
   }
 
   private startEphemeral(why: 'demo' | 'blocked' | 'elsewhere'): void {
@@ -160,6 +237,7 @@ export class LabConnection {
    * fails) the whole worker is thrown away and a new one boots.
    */
   restart(): void {
+    if (this.host) return this.host.restart();
     const api = this.api;
     if (api && this.stage === 'crashed') {
       const generation = this.generation;
@@ -178,6 +256,10 @@ export class LabConnection {
   }
 
   stop(): void {
+    if (this.host) {
+      this.leave?.();
+      return;
+    }
     this.generation++;
     clearInterval(this.watchdog);
     this.worker?.terminate();
@@ -248,6 +330,7 @@ export class LabConnection {
 
   /** Deletes the saved lab and starts a fresh one (an ephemeral lab just starts afresh). */
   async reset(): Promise<void> {
+    if (this.host) return this.host.reset();
     const api = this.api;
     if (api && !this.ephemeral) await api.resetLab().catch(() => {});
     this.stop();
@@ -315,5 +398,33 @@ export async function storageUsable(timeoutMs = 3000): Promise<boolean> {
     return false;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * The lab NAME of an embed before this one on the page (a sibling frame of this origin can be
+ * reached directly, also where storage is blocked). Frames before this one still loading are
+ * waited for a little, so that the first embed is the one that runs the machine.
+ */
+async function sharedLab(name: string, waitMs = 3000): Promise<LabConnection | null> {
+  if (window.parent === window) return null;
+  const frames = window.parent.frames;
+  let me = -1;
+  for (let i = 0; i < frames.length; i++) if (frames[i] === window) me = i;
+  for (let waited = 0; ; waited += 100) {
+    let loading = false;
+    for (let i = 0; i < me; i++) {
+      try {
+        const frame = frames[i] as SharingWindow;
+        const host = frame.drydockLabs?.[name];
+        if (host) return host;
+        if (frame.document.readyState !== 'complete') loading = true;
+      } catch {
+        // Another site's frame, or one not yet loaded (about:blank is the page's origin).
+        loading = true;
+      }
+    }
+    if (!loading || waited >= waitMs) return null;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
