@@ -22,7 +22,7 @@ function offlineManifest(): Plugin {
     generateBundle(_options, bundle) {
       const own = Object.keys(bundle);
       const shipped = filesUnder(join(import.meta.dirname, 'public')).filter((f) => !f.startsWith('registry/lazy/') && !f.endsWith('-sw.js'));
-      this.emitFile({ type: 'asset', fileName: 'offline-manifest.json', source: `${JSON.stringify({ files: [...new Set(['./', 'index.html', 'embed.html', ...own, ...shipped])].sort() }, null, 1)}\n` });
+      this.emitFile({ type: 'asset', fileName: 'offline-manifest.json', source: `${JSON.stringify({ files: [...new Set(['./', 'index.html', 'embed.html', 'author.html', ...own, ...shipped])].sort() }, null, 1)}\n` });
     },
   };
 }
@@ -38,8 +38,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 1024,
-    // Two pages: the lab, and the lab sized for an iframe (embed.html).
-    rollupOptions: { input: { main: 'web/index.html', embed: 'web/embed.html' } },
+    // Three pages: the lab, the lab sized for an iframe (embed.html), and the authoring page.
+    rollupOptions: { input: { main: 'web/index.html', embed: 'web/embed.html', author: 'web/author.html' } },
   },
   worker: { format: 'es' },
   server: { fs: { allow: ['..'] } },
