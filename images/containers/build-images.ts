@@ -354,7 +354,9 @@ const pythonDir = join(stage, 'img-python');
 debianVersions.push(...unpackRootfs(pythonPackages, pythonDir, debs, { base: false }));
 symlinkSync('python3', join(pythonDir, 'usr/bin/python'));
 rmSync(join(pythonDir, 'usr/lib/python3.11/EXTERNALLY-MANAGED'));
-writeFileSync(join(pythonDir, 'etc/pip.conf'), `[global]\nindex-url = http://pypi.org:${PACKAGE_PORT}/simple\ntrusted-host = pypi.org files.pythonhosted.org\n`);
+// no-compile: the lab's wheels carry their bytecode (images/packages/build-packages.ts), and
+// compiling at install took the emulated CPU longer than the rest of pip's work.
+writeFileSync(join(pythonDir, 'etc/pip.conf'), `[global]\nindex-url = http://pypi.org:${PACKAGE_PORT}/simple\ntrusted-host = pypi.org files.pythonhosted.org\n\n[install]\nno-compile = true\n`);
 // The standard library compiled ahead, as Debian's postinst (py3compile) would have done: without
 // it each new container compiles what it imports (`import http.server` took ~12 s instead of ~3).
 // Unchecked-hash .pyc files are used without reading the .py beside them, so a lazily loaded

@@ -127,7 +127,13 @@ function wheelOf(spec: string): PypiEntry | null {
   }
   const extra = new Map<string, Uint8Array>();
   for (const f of ['entry_points.txt', 'top_level.txt']) if (isDir && existsSync(join(info, f))) extra.set(f, readFileSync(join(info, f)));
-  const files = filesUnder(site, (rel) => rel === infoDir || rel.startsWith(`${infoDir}/`) || rel.split('/').includes('__pycache__'));
+  // Bytecode ahead, as the python image's own packages have it (build-images.ts): pip compiles
+  // what it installs, which took the emulated CPU longer than the rest of `pip install flask`;
+  // the image's pip.conf says no-compile, and these unchecked-hash .pyc files (listed in RECORD,
+  // so pip uninstall removes them) are used wherever the wheel is installed. The build host's
+  // Debian Python 3.11 writes them, with the image's magic number.
+  execFileSync('/usr/bin/python3.11', ['-m', 'compileall', '-q', '-j', '0', '--invalidation-mode', 'unchecked-hash', site], { stdio: 'inherit' });
+  const files = filesUnder(site, (rel) => rel === infoDir || rel.startsWith(`${infoDir}/`));
   const debVersion = execFileSync('dpkg-deb', ['-f', deb, 'Version'], { encoding: 'utf8' }).trim();
   const { filename, data } = buildWheel({
     name,
