@@ -57,7 +57,8 @@ export const systemRoutes: Route[] = [
       const v = await daemon.version();
       return json(200, {
         Platform: { Name: 'Drydock Engine' },
-        Components: [{ Name: 'Engine', Version: v.Version, Details: { ApiVersion: v.ApiVersion, Arch: v.Arch, KernelVersion: v.KernelVersion, MinAPIVersion: v.MinAPIVersion, Os: v.Os } }],
+        // The CLI prints the engine's details from here (`docker version`'s Server section).
+        Components: [{ Name: 'Engine', Version: v.Version, Details: { ApiVersion: v.ApiVersion, Arch: v.Arch, BuildTime: '', Experimental: 'false', GitCommit: 'drydock', GoVersion: 'n/a (TypeScript)', KernelVersion: v.KernelVersion, MinAPIVersion: v.MinAPIVersion, Os: v.Os } }],
         Version: v.Version,
         ApiVersion: v.ApiVersion,
         MinAPIVersion: v.MinAPIVersion,
