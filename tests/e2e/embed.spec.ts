@@ -67,3 +67,24 @@ test('a scripted demo types itself, and can be paused', async ({ page }) => {
   await page.getByTestId('demo-toggle').click(); // resume
   await expect(page.getByTestId('demo-progress')).toHaveText('10 / 10', { timeout: 120_000 });
 });
+
+test("a demo runs in a lab of its own: its `docker rm -f web` leaves the learner's saved container named web", async ({ page }) => {
+  const rows = page.locator('.xterm-rows');
+  await page.goto('/?lessons=0');
+  await expect(page.getByTestId('lab-state')).toHaveAttribute('data-stage', 'ready', { timeout: 90_000 });
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.type('docker run -d --name web busybox sleep 600', { delay: 5 });
+  await page.keyboard.press('Enter');
+  await expect(rows).toContainText(/[0-9a-f]{64}/, { timeout: 60_000 });
+  await expect(page.getByTestId('save-state')).toContainText(/^\s*Saved/, { timeout: 60_000 });
+  await page.goto('/embed.html?demo=first-container');
+  await expect(page.getByTestId('ephemeral-note')).toHaveAttribute('data-why', 'demo');
+  await expect(page.getByTestId('demo-progress')).toHaveText('10 / 10', { timeout: 180_000 });
+  await expect(rows).toContainText('docker rm -f web');
+  await page.goto('/?lessons=0');
+  await expect(page.getByTestId('lab-state')).toHaveAttribute('data-stage', 'ready', { timeout: 90_000 });
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.type("docker ps --format 'kept={{.Names}}'", { delay: 5 });
+  await page.keyboard.press('Enter');
+  await expect(rows).toContainText('kept=web', { timeout: 30_000 });
+});
