@@ -19,8 +19,13 @@ test('lesson links name a lesson by its number (leading zeros too) or slug; an u
   const unknown = page.getByTestId('lesson-unknown');
   await expect(unknown).toContainText('There is no lesson “99” here');
   await expect(unknown.getByRole('button', { name: '7. Volumes and bind mounts' })).toBeVisible();
+  // The picker names no lesson rather than seeming to have opened the first one.
+  await expect(page.getByTestId('lesson-select').locator('option:checked')).toHaveText('Choose a lesson');
   await unknown.getByRole('button', { name: '3. Images and containers' }).click();
   await expect(page.getByRole('heading', { level: 2, name: '3. Images and containers' })).toBeVisible();
+  await expect(page.getByTestId('lesson-select').locator('option:checked')).toHaveText(/^3\. Images and containers/);
+  await page.getByTestId('lesson-select').selectOption({ label: '5. Writing a Dockerfile' });
+  await expect(page.getByRole('heading', { level: 2, name: '5. Writing a Dockerfile' })).toBeVisible();
 });
 
 test('the machine starts quietly: the welcome and a prompt, the kernel messages one click away', async ({ page }) => {
