@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { GuestMachine, type GuestAssets, type GuestMachineOptions } from '../web/src/engine/guest/guest-machine';
 import { guestDir, repoRoot } from './guest-manifest';
 import { Engine } from '../web/src/engine/engine';
-import type { RegistryIndex, RegistrySource } from '../web/src/engine/daemon/registry-source';
+import type { RegistryIndex, RegistrySource } from '../web/src/engine/registry/registry-source';
 
 /** The built-in registry (public/registry/) read from disk. */
 export class FsRegistrySource implements RegistrySource {

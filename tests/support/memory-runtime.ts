@@ -3,10 +3,10 @@
 // `;`-separated echo/exit/sleep, /hello) and behaves like a PID 1 without signal handlers:
 // SIGTERM is ignored, SIGKILL ends it with 137. A test fake, never the product: the
 // conformance suite (tests/conformance/) runs the same tests against the real guest.
-import type { Container, LogEntry } from '../../web/src/engine/daemon/container-store';
-import type { Image } from '../../web/src/engine/daemon/image-store';
+import type { Container, LogEntry } from '../../web/src/engine/models/container';
+import type { Image } from '../../web/src/engine/models/image';
 import { createTar, type TarEntry } from '../../web/src/engine/formats/tar';
-import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan, type RuntimeState } from '../../web/src/engine/daemon/runtime';
+import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan, type RuntimeState } from '../../web/src/engine/runtime/runtime';
 
 interface Running {
   kill(signal: number): void;

@@ -1,7 +1,7 @@
 // Capability masks as drydock-run gets them: Docker's default set, --cap-add/--cap-drop, ALL,
 // --privileged, and Docker's message for an unknown name.
 import { describe, expect, it } from 'vitest';
-import { capabilityMask, checkCapabilities } from '../../web/src/engine/daemon/capabilities';
+import { capabilityMask, checkCapabilities } from '../../web/src/engine/runtime/capabilities';
 
 describe('capabilities', () => {
   it('gives Docker\'s default set (the CapEff a `docker run` shows)', () => {

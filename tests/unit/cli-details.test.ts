@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryDocker, type DockerResult } from '../support/fuzz';
 import { humanSize } from '../../web/src/engine/formats/human';
-import type { Container } from '../../web/src/engine/daemon/container-store';
+import type { Container } from '../../web/src/engine/models/container';
 
 let h: ReturnType<typeof memoryDocker>;
 const docker = (...args: string[]): Promise<DockerResult> => h.docker(...args);

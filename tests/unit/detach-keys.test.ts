@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DetachKeys, parseDetachKeys } from '../../web/src/engine/cli/detach-keys';
+import { DetachKeys, parseDetachKeys } from '../../web/src/engine/formats/detach-keys';
 
 describe('detach keys (Ctrl-P Ctrl-Q)', () => {
   it('detaches on the sequence and forwards what came before it', () => {

@@ -10,7 +10,7 @@ import { parseDockerfile } from '../../web/src/engine/formats/dockerfile/parse';
 import { expandWord } from '../../web/src/engine/formats/dockerfile/expand';
 import { parseReference, familiarReference } from '../../web/src/engine/formats/reference';
 import { parsePortSpec } from '../../web/src/engine/formats/port-spec';
-import { parseBind, parseMount, parseTmpfs } from '../../web/src/engine/daemon/volume-store';
+import { parseBind, parseMount, parseTmpfs } from '../../web/src/engine/formats/mount-spec';
 import { applyFormat } from '../../web/src/engine/cli/commands/inspect';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_250_520);

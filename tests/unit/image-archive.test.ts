@@ -8,7 +8,7 @@ import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readImageArchive, writeImageArchive, ImageArchiveError, type ArchiveImage } from '../../web/src/engine/formats/image-archive';
 import { createTar, readTar } from '../../web/src/engine/formats/tar';
-import { sha256Digest } from '../../web/src/engine/daemon/digest';
+import { sha256Digest } from '../../web/src/engine/lib/digest';
 
 const text = (s: string) => new TextEncoder().encode(s);
 

@@ -1,6 +1,6 @@
 // -v, --mount and --tmpfs specs, read as Docker reads them (pure parsing, Docker's messages).
 import { describe, expect, it } from 'vitest';
-import { parseBind, parseMount, parseTmpfs } from '../../web/src/engine/daemon/volume-store';
+import { parseBind, parseMount, parseTmpfs } from '../../web/src/engine/formats/mount-spec';
 
 describe('mount specs', () => {
   it('reads -v as a named volume, a bind, or an anonymous volume', () => {

@@ -2,7 +2,8 @@
 // and the hosts file, and HTTP messages for the page's preview.
 import { describe, expect, it } from 'vitest';
 import { formatPorts, parsePortSpec } from '../../web/src/engine/formats/port-spec';
-import { hostsFile, macFor, NetworkStore } from '../../web/src/engine/daemon/network-store';
+import { hostsFile } from '../../web/src/engine/formats/hosts-file';
+import { macFor, NetworkStore } from '../../web/src/engine/daemon/networks/network-store';
 import { decodeResponse, encodeRequest } from '../../web/src/engine/formats/http';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -1,9 +1,9 @@
 // The engine: the daemon plus the CLI it serves. Each run of `docker` in the guest arrives as a
 // client session from the agent; the engine runs the command and sends back output and status.
 import { Daemon } from './daemon/daemon';
-import { GuestRuntime } from './daemon/guest-runtime';
+import { GuestRuntime } from './runtime/guest-runtime';
 import { PACKAGE_INDEX } from './daemon/package-world';
-import type { RegistrySource } from './daemon/registry-source';
+import type { RegistrySource } from './registry/registry-source';
 import type { ClientSession, SocketConnection } from './guest/agent-client';
 import { serveHttpConnection } from './api-server/server';
 import type { GuestMachine } from './guest/guest-machine';

@@ -20,7 +20,7 @@ import type {
 } from '../engine/api';
 import { GuestMachine, KERNEL_CMDLINE, type GuestAssets, type MachineSnapshot } from '../engine/guest/guest-machine';
 import { Engine } from '../engine/engine';
-import type { RegistrySource } from '../engine/daemon/registry-source';
+import type { RegistrySource } from '../engine/registry/registry-source';
 import { MemoryKeyValueStore, NotOwnerError, type KeyValueStore } from '../engine/persist/kv-store';
 import { guestIdentity, LabSnapshots, OWNER_KEY, type SavedLab } from '../engine/persist/lab-snapshots';
 import { LocalRegistry } from '../engine/registry/local-registry';

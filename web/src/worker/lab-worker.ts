@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import wasmUrl from 'v86/build/v86.wasm?url';
 import { fetchGuestAssets } from './fetch-assets';
 import { LabService } from './lab-service';
-import { HttpRegistrySource } from '../engine/daemon/registry-source';
+import { HttpRegistrySource } from '../engine/registry/registry-source';
 import { IdbKeyValueStore } from './idb-store';
 
 Comlink.expose(

@@ -1,8 +1,8 @@
 // The Engine API's JSON shapes of Drydock's records (ContainerJSON, ImageInspect): one
 // converter each, used by the API server's answers and by the CLI's `docker inspect`.
-import type { Container } from '../daemon/container-store';
+import type { Container } from '../models/container';
 import type { Daemon } from '../daemon/daemon';
-import type { Image } from '../daemon/image-store';
+import type { Image } from '../models/image';
 
 const iso = (ms: number) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
 

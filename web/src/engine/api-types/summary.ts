@@ -1,9 +1,9 @@
 // The Engine API's list shapes (ContainerSummary's Status, the /containers/json filters): the
 // rules Docker applies, shared by the API server and the CLI's `docker ps`.
 import { humanDuration } from '../formats/human';
-import type { Container } from '../daemon/container-store';
+import type { Container } from '../models/container';
 import { ApiError, type Daemon } from '../daemon/daemon';
-import type { Image } from '../daemon/image-store';
+import type { Image } from '../models/image';
 
 /** `docker ps --filter`: the filters Drydock's containers can answer, with Docker's matching. */
 export function filterContainers(list: Container[], filters: string[], imageIdOf: (name: string) => string | undefined): Container[] {

@@ -3,12 +3,12 @@
 // COPY/ADD layers are made from the build context; metadata instructions change the config.
 // Steps are cached by their parent's key and what they do (for COPY/ADD: the content of what
 // they copy), so an unchanged rebuild is all CACHED and one changed file rebuilds from its step.
-import { newContainer, type Container } from '../daemon/container-store';
-import type { Image, ImageConfig, ImageLayer } from '../daemon/image-store';
-import { RuntimeError, type ContainerRuntime, type NetworkPlan } from '../daemon/runtime';
-import { hostsFile } from '../daemon/network-store';
+import { newContainer, type Container } from '../models/container';
+import type { Image, ImageConfig, ImageLayer } from '../models/image';
+import { RuntimeError, type ContainerRuntime, type NetworkPlan } from '../runtime/runtime';
+import { hostsFile } from '../formats/hosts-file';
 import { offlineHint, packageHostEntries } from '../daemon/package-world';
-import { gunzip, sha256Digest, randomHex } from '../daemon/digest';
+import { gunzip, sha256Digest, randomHex } from '../lib/digest';
 import { parseDockerfile, parseOnbuildTrigger } from '../formats/dockerfile/parse';
 import { expandHeredocBody, expandWord, expandWords } from '../formats/dockerfile/expand';
 import { DockerfileParseError, type CommandForm, type Dockerfile, type Instruction } from '../formats/dockerfile/types';

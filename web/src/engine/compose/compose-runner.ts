@@ -3,7 +3,7 @@
 // container per service replica (`<project>-<service>-<n>`), all labelled with the project so
 // that later commands find them. The file's model is pure code (formats/compose/).
 import { ApiError, type CreateRequest, type Daemon } from '../daemon/daemon';
-import type { Container } from '../daemon/container-store';
+import type { Container } from '../models/container';
 import type { ComposeProject, ComposeService } from '../formats/compose-file';
 
 export const PROJECT_LABEL = 'com.docker.compose.project';

@@ -5,7 +5,7 @@
 // docker-archive layout (<id>/layer.tar), plain OCI layouts, gzip-compressed layers, and a
 // gzip-compressed archive. Pure code.
 import { gunzipSync } from 'fflate';
-import { sha256Digest } from '../daemon/digest';
+import { sha256Digest } from '../lib/digest';
 import { createTar, readTar, type TarEntry } from './tar';
 import { familiarString, parseReference } from './reference';
 

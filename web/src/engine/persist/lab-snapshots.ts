@@ -7,7 +7,7 @@ import type { AgentCursor } from '../guest/agent-client';
 import type { MachineSnapshot } from '../guest/guest-machine';
 import type { DaemonState } from '../daemon/daemon';
 import { gunzipSync, gzipSync } from 'fflate';
-import { sha256Digest } from '../daemon/digest';
+import { sha256Digest } from '../lib/digest';
 import { splitChunks } from './content-chunks';
 import type { KeyValueStore } from './kv-store';
 

@@ -4,7 +4,7 @@
 // makes the account; passwords are kept only as salted PBKDF2 hashes, and a login hands out a
 // token (what the client stores and sends with a push).
 import type { KeyValueStore } from '../persist/kv-store';
-import { randomHex, sha256Digest } from '../daemon/digest';
+import { randomHex, sha256Digest } from '../lib/digest';
 
 export interface Repository {
   /** "alice/app" */

@@ -1,6 +1,6 @@
 // What `docker pull` sees: the built-in images (public/registry/, read-only) and what learners
 // pushed (LocalRegistry), as one registry. A pushed repository's tags win over built-in ones.
-import type { RegistryIndex, RegistrySource } from '../daemon/registry-source';
+import type { RegistryIndex, RegistrySource } from './registry-source';
 import type { LocalRegistry } from './local-registry';
 
 export class Registries implements RegistrySource {

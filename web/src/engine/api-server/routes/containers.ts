@@ -3,8 +3,8 @@
 // a TTY, else stdcopy's multiplexed frames (8-byte headers); attach and exec start hijack the
 // connection (101 UPGRADED) and read stdin from it.
 import { ApiError, signalNumber, type CreateRequest } from '../../daemon/daemon';
-import type { Container, LogEntry, PortBinding } from '../../daemon/container-store';
-import type { HealthConfig } from '../../daemon/health';
+import type { Container, LogEntry, PortBinding } from '../../models/container';
+import type { HealthConfig } from '../../models/container';
 import { containerJson } from '../../api-types/inspect-json';
 import { containerSummary, filterContainers } from '../../api-types/summary';
 import { boolParam, empty, filtersParam, intParam, json, muxFrame, readObject, type HijackIO, str, strings, type Reply } from '../reply';

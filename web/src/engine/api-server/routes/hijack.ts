@@ -1,8 +1,8 @@
 // What attach and exec start share: the container of the path, the stream types, whether
 // the client asked to take the connection over, and the detach sequence read from stdin.
 import { ApiError } from '../../daemon/daemon';
-import type { Container } from '../../daemon/container-store';
-import { DetachKeys, parseDetachKeys } from '../../cli/detach-keys';
+import type { Container } from '../../models/container';
+import { DetachKeys, parseDetachKeys } from '../../formats/detach-keys';
 import type { RouteContext } from '../router';
 
 export const RAW = 'application/vnd.docker.raw-stream';

@@ -2,9 +2,9 @@
 // /volumes…, /networks… — each a thin translation between the Engine API's JSON and a Daemon
 // method (which validates and logs).
 import { ApiError } from '../../daemon/daemon';
-import type { EventMessage } from '../../daemon/events';
-import type { Network } from '../../daemon/network-store';
-import type { Volume } from '../../daemon/volume-store';
+import type { EventMessage } from '../../daemon/system/events';
+import type { Network } from '../../models/network';
+import type { Volume } from '../../models/volume';
 import { ENGINE_VERSION, boolParam, empty, filtersParam, json, jsonLine, readObject, type Reply } from '../reply';
 import type { Route } from '../router';
 import { containerSummary, imageSummary } from '../../api-types/summary';

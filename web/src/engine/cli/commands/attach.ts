@@ -1,7 +1,7 @@
 import type { Command } from '../context';
 import { daemonError } from '../output';
 import { forwardStdin } from './run';
-import { parseDetachKeys } from '../detach-keys';
+import { parseDetachKeys } from '../../formats/detach-keys';
 
 export const attach: Command = {
   name: 'attach',

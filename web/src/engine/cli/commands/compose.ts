@@ -16,7 +16,7 @@ import { containerStatus } from './ps';
 import { startAttached } from './run';
 import { build as buildCommand } from './build';
 import { exec as execCommand } from './exec';
-import type { Container, LogEntry } from '../../daemon/container-store';
+import type { Container, LogEntry } from '../../models/container';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { long: 'file', short: 'f', kind: 'list', description: 'Compose configuration files' },

@@ -1,4 +1,4 @@
-import type { LogEntry } from '../../daemon/container-store';
+import type { LogEntry } from '../../models/container';
 import type { Command } from '../context';
 import { daemonError } from '../output';
 

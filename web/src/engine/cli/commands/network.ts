@@ -1,5 +1,5 @@
 // `docker network create|ls|inspect|rm|prune|connect|disconnect`.
-import type { Network } from '../../daemon/network-store';
+import type { Network } from '../../models/network';
 import type { Command } from '../context';
 import { confirm, daemonError, eachArgument } from '../output';
 import { formatTable } from '../table';

@@ -6,10 +6,10 @@ import { goDuration } from '../../formats/human';
 import { cleanPath } from '../../formats/path-match';
 import { daemonError, pullImage } from '../output';
 import { hintOf } from '../../registry/not-built-in';
-import { DetachKeys, parseDetachKeys } from '../detach-keys';
+import { DetachKeys, parseDetachKeys } from '../../formats/detach-keys';
 import { isIPv4, parsePortSpec, PortSpecError, splitProto } from '../../formats/port-spec';
-import type { PortBinding } from '../../daemon/container-store';
-import { parseLink } from '../../daemon/links';
+import type { PortBinding } from '../../models/container';
+import { parseLink } from '../../formats/links';
 
 /** The exit status of a `docker run` whose container could not start (Docker's mapping). */
 function startFailureCode(error: unknown): number {

@@ -3,54 +3,8 @@
 // `br-<id>` for user-defined ones) with the gateway address on it; containers join it through
 // veth pairs made by drydock-run. Addresses are handed out when a container starts and given
 // back when it stops, as Docker's IPAM does.
-import { randomHex } from './digest';
-
-export interface IpamConfig {
-  Subnet: string;
-  Gateway: string;
-}
-
-export interface Network {
-  Name: string;
-  Id: string;
-  Created: string;
-  Scope: 'local';
-  Driver: 'bridge' | 'host' | 'null';
-  EnableIPv6: false;
-  IPAM: { Driver: 'default'; Options: Record<string, string> | null; Config: IpamConfig[] };
-  Internal: boolean;
-  Attachable: boolean;
-  Ingress: false;
-  ConfigFrom: { Network: string };
-  ConfigOnly: false;
-  Options: Record<string, string>;
-  Labels: Record<string, string>;
-  /** The bridge's name in the guest ('' for host and none). */
-  bridge: string;
-}
-
-/** A container's place on one network, as `docker inspect` shows it under NetworkSettings.Networks. */
-export interface EndpointSettings {
-  IPAMConfig: { IPv4Address: string } | null;
-  /** `--link name:alias` on a user network (names for peers); null elsewhere. */
-  Links: string[] | null;
-  Aliases: string[] | null;
-  MacAddress: string;
-  NetworkID: string;
-  EndpointID: string;
-  Gateway: string;
-  IPAddress: string;
-  IPPrefixLen: number;
-  IPv6Gateway: string;
-  GlobalIPv6Address: string;
-  GlobalIPv6PrefixLen: number;
-  DriverOpts: null;
-  DNSNames: string[] | null;
-  /** The veth end on the guest's side while the container runs (not shown by inspect). */
-  hostInterface?: string;
-  /** The interface's name inside the container (eth0, eth1, …). */
-  interfaceName?: string;
-}
+import { randomHex } from '../../lib/digest';
+import type { Network, NetworkStoreState } from '../../models/network';
 
 export class NetworkError extends Error {
   constructor(
@@ -112,12 +66,6 @@ function builtin(name: 'bridge' | 'host' | 'none'): Network {
     Labels: {},
     bridge: bridge ? 'docker0' : '',
   };
-}
-
-export interface NetworkStoreState {
-  networks: Network[];
-  used: Array<[string, number[]]>;
-  lastGiven: Array<[string, number]>;
 }
 
 export class NetworkStore {
@@ -250,22 +198,4 @@ export class NetworkStore {
   release(network: Network | undefined, address: string): void {
     if (network && address) this.used.get(network.Id)?.delete(ipToInt(address));
   }
-}
-
-/** A container's /etc/hosts, as Docker writes it, plus its user-network peers by name. */
-export function hostsFile(self: { hostname: string; address: string }, peers: Array<{ address: string; names: string[] }>, extra: Array<{ host: string; address: string }>): string {
-  const lines = [
-    '127.0.0.1\tlocalhost',
-    '::1\tlocalhost ip6-localhost ip6-loopback',
-    'fe00::0\tip6-localnet',
-    'ff00::0\tip6-mcastprefix',
-    'ff02::1\tip6-allnodes',
-    'ff02::2\tip6-allrouters',
-    ...extra.map((e) => `${e.address}\t${e.host}`),
-  ];
-  if (self.address) lines.push(`${self.address}\t${self.hostname}`);
-  // Docker answers these from its embedded DNS server (127.0.0.11); Drydock's containers find
-  // them here, kept up to date as peers start, stop, connect and disconnect.
-  for (const p of peers) lines.push(`${p.address}\t${p.names.join(' ')}`);
-  return `${lines.join('\n')}\n`;
 }

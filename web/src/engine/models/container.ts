@@ -1,9 +1,7 @@
-import type { ContainerMount } from './volume-store';
-import type { Health, HealthConfig } from './health';
-import type { EndpointSettings } from './network-store';
-
-// ContainerStore: the daemon's records of its containers (what `docker ps -a` lists). The
-// processes themselves live in the guest; these records hold what Docker keeps about them.
+// A container as the daemon records it (plain data: Docker's Config, HostConfig and State, and
+// what Drydock keeps beside them). No behaviour here but the record of one that never ran.
+import type { ContainerMount } from './volume';
+import type { EndpointSettings } from './network';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -98,36 +96,6 @@ export interface Container {
   manuallyStopped: boolean;
 }
 
-export class ContainerStore {
-  private readonly containers = new Map<string, Container>();
-
-  add(container: Container): void {
-    this.containers.set(container.id, container);
-  }
-
-  list(): Container[] {
-    return [...this.containers.values()].sort((a, b) => b.created - a.created);
-  }
-
-  /** By full or unique short ID, or by name (with or without the leading slash). */
-  find(idOrName: string): Container | undefined {
-    const name = idOrName.replace(/^\//, '');
-    const byName = this.list().find((c) => c.name === name);
-    if (byName) return byName;
-    if (!/^[a-f0-9]+$/.test(idOrName)) return undefined;
-    const matches = this.list().filter((c) => c.id.startsWith(idOrName));
-    return matches.length === 1 ? matches[0] : undefined;
-  }
-
-  nameTaken(name: string): Container | undefined {
-    return this.list().find((c) => c.name === name);
-  }
-
-  remove(id: string): void {
-    this.containers.delete(id);
-  }
-}
-
 /** A new container record: what was asked for, and the state of one that never ran. */
 export function newContainer(fields: Pick<Container, 'id' | 'name' | 'imageId' | 'imageName' | 'config' | 'hostConfig' | 'mounts'> & Partial<Pick<Container, 'healthcheck' | 'networks'>>): Container {
   return {
@@ -142,4 +110,18 @@ export function newContainer(fields: Pick<Container, 'id' | 'name' | 'imageId' |
     restartCount: 0,
     manuallyStopped: false,
   };
+}
+
+export interface HealthConfig {
+  Test: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  Retries?: number;
+}
+
+export interface Health {
+  Status: 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  Log: Array<{ Start: string; End: string; ExitCode: number; Output: string }>;
 }

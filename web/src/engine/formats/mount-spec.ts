@@ -1,41 +1,11 @@
-// VolumeStore: the daemon's named and anonymous volumes (what `docker volume ls` lists). A
-// volume's data is a directory in the guest (`Mountpoint`); containers get it bind-mounted.
-// Parsing of `-v`/`--mount`/`--tmpfs` into mounts is here too (pure), with Docker's messages.
-import { cleanPath } from '../formats/path-match';
-
-export interface Volume {
-  Name: string;
-  Driver: 'local';
-  Mountpoint: string;
-  CreatedAt: string;
-  Labels: Record<string, string>;
-  Scope: 'local';
-  Options: Record<string, string> | null;
-  /** Made for one container (`-v /path`, or a VOLUME in its image): `rm -v` and `--rm` remove it. */
-  anonymous: boolean;
-}
-
-/** A container's mount, as `docker inspect` shows it under Mounts. */
-export interface ContainerMount {
-  Type: 'volume' | 'bind' | 'tmpfs';
-  Name?: string;
-  Source: string;
-  Destination: string;
-  Driver?: 'local';
-  Mode: string;
-  RW: boolean;
-  Propagation: string;
-  /** tmpfs mount options (size=…, mode=…). */
-  TmpfsOptions?: string;
-}
+// `-v`, `--mount` and `--tmpfs` specs read as Docker reads them (pure), with Docker's messages.
+import { cleanPath } from './path-match';
 
 /** A mount as asked for, before volumes are found or made. */
 export type MountRequest =
   | { type: 'volume'; name?: string; target: string; readOnly: boolean; mode: string }
   | { type: 'bind'; source: string; target: string; readOnly: boolean; mode: string; createSource: boolean }
   | { type: 'tmpfs'; target: string; options: string };
-
-export const VOLUME_ROOT = '/var/lib/drydock/volumes';
 
 /** A mount target as Docker cleans it: "/a/../b/" is "/b", and ".." cannot climb out of "/". */
 const cleanTarget = (target: string) => `/${cleanPath(target)}`;
@@ -114,24 +84,4 @@ export function parseTmpfs(spec: string): MountRequest {
   if (!target.startsWith('/')) throw new MountSpecError(`invalid mount config for type "tmpfs": invalid mount path: '${target}' mount path must be absolute`);
   const options = colon < 0 ? '' : spec.slice(colon + 1);
   return { type: 'tmpfs', target: cleanTarget(target), options: options.includes('mode=') ? options : [options, 'mode=1777'].filter(Boolean).join(',') };
-}
-
-export class VolumeStore {
-  private readonly volumes = new Map<string, Volume>();
-
-  list(): Volume[] {
-    return [...this.volumes.values()];
-  }
-
-  get(name: string): Volume | undefined {
-    return this.volumes.get(name);
-  }
-
-  add(volume: Volume): void {
-    this.volumes.set(volume.Name, volume);
-  }
-
-  remove(name: string): void {
-    this.volumes.delete(name);
-  }
 }

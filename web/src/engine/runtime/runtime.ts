@@ -1,8 +1,8 @@
 // ContainerRuntime: everything the daemon needs done where containers live. GuestRuntime does it
 // in the v86 guest (drydock-run, the agent, 9p); tests/support/memory-runtime.ts does it in
 // memory for unit-speed tests. tests/conformance/ holds the suite both must pass.
-import type { Container, LogEntry } from './container-store';
-import type { Image } from './image-store';
+import type { Container, LogEntry } from '../models/container';
+import type { Image } from '../models/image';
 
 /** A runtime failure before the container's command ran (drydock-run's own error). */
 export class RuntimeError extends Error {

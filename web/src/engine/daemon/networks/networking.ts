@@ -2,14 +2,16 @@
 // address from the network's IPAM, a MAC, a veth) when it starts, its published ports, its
 // /etc/hosts with the names of its peers on user-defined networks, and giving it all back when
 // it stops. The guest work (bridges, veths, proxies) is the runtime's.
-import type { Container, PortBinding } from './container-store';
-import type { ContainerStore } from './container-store';
-import type { Image } from './image-store';
-import { packageHostEntries } from './package-world';
-import { macFor, NetworkError, NetworkStore, hostsFile, type EndpointSettings, type Network } from './network-store';
-import type { ContainerRuntime, NetworkInterface, NetworkPlan, PortProxy } from './runtime';
-import { randomHex } from './digest';
-import { linkEnv, linkHostNames, parseLink } from './links';
+import type { Container, PortBinding } from '../../models/container';
+import type { ContainerStore } from '../containers/container-store';
+import type { Image } from '../../models/image';
+import { packageHostEntries } from '../package-world';
+import { macFor, NetworkError, NetworkStore } from './network-store';
+import type { EndpointSettings, Network } from '../../models/network';
+import { hostsFile } from '../../formats/hosts-file';
+import type { ContainerRuntime, NetworkInterface, NetworkPlan, PortProxy } from '../../runtime/runtime';
+import { randomHex } from '../../lib/digest';
+import { linkEnv, linkHostNames, parseLink } from '../../formats/links';
 
 /** Docker's ephemeral range for -P and `-p 80` (net.ipv4.ip_local_port_range). */
 const EPHEMERAL_FIRST = 32768;

@@ -1,6 +1,6 @@
 // Container names as Docker makes them: adjective_surname. Our own lists: adjectives about
 // ships and the sea, surnames of people who shaped computing and containers' prehistory.
-import { randomHex } from './digest';
+import { randomHex } from '../../lib/digest';
 
 const ADJECTIVES = [
   'anchored', 'brave', 'briny', 'calm', 'clever', 'coastal', 'daring', 'deep', 'eager', 'fearless',

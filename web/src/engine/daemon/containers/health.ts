@@ -2,22 +2,8 @@
 // Interval (after StartPeriod, during which failures do not count); Retries failures in a row
 // make it unhealthy, a success makes it healthy. The last five results are kept (inspect's
 // State.Health.Log); `docker ps` shows the status.
-import type { Container } from './container-store';
-import type { ContainerRuntime } from './runtime';
-
-export interface HealthConfig {
-  Test: string[];
-  Interval?: number;
-  Timeout?: number;
-  StartPeriod?: number;
-  Retries?: number;
-}
-
-export interface Health {
-  Status: 'starting' | 'healthy' | 'unhealthy';
-  FailingStreak: number;
-  Log: Array<{ Start: string; End: string; ExitCode: number; Output: string }>;
-}
+import type { Container, HealthConfig, Health } from '../../models/container';
+import type { ContainerRuntime } from '../../runtime/runtime';
 
 const SECOND = 1e9; // Docker's durations are nanoseconds
 

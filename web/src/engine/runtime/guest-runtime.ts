@@ -4,11 +4,11 @@
 // 9p share; nothing here knows about the CLI or the API.
 import type { GuestProcess } from '../guest/agent-client';
 import type { GuestMachine } from '../guest/guest-machine';
-import type { Container, LogEntry } from './container-store';
-import type { Image } from './image-store';
+import type { Container, LogEntry } from '../models/container';
+import type { Image } from '../models/image';
 import { createTar, readTar, type TarEntry } from '../formats/tar';
 import { capabilityMask } from './capabilities';
-import { PACKAGE_PORT } from './package-world';
+import { PACKAGE_PORT } from '../daemon/package-world';
 import { hasWhiteouts, ociToOverlay, OPAQUE, overlayToOci } from '../formats/whiteouts';
 import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan, type RuntimeState } from './runtime';
 
