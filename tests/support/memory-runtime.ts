@@ -6,7 +6,8 @@
 import type { Container, LogEntry } from '../../web/src/engine/models/container';
 import type { Image } from '../../web/src/engine/models/image';
 import { createTar, type TarEntry } from '../../web/src/engine/formats/tar';
-import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan, type RuntimeState } from '../../web/src/engine/runtime/runtime';
+import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan } from '../../web/src/engine/runtime/runtime';
+import type { RuntimeState } from '../../web/src/engine/models/daemon-state';
 
 interface Running {
   kill(signal: number): void;

@@ -6,7 +6,7 @@ import { chunkBoundaries } from '../../web/src/engine/persist/content-chunks';
 import { MemoryKeyValueStore, NotOwnerError } from '../../web/src/engine/persist/kv-store';
 import { LabSnapshots, OWNER_KEY, type EngineSaved } from '../../web/src/engine/persist/lab-snapshots';
 import type { MachineSnapshot } from '../../web/src/engine/guest/guest-machine';
-import type { DaemonState } from '../../web/src/engine/daemon/daemon';
+import type { DaemonState } from '../../web/src/engine/models/daemon-state';
 import { saveFailure } from '../../web/src/worker/lab-service';
 
 function noise(length: number, seed: number): Uint8Array {

@@ -1,7 +1,7 @@
 // What an endpoint answers, independent of the wire (server.ts writes it), and the small rules
 // every endpoint shares: dockerd's headers, Go's boolean query values, JSON bodies, the
 // multiplexed stream format.
-import { ApiError, API_VERSION, ENGINE_VERSION } from '../daemon/daemon';
+import { ApiError, API_VERSION, ENGINE_VERSION } from '../daemon/endpoints';
 import type { HttpRequest } from './http-parser';
 
 export interface StreamSink {

@@ -2,7 +2,8 @@
 // server's own version then), the version checked against the supported range, and anything
 // else answered `{"message":"page not found"}` with 404 — a wrong method too, since dockerd
 // gives its router the same handler for both.
-import { ApiError, type Daemon } from '../daemon/daemon';
+import { ApiError } from '../daemon/endpoints';
+import { type Daemon } from '../daemon/daemon';
 import type { HttpRequest } from './http-parser';
 import { API_VERSION, MIN_API_VERSION, json, type Reply } from './reply';
 import { containerRoutes } from './routes/containers';

@@ -3,7 +3,7 @@
 // a time per request, in order (pipelined requests wait their turn, as in Go's server); a
 // hijacked stream (attach, exec start) takes the connection over until it ends.
 import type { Daemon } from '../daemon/daemon';
-import { ApiError } from '../daemon/daemon';
+import { ApiError } from '../daemon/endpoints';
 import { DEFAULT_LIMITS, HttpParseError, RequestParser, type HttpRequest, type ParserLimits } from './http-parser';
 import { route } from './router';
 import { ENGINE_HEADERS, type HijackIO, type Reply, type StreamSink } from './reply';

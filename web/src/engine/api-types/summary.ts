@@ -2,7 +2,8 @@
 // rules Docker applies, shared by the API server and the CLI's `docker ps`.
 import { humanDuration } from '../formats/human';
 import type { Container } from '../models/container';
-import { ApiError, type Daemon } from '../daemon/daemon';
+import { ApiError } from '../daemon/endpoints';
+import { type Daemon } from '../daemon/daemon';
 import type { Image } from '../models/image';
 
 /** `docker ps --filter`: the filters Drydock's containers can answer, with Docker's matching. */

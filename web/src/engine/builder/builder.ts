@@ -4,7 +4,7 @@
 // Steps are cached by their parent's key and what they do (for COPY/ADD: the content of what
 // they copy), so an unchanged rebuild is all CACHED and one changed file rebuilds from its step.
 import { newContainer, type Container } from '../models/container';
-import type { Image, ImageConfig, ImageLayer } from '../models/image';
+import type { CachedStep, Image, ImageConfig, ImageLayer } from '../models/image';
 import { RuntimeError, type ContainerRuntime, type NetworkPlan } from '../runtime/runtime';
 import { hostsFile } from '../formats/hosts-file';
 import { offlineHint, packageHostEntries } from '../daemon/package-world';
@@ -43,11 +43,6 @@ export interface BuildHost {
   storeLayer(tar: Uint8Array): Promise<ImageLayer>;
   /** Step cache: cache key → the layer the step made, and when. */
   cache: Map<string, CachedStep>;
-}
-
-export interface CachedStep {
-  layer: ImageLayer;
-  created: string;
 }
 
 export interface BuildResult {

@@ -1,5 +1,6 @@
 // Shared pieces of the CLI's output: daemon errors, pull progress, names Docker prints.
-import { ApiError, type Daemon } from '../daemon/daemon';
+import { ApiError } from '../daemon/endpoints';
+import { type Daemon } from '../daemon/daemon';
 import { familiarString, parseReference } from '../formats/reference';
 import type { CliIO } from './context';
 

@@ -2,7 +2,9 @@
 // a project's network (`<project>_default`), its volumes (`<project>_<name>`), and one
 // container per service replica (`<project>-<service>-<n>`), all labelled with the project so
 // that later commands find them. The file's model is pure code (formats/compose/).
-import { ApiError, type CreateRequest, type Daemon } from '../daemon/daemon';
+import { ApiError } from '../daemon/endpoints';
+import { type CreateRequest } from '../daemon/containers/create';
+import { type Daemon } from '../daemon/daemon';
 import type { Container } from '../models/container';
 import type { ComposeProject, ComposeService } from '../formats/compose-file';
 

@@ -12,7 +12,8 @@
 // live-restore (said in the journal and in `systemctl status`); `start` serves the same state.
 // The daemon has no process in the machine (it is the engine, in the browser's worker), so no
 // PID is shown and journal lines carry no PID.
-import { API_VERSION, ENGINE_VERSION, type ApiLogEntry, type Daemon } from '../daemon/daemon';
+import { API_VERSION, ENGINE_VERSION, type ApiLogEntry } from '../daemon/endpoints';
+import { type Daemon } from '../daemon/daemon';
 import type { CliIO } from '../cli/context';
 import { runDockerCli } from '../cli/index';
 

@@ -39,3 +39,8 @@ export interface Image {
   repoTags: string[];
   repoDigests: string[];
 }
+
+export interface CachedStep {
+  layer: ImageLayer;
+  created: string;
+}

@@ -5,7 +5,7 @@
 // engine's records (images, containers, volumes' names) still apply to a fresh one.
 import type { AgentCursor } from '../guest/agent-client';
 import type { MachineSnapshot } from '../guest/guest-machine';
-import type { DaemonState } from '../daemon/daemon';
+import type { DaemonState } from '../models/daemon-state';
 import { gunzipSync, gzipSync } from 'fflate';
 import { sha256Digest } from '../lib/digest';
 import { splitChunks } from './content-chunks';

@@ -10,7 +10,8 @@ import { createTar, readTar, type TarEntry } from '../formats/tar';
 import { capabilityMask } from './capabilities';
 import { PACKAGE_PORT } from '../daemon/package-world';
 import { hasWhiteouts, ociToOverlay, OPAQUE, overlayToOci } from '../formats/whiteouts';
-import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan, type RuntimeState } from './runtime';
+import { RuntimeError, type ContainerRuntime, type ContainerStats, type ExecHandle, type NetworkInterface, type NetworkPlan } from './runtime';
+import type { RuntimeState } from '../models/daemon-state';
 
 const ROOT = '/var/lib/drydock';
 const CGROUP_ROOT = '/sys/fs/cgroup/drydock';

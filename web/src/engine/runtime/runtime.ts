@@ -3,6 +3,7 @@
 // memory for unit-speed tests. tests/conformance/ holds the suite both must pass.
 import type { Container, LogEntry } from '../models/container';
 import type { Image } from '../models/image';
+import type { RuntimeState } from '../models/daemon-state';
 
 /** A runtime failure before the container's command ran (drydock-run's own error). */
 export class RuntimeError extends Error {
@@ -62,16 +63,6 @@ export interface ContainerStats {
   netRx: number;
   netTx: number;
   at: number;
-}
-
-/** What a runtime knows of its guest: saved with a snapshot of the machine (plain data). */
-export interface RuntimeState {
-  initialized: boolean;
-  /** diffIDs of the layers in the guest. */
-  layers: string[];
-  bridges: string[];
-  /** Running containers' processes: the engine channel's request ID of each (by container ID). */
-  processes: Record<string, number>;
 }
 
 export interface ContainerRuntime {

@@ -1,7 +1,7 @@
 // GET, HEAD and PUT /containers/{id}/archive (`docker cp` of a real client): a tar out of or
 // into the container. The daemon copies between the container and a guest path, so the tar
 // is staged in a scratch directory of the guest's own, removed afterwards.
-import { ApiError } from '../../daemon/daemon';
+import { ApiError } from '../../daemon/endpoints';
 import { readTar, type TarEntry } from '../../formats/tar';
 import { empty, type Reply } from '../reply';
 import type { Route, RouteContext } from '../router';

@@ -2,7 +2,9 @@
 // and attach speak the stream formats a Docker client expects: raw bytes for a container with
 // a TTY, else stdcopy's multiplexed frames (8-byte headers); attach and exec start hijack the
 // connection (101 UPGRADED) and read stdin from it.
-import { ApiError, signalNumber, type CreateRequest } from '../../daemon/daemon';
+import { ApiError } from '../../daemon/endpoints';
+import { signalNumber } from '../../lib/signals';
+import { type CreateRequest } from '../../daemon/containers/create';
 import type { Container, LogEntry, PortBinding } from '../../models/container';
 import type { HealthConfig } from '../../models/container';
 import { containerJson } from '../../api-types/inspect-json';

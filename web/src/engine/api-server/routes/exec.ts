@@ -1,6 +1,7 @@
 // Exec endpoints: POST /containers/{id}/exec makes a record, POST /exec/{id}/start runs it
 // through the daemon (hijacked, or detached), GET /exec/{id}/json reports it.
-import { ApiError, type Daemon } from '../../daemon/daemon';
+import { ApiError } from '../../daemon/endpoints';
+import { type Daemon } from '../../daemon/daemon';
 import { empty, intParam, json, muxFrame, readObject, str, strings, type Reply } from '../reply';
 import type { Route, RouteContext } from '../router';
 import { MULTIPLEXED, RAW, container, detachKeys, wantsUpgrade } from './hijack';

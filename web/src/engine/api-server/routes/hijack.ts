@@ -1,6 +1,6 @@
 // What attach and exec start share: the container of the path, the stream types, whether
 // the client asked to take the connection over, and the detach sequence read from stdin.
-import { ApiError } from '../../daemon/daemon';
+import { ApiError } from '../../daemon/endpoints';
 import type { Container } from '../../models/container';
 import { DetachKeys, parseDetachKeys } from '../../formats/detach-keys';
 import type { RouteContext } from '../router';

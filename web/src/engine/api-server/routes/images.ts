@@ -1,7 +1,9 @@
 // Image and build endpoints. Pull, push, load and build answer with a JSON-lines progress
 // stream as dockerd does; a failure before anything was streamed is an ordinary error answer
 // (the client shows `Error response from daemon: …`), one after is an `errorDetail` line.
-import { ApiError, type Daemon, type PullProgress } from '../../daemon/daemon';
+import { ApiError } from '../../daemon/endpoints';
+import { type Daemon } from '../../daemon/daemon';
+import { type PullProgress } from '../../daemon/images/distribution';
 import { BuildError, type BuildEvent } from '../../builder/events';
 import { readTar } from '../../formats/tar';
 import { imageJson } from '../../api-types/inspect-json';

@@ -1,7 +1,7 @@
 // System, volume and network endpoints: /_ping, /version, /info, /events, /auth, /system/df,
 // /volumes…, /networks… — each a thin translation between the Engine API's JSON and a Daemon
 // method (which validates and logs).
-import { ApiError } from '../../daemon/daemon';
+import { ApiError } from '../../daemon/endpoints';
 import type { EventMessage } from '../../daemon/system/events';
 import type { Network } from '../../models/network';
 import type { Volume } from '../../models/volume';

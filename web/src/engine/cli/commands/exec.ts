@@ -1,4 +1,4 @@
-import { ApiError } from '../../daemon/daemon';
+import { ApiError } from '../../daemon/endpoints';
 import type { Command } from '../context';
 import { daemonError } from '../output';
 

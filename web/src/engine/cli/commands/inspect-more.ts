@@ -1,7 +1,7 @@
 // Commands that look into containers and the system: diff, stats, port, info, system df,
 // container prune.
 import { binarySize, humanSize } from '../../formats/human';
-import { ENGINE_VERSION } from '../../daemon/daemon';
+import { ENGINE_VERSION } from '../../daemon/endpoints';
 import type { Command, CliIO } from '../context';
 import { confirm, daemonError } from '../output';
 import { formatTable } from '../table';

@@ -1,6 +1,7 @@
 // Commands that act on containers by name or ID, one after another, printing each name as
 // Docker does and reporting each failure without stopping the rest.
-import { signalNumber, type Daemon } from '../../daemon/daemon';
+import { signalNumber } from '../../lib/signals';
+import { type Daemon } from '../../daemon/daemon';
 import type { Command, CommandContext } from '../context';
 import { daemonError, eachArgument } from '../output';
 import { startAttached } from './run';

@@ -1,7 +1,7 @@
 import { familiarString, parseReference } from '../../formats/reference';
 import type { Command } from '../context';
 import { storedLogin } from '../client-config';
-import { ApiError } from '../../daemon/daemon';
+import { ApiError } from '../../daemon/endpoints';
 
 export const push: Command = {
   name: 'push',

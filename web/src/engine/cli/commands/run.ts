@@ -1,4 +1,5 @@
-import { ApiError, type CreateRequest } from '../../daemon/daemon';
+import { ApiError } from '../../daemon/endpoints';
+import { type CreateRequest } from '../../daemon/containers/create';
 import { familiarReference } from '../../formats/reference';
 import type { Command, CommandContext } from '../context';
 import { UsageError } from '../flags';

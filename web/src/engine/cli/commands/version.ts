@@ -1,4 +1,4 @@
-import { API_VERSION } from '../../daemon/daemon';
+import { API_VERSION } from '../../daemon/endpoints';
 import type { Command } from '../context';
 
 export const CLIENT_VERSION = '27.0.0-drydock';
