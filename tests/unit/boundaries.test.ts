@@ -1,9 +1,9 @@
 // The architecture's boundaries, checked: the engine never touches the DOM (its tsconfig has no
-// DOM library, so `npm run check` enforces that), and the page reaches the guest only through
-// the engine's typed API.
+// DOM library, so `npm run check` enforces that), the page reaches the guest only through
+// the engine's typed API, and the engine's layers import only downwards.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
 const files = (dir: string): string[] =>
@@ -30,4 +30,71 @@ describe('module boundaries', () => {
     );
     expect(offending).toEqual([]);
   });
+
+  it("the engine's layers import only downwards", () => {
+    const offending = engineImports().flatMap(({ from, to }) => {
+      const a = layerOf(from), b = layerOf(to);
+      if (b <= a || EXCEPTIONS.some(([f, t]) => from.startsWith(f) && to === t)) return [];
+      return [`${from} (${LAYERS[a]![0]}) imports ${to} (${LAYERS[b]![0]})`];
+    });
+    expect(offending).toEqual([]);
+  });
+
+  it('the CLI, compose and the lesson checks import no daemon store, the daemon\'s parts, nor the runtime', () => {
+    const offending = engineImports().flatMap(({ from, to }) =>
+      /^(cli|compose|lessons|host)\//.test(from) && (/^runtime\//.test(to) || /^daemon\/(.*-store|networks\/networking|parts)\.ts$/.test(to))
+        ? [`${from} imports ${to}`]
+        : [],
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('knows the layer of every engine file', () => {
+    const engine = join(root, 'web/src/engine');
+    const unknown = files(engine).map((f) => relative(engine, f)).filter((f) => layerOf(f) < 0);
+    expect(unknown).toEqual([]);
+  });
 });
+
+/**
+ * The engine's layers, lowest first (ARCHITECTURE.md, "Engine layout"): a file may import its
+ * own layer and those below it, never one above.
+ */
+const LAYERS: Array<[string, ...RegExp[]]> = [
+  ['lib', /^lib\//],
+  ['models', /^models\//, /^api\.ts$/],
+  ['formats/protocol', /^formats\//, /^protocol\//, /^console\//],
+  ['runtime/registry/persist/builder', /^runtime\//, /^registry\//, /^persist\//, /^builder\//, /^guest\//],
+  ['daemon', /^daemon\//],
+  ['api-server', /^api-server\//, /^api-types\//],
+  ['cli/compose/lessons', /^cli\//, /^compose\//, /^lessons\//, /^host\//],
+  ['engine', /^engine\.ts$/],
+];
+
+/**
+ * Known exceptions, each with its reason. The package world's names (hosts, port, the offline
+ * hint) are plain constants that the runtime and the builder need too; the file stays in
+ * daemon/ while images/packages/ is reworked beside it.
+ */
+const EXCEPTIONS: Array<[string, string]> = [
+  ['builder/', 'daemon/package-world.ts'],
+  ['runtime/', 'daemon/package-world.ts'],
+];
+
+function layerOf(file: string): number {
+  return LAYERS.findIndex(([, ...patterns]) => patterns.some((p) => p.test(file)));
+}
+
+/** Every relative import between engine files, as paths under web/src/engine/. */
+function engineImports(): Array<{ from: string; to: string }> {
+  const engine = join(root, 'web/src/engine');
+  return files(engine).flatMap((file) =>
+    imports(file)
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) => {
+        const target = resolve(dirname(file), spec);
+        return { from: relative(engine, file), to: `${relative(engine, target)}${/\.(ts|js)$/.test(target) ? '' : '.ts'}`.replace(/\.js$/, '.ts') };
+      })
+      .filter(({ to }) => !to.startsWith('..')),
+  );
+}
