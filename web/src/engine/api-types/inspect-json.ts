@@ -1,8 +1,7 @@
 // The Engine API's JSON shapes of Drydock's records (ContainerJSON, ImageInspect): one
 // converter each, used by the API server's answers and by the CLI's `docker inspect`.
 import type { Container } from '../models/container';
-import type { Daemon } from '../daemon/daemon';
-import type { Image } from '../models/image';
+import { imageSize, type Image } from '../models/image';
 
 const iso = (ms: number) => (ms ? new Date(ms).toISOString() : '0001-01-01T00:00:00Z');
 
@@ -92,7 +91,7 @@ function networkSettings(c: Container) {
   };
 }
 
-export function imageJson(daemon: Daemon, i: Image) {
+export function imageJson(i: Image) {
   return {
     Id: i.id,
     RepoTags: i.repoTags,
@@ -100,7 +99,7 @@ export function imageJson(daemon: Daemon, i: Image) {
     Created: i.config.created ?? '',
     Architecture: i.config.architecture,
     Os: i.config.os,
-    Size: daemon.images.size(i),
+    Size: imageSize(i),
     Author: (i.config as { author?: string }).author ?? '',
     Config: {
       User: i.config.config.User ?? '',

@@ -3,8 +3,7 @@
 import { humanDuration } from '../formats/human';
 import type { Container } from '../models/container';
 import { ApiError } from '../daemon/endpoints';
-import { type Daemon } from '../daemon/daemon';
-import type { Image } from '../models/image';
+import { imageSize, type Image } from '../models/image';
 
 /** `docker ps --filter`: the filters Drydock's containers can answer, with Docker's matching. */
 export function filterContainers(list: Container[], filters: string[], imageIdOf: (name: string) => string | undefined): Container[] {
@@ -90,7 +89,7 @@ export function containerSummary(c: Container) {
 }
 
 /** GET /images/json: one image (ImageSummary); Created in Unix seconds. */
-export function imageSummary(daemon: Daemon, i: Image) {
+export function imageSummary(i: Image) {
   const created = i.config.created ? Math.floor(Date.parse(i.config.created) / 1000) : 0;
   return {
     Id: i.id,
@@ -98,9 +97,9 @@ export function imageSummary(daemon: Daemon, i: Image) {
     RepoTags: i.repoTags,
     RepoDigests: i.repoDigests,
     Created: Number.isNaN(created) ? 0 : created,
-    Size: daemon.images.size(i),
+    Size: imageSize(i),
     SharedSize: -1,
-    VirtualSize: daemon.images.size(i),
+    VirtualSize: imageSize(i),
     Labels: i.config.config.Labels ?? {},
     Containers: -1,
   };

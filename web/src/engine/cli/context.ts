@@ -1,6 +1,6 @@
 // What a command gets: its arguments, a way to write to the client's terminal, the daemon's
 // API (the only way commands touch state), and the client's signals.
-import type { Daemon } from '../daemon/daemon';
+import type { DockerApi } from '../daemon/docker-api';
 import type { FlagSpec, FlagValues } from './flags';
 
 export interface CliIO {
@@ -40,7 +40,7 @@ export interface CommandContext {
   args: string[];
   flags: FlagValues;
   io: CliIO;
-  daemon: Daemon;
+  daemon: DockerApi;
 }
 
 export interface Command {

@@ -1,6 +1,6 @@
 // The docker CLI: finds the command, parses its flags as the real CLI does, reports usage
 // errors with Docker's wording and exit codes, and runs it against the daemon's API.
-import type { Daemon } from '../daemon/daemon';
+import type { DockerApi } from '../daemon/docker-api';
 import type { CliIO, Command } from './context';
 import { parseFlags, StatusError, UsageError } from './flags';
 import { attach } from './commands/attach';
@@ -71,7 +71,7 @@ function mainHelp(): string {
   return `\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers (Drydock: real containers in your browser)\n\nCommands:\n${lines.join('\n')}\n\nManagement Commands:\n  builder     Manage builds\n  container   Manage containers\n  image       Manage images\n  network     Manage networks\n  volume      Manage volumes\n\nRun 'docker COMMAND --help' for more information on a command.\n`;
 }
 
-export async function runDockerCli(argv: string[], io: CliIO, daemon: Daemon): Promise<number> {
+export async function runDockerCli(argv: string[], io: CliIO, daemon: DockerApi): Promise<number> {
   let words = argv;
   if (words.length === 0 || words[0] === '--help' || words[0] === '-h' || words[0] === 'help') {
     io.out(mainHelp());

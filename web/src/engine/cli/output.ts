@@ -1,6 +1,6 @@
 // Shared pieces of the CLI's output: daemon errors, pull progress, names Docker prints.
 import { ApiError } from '../daemon/endpoints';
-import { type Daemon } from '../daemon/daemon';
+import type { DockerApi } from '../daemon/docker-api';
 import { familiarString, parseReference } from '../formats/reference';
 import type { CliIO } from './context';
 
@@ -11,7 +11,7 @@ export function daemonError(error: unknown): string {
 }
 
 /** Pulls like `docker pull`, writing Docker's progress lines to `write`. */
-export async function pullImage(daemon: Daemon, reference: string, write: (text: string) => void): Promise<void> {
+export async function pullImage(daemon: DockerApi, reference: string, write: (text: string) => void): Promise<void> {
   const ref = parseReference(reference);
   const seen = new Set<string>();
   const { digest, downloaded } = await daemon.imageCreate(reference, (p) => {

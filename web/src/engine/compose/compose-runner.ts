@@ -4,7 +4,7 @@
 // that later commands find them. The file's model is pure code (formats/compose/).
 import { ApiError } from '../daemon/endpoints';
 import { type CreateRequest } from '../daemon/containers/create';
-import { type Daemon } from '../daemon/daemon';
+import type { DockerApi } from '../daemon/docker-api';
 import type { Container } from '../models/container';
 import type { ComposeProject, ComposeService } from '../formats/compose-file';
 
@@ -18,19 +18,19 @@ export type Progress = (kind: 'Network' | 'Volume' | 'Container' | 'Image' | 'Se
 
 export class ComposeRunner {
   constructor(
-    private readonly daemon: Daemon,
+    private readonly daemon: DockerApi,
     readonly project: ComposeProject,
     private readonly progress: Progress,
   ) {}
 
   /** The project's containers (one-off `run` containers too if asked), oldest first. */
-  containers(options: { services?: string[]; oneOff?: boolean } = {}): Container[] {
-    return this.daemon.containers
-      .list()
+  async containers(options: { services?: string[]; oneOff?: boolean } = {}): Promise<Container[]> {
+    // GET /containers/json?all=1 (Compose filters by its labels there).
+    return (await this.daemon.containerList(true))
       .filter((c) => c.config.Labels[PROJECT_LABEL] === this.project.name)
       .filter((c) => options.oneOff || c.config.Labels[ONEOFF_LABEL] !== 'True')
       .filter((c) => !options.services?.length || options.services.includes(c.config.Labels[SERVICE_LABEL] ?? ''))
-      .sort((a, b) => a.created - b.created);
+      .sort((a: Container, b: Container) => a.created - b.created);
   }
 
   service(name: string): ComposeService {
@@ -48,13 +48,23 @@ export class ComposeRunner {
     return this.project.networks[key]?.name ?? `${this.project.name}_${key}`;
   }
 
+  /** GET /networks/{name}: whether the network is there (404: it is not). */
+  networkExists(name: string): Promise<boolean> {
+    return this.daemon.networkInspect(name).then(() => true, () => false);
+  }
+
+  /** GET /volumes/{name}: whether the volume is there. */
+  volumeExists(name: string): Promise<boolean> {
+    return this.daemon.volumeInspect(name).then(() => true, () => false);
+  }
+
   /** Networks and volumes the services use, made if missing. */
   async ensureResources(): Promise<void> {
     const used = new Set(this.project.services.flatMap((s) => (s.networkMode ? [] : Object.keys(s.networks))));
     for (const key of used) {
       const network = this.project.networks[key];
       const name = this.networkName(key);
-      if (this.daemon.networking.networks.find(name)) continue;
+      if (await this.networkExists(name)) continue;
       if (network?.external) throw new ApiError(404, `network ${name} declared as external, but could not be found`);
       this.progress('Network', name, 'Creating');
       await this.daemon.networkCreate({
@@ -70,7 +80,7 @@ export class ComposeRunner {
     for (const key of volumes) {
       const volume = this.project.volumes[key];
       if (!volume) throw new ApiError(400, `service uses undefined volume ${key}: invalid compose project`);
-      if (this.daemon.volumes.get(volume.name)) continue;
+      if (await this.volumeExists(volume.name)) continue;
       if (volume.external) throw new ApiError(404, `external volume "${volume.name}" not found`);
       this.progress('Volume', volume.name, 'Creating');
       await this.daemon.volumeCreate(volume.name, { ...volume.labels, [PROJECT_LABEL]: this.project.name, 'com.docker.compose.volume': key });
@@ -154,13 +164,13 @@ export class ComposeRunner {
     for (const key of service.networkMode ? [] : Object.keys(service.networks).slice(1)) {
       await this.daemon.networkConnect(this.networkName(key), Id, { aliases: [service.name, ...service.networks[key]!.aliases], ...(service.networks[key]!.ipv4Address ? { ip: service.networks[key]!.ipv4Address } : {}) });
     }
-    return this.daemon.containers.find(Id)!;
+    return this.daemon.containerInspect(Id);
   }
 
   /** Waits for what a service depends on: started, healthy, or completed successfully. */
   async waitForDependencies(service: ComposeService, timeoutMs = 120_000): Promise<void> {
     for (const [name, dep] of Object.entries(service.dependsOn)) {
-      const containers = this.containers({ services: [name] });
+      const containers = await this.containers({ services: [name] });
       if (!containers.length) {
         if (dep.required) throw new ApiError(500, `service "${service.name}" depends on service "${name}" which is not running`);
         continue;

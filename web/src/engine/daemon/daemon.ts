@@ -28,6 +28,7 @@ import { NetworkService } from './networks/network-service';
 import { NetworkStore } from './networks/network-store';
 import { ContainerNetworking } from './networks/networking';
 import type { DaemonParts } from './parts';
+import type { DockerApi } from './docker-api';
 import { DaemonEvents } from './system/events';
 import { SystemService } from './system/system-service';
 import { VolumeService } from './volumes/volume-service';
@@ -36,7 +37,7 @@ import { VolumeStore } from './volumes/volume-store';
 /** How many log entries of a container are kept across a reload. */
 const SAVED_LOG_ENTRIES = 2000;
 
-export class Daemon {
+export class Daemon implements DockerApi {
   readonly images = new ImageStore();
   readonly containers = new ContainerStore();
   readonly volumes = new VolumeStore();
@@ -88,7 +89,7 @@ export class Daemon {
     this.distribution = new Distribution(parts, hub);
     this.archives = new ImageArchives(parts);
     this.builds = new BuildService(parts, this.distribution);
-    this.system = new SystemService(parts);
+    this.system = new SystemService(parts, () => this.builds.cache);
   }
 
   get runtime(): ContainerRuntime {
@@ -178,6 +179,7 @@ export class Daemon {
 
   readonly version = this.bind(() => this.system, 'version');
   readonly info = this.bind(() => this.system, 'info');
+  readonly systemDf = this.bind(() => this.system, 'systemDf');
 
   readonly imageList = this.bind(() => this.imageService, 'imageList');
   readonly imageInspect = this.bind(() => this.imageService, 'imageInspect');

@@ -44,3 +44,6 @@ export interface CachedStep {
   layer: ImageLayer;
   created: string;
 }
+
+/** An image's size as Docker reports it: the bytes of its layers. */
+export const imageSize = (image: Pick<Image, 'layers'>): number => image.layers.reduce((n, l) => n + l.size, 0);

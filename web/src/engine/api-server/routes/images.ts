@@ -99,7 +99,7 @@ export const imageRoutes: Route[] = [
           throw new ApiError(400, `invalid filter '${k}'`);
         }),
       );
-      return json(200, images.map((i) => imageSummary(daemon, i)));
+      return json(200, images.map((i) => imageSummary(i)));
     },
   },
   {
@@ -153,7 +153,7 @@ export const imageRoutes: Route[] = [
     path: '/images/prune',
     handler: async ({ daemon, req }) => json(200, await daemon.imagePrune(filtersParam(req).some(([k, v]) => k === 'dangling' && ['false', '0'].includes(v)))),
   },
-  { method: 'GET', path: '/images/{name*}/json', handler: async ({ daemon, params }) => json(200, imageJson(daemon, await daemon.imageInspect(params.name!))) },
+  { method: 'GET', path: '/images/{name*}/json', handler: async ({ daemon, params }) => json(200, imageJson(await daemon.imageInspect(params.name!))) },
   {
     method: 'GET',
     path: '/images/{name*}/history',

@@ -172,25 +172,14 @@ export const systemRoutes: Route[] = [
     method: 'GET',
     path: '/system/df',
     handler: async ({ daemon }) => {
-      const images = await daemon.imageList();
-      const containers = await daemon.containerList(true);
-      const volumes = await daemon.volumeList();
-      const layers = new Map(images.flatMap((i) => i.layers.map((l) => [l.diffId, l.size] as const)));
-      const cached = [...daemon.buildCache.values()];
+      const df = await daemon.systemDf();
+      const layers = new Map(df.images.flatMap((i) => i.layers.map((l) => [l.diffId, l.size] as const)));
       return json(200, {
         LayersSize: [...layers.values()].reduce((a, b) => a + b, 0),
-        Images: images.map((i) => ({ ...imageSummary(daemon, i), Containers: containers.filter((c) => c.imageId === i.id).length })),
-        Containers: await Promise.all(containers.map(async (c) => ({ ...containerSummary(c), SizeRw: await daemon.runtime.writableSize(c), SizeRootFs: 0 }))),
-        Volumes: await Promise.all(
-          volumes.map(async (v) => ({
-            ...volumeJson(v),
-            UsageData: {
-              Size: (await daemon.runtime.directorySize?.(v.Mountpoint)) ?? -1,
-              RefCount: containers.filter((c) => c.mounts.some((m) => m.Type === 'volume' && m.Name === v.Name)).length,
-            },
-          })),
-        ),
-        BuildCache: cached.map((s) => ({ ID: s.layer.diffId.slice(7, 32), Type: 'regular', Description: '', InUse: false, Shared: false, Size: s.layer.size, CreatedAt: '', LastUsedAt: null, UsageCount: 1 })),
+        Images: df.images.map((i) => ({ ...imageSummary(i), Containers: df.containers.filter(({ container: c }) => c.imageId === i.id).length })),
+        Containers: df.containers.map(({ container, sizeRw }) => ({ ...containerSummary(container), SizeRw: sizeRw, SizeRootFs: 0 })),
+        Volumes: df.volumes.map(({ volume, size, refCount }) => ({ ...volumeJson(volume), UsageData: { Size: size, RefCount: refCount } })),
+        BuildCache: df.buildCache.map((s) => ({ ID: s.layer.diffId.slice(7, 32), Type: 'regular', Description: '', InUse: false, Shared: false, Size: s.layer.size, CreatedAt: '', LastUsedAt: null, UsageCount: 1 })),
       });
     },
   },

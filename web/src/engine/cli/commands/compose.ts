@@ -17,6 +17,7 @@ import { startAttached } from './run';
 import { build as buildCommand } from './build';
 import { exec as execCommand } from './exec';
 import type { Container, LogEntry } from '../../models/container';
+import { imageSize, type Image } from '../../models/image';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { long: 'file', short: 'f', kind: 'list', description: 'Compose configuration files' },
@@ -96,12 +97,14 @@ function invoke(command: Command, argv: string[], ctx: CommandContext, io = ctx.
 }
 
 /** The local image a reference names, if any. */
-function localImage(ctx: CommandContext, name: string) {
+async function localImage(ctx: CommandContext, name: string) {
   try {
-    return ctx.daemon.images.find(name, parseReference(name));
+    parseReference(name);
   } catch {
     return undefined;
   }
+  // GET /images/{name}/json, as Compose asks: a 404 says it is not here.
+  return ctx.daemon.imageInspect(name).catch(() => undefined);
 }
 
 /** One step as Compose reports it without a terminal: " Container app-web-1  Starting", then "…  Started". */
@@ -118,7 +121,7 @@ const progressPrinter = (ctx: CommandContext): Progress => (kind, name, status) 
 async function buildServices(ctx: CommandContext, runner: ComposeRunner, names: string[], always: boolean): Promise<void> {
   for (const service of runner.project.services) {
     if (!service.build || (names.length && !names.includes(service.name))) continue;
-    if (!always && localImage(ctx, runner.imageOf(service))) continue;
+    if (!always && (await localImage(ctx, runner.imageOf(service)))) continue;
     const build = service.build;
     const argv = ['-q', '-t', runner.imageOf(service), '-f', absolute(build.context, build.dockerfile)];
     for (const [k, v] of Object.entries(build.args)) argv.push('--build-arg', `${k}=${v}`);
@@ -139,7 +142,7 @@ async function buildServices(ctx: CommandContext, runner: ComposeRunner, names: 
 async function pullMissing(ctx: CommandContext, runner: ComposeRunner, names: string[] = [], always = false): Promise<void> {
   for (const service of runner.project.services) {
     if (service.build || !service.image || (names.length && !names.includes(service.name))) continue;
-    if (!always && localImage(ctx, service.image)) continue;
+    if (!always && (await localImage(ctx, service.image))) continue;
     ctx.io.err(` ${service.name} Pulling \n`);
     await pullImage(ctx.daemon, service.image, () => {});
     ctx.io.err(` ${service.name} Pulled \n`);
@@ -215,14 +218,14 @@ const SUBCOMMANDS: Record<string, Sub> = {
       for (const service of wanted) {
         await runner.waitForDependencies(service);
         const count = scales.get(service.name) ?? service.scale;
-        const existing = runner.containers({ services: [service.name] });
+        const existing = await runner.containers({ services: [service.name] });
         // Replicas beyond the scale go; missing ones are made; a changed image means recreate.
         for (const extra of existing.filter((c) => Number(c.config.Labels[NUMBER_LABEL]) > count)) {
           await step(ctx, `Container ${extra.name}`, 'Stopping', 'Removed', () => ctx.daemon.containerDelete(extra.id, true));
         }
         for (let n = 1; n <= count; n++) {
           let c = existing.find((e) => Number(e.config.Labels[NUMBER_LABEL]) === n);
-          const image = localImage(ctx, runner.imageOf(service));
+          const image = await localImage(ctx, runner.imageOf(service));
           if (c && (flags['force-recreate'] || (image && c.imageId !== image.id))) {
             const previous = c;
             c = await step(ctx, `Container ${previous.name}`, 'Recreate', 'Recreated', async () => {
@@ -262,20 +265,20 @@ const SUBCOMMANDS: Record<string, Sub> = {
       { long: 'rmi', kind: 'string', description: 'Remove images used by services. "local" remove only images that don\'t have a custom tag ("local"|"all")' },
     ],
     async run(ctx, runner, args, flags) {
-      const containers = runner.containers({ services: args, oneOff: true });
+      const containers = await runner.containers({ services: args, oneOff: true });
       await stopAll(ctx, runner, containers, (flags.timeout as number | undefined) ?? 10);
       for (const c of [...containers].reverse()) {
         await step(ctx, `Container ${c.name}`, 'Removing', 'Removed', () => ctx.daemon.containerDelete(c.id, true, !!flags.volumes));
       }
       if (args.length) return 0;
       for (const [key, network] of Object.entries(runner.project.networks)) {
-        if (network.external || !ctx.daemon.networking.networks.find(network.name)) continue;
+        if (network.external || !(await runner.networkExists(network.name))) continue;
         void key;
         await step(ctx, `Network ${network.name}`, 'Removing', 'Removed', () => ctx.daemon.networkDelete(network.name));
       }
       if (flags.volumes) {
         for (const volume of Object.values(runner.project.volumes)) {
-          if (volume.external || !ctx.daemon.volumes.get(volume.name)) continue;
+          if (volume.external || !(await runner.volumeExists(volume.name))) continue;
           await step(ctx, `Volume ${volume.name}`, 'Removing', 'Removed', () => ctx.daemon.volumeDelete(volume.name));
         }
       }
@@ -283,7 +286,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
         for (const service of runner.project.services) {
           if (flags.rmi === 'local' && service.image) continue;
           const image = runner.imageOf(service);
-          if (!localImage(ctx, image)) continue;
+          if (!(await localImage(ctx, image))) continue;
           await step(ctx, `Image ${image}`, 'Removing', 'Removed', () => ctx.daemon.imageDelete(image, true));
         }
       }
@@ -299,7 +302,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
       { long: 'format', kind: 'string', description: 'Format output using a custom template' },
     ],
     async run(ctx, runner, args, flags) {
-      const list = runner.containers({ services: args, oneOff: !!flags.all }).filter((c) => flags.all || ['running', 'paused', 'restarting'].includes(c.state.status));
+      const list = (await runner.containers({ services: args, oneOff: !!flags.all })).filter((c) => flags.all || ['running', 'paused', 'restarting'].includes(c.state.status));
       if (flags.quiet) ctx.io.out(list.map((c) => `${c.id}\n`).join(''));
       else if (flags.services) ctx.io.out([...new Set(list.map((c) => c.config.Labels[SERVICE_LABEL]))].map((s) => `${s}\n`).join(''));
       else {
@@ -321,7 +324,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
       { long: 'timestamps', short: 't', kind: 'bool', description: 'Show timestamps' },
     ],
     async run(ctx, runner, args, flags) {
-      const list = runner.containers({ services: args });
+      const list = await runner.containers({ services: args });
       if (!list.length) return 0;
       const { done } = followLogs(ctx, list, { history: true, follow: !!flags.follow, timestamps: !!flags.timestamps });
       await done;
@@ -348,7 +351,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
     usage: 'docker compose start [SERVICE...]',
     flags: [],
     async run(ctx, runner, args) {
-      for (const c of runner.containers({ services: args })) {
+      for (const c of await runner.containers({ services: args })) {
         if (c.state.status === 'running') continue;
         await step(ctx, `Container ${c.name}`, 'Starting', 'Started', () => ctx.daemon.containerStart(c.id));
       }
@@ -359,7 +362,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
     usage: 'docker compose stop [OPTIONS] [SERVICE...]',
     flags: [{ long: 'timeout', short: 't', kind: 'int', description: 'Specify a shutdown timeout in seconds' }],
     async run(ctx, runner, args, flags) {
-      await stopAll(ctx, runner, runner.containers({ services: args }), (flags.timeout as number | undefined) ?? 10);
+      await stopAll(ctx, runner, await runner.containers({ services: args }), (flags.timeout as number | undefined) ?? 10);
       return 0;
     },
   },
@@ -367,7 +370,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
     usage: 'docker compose restart [OPTIONS] [SERVICE...]',
     flags: [{ long: 'timeout', short: 't', kind: 'int', description: 'Specify a shutdown timeout in seconds' }],
     async run(ctx, runner, args, flags) {
-      for (const c of runner.containers({ services: args })) {
+      for (const c of await runner.containers({ services: args })) {
         await step(ctx, `Container ${c.name}`, 'Restarting', 'Started', async () => {
           await ctx.daemon.containerStop(c.id, (flags.timeout as number | undefined) ?? 10);
           await ctx.daemon.containerStart(c.id);
@@ -391,7 +394,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
       if (!serviceName || !cmd.length) throw new UsageError('"docker compose exec" requires at least 2 arguments.');
       runner.service(serviceName);
       const index = (flags.index as number | undefined) ?? 1;
-      const c = runner.containers({ services: [serviceName] }).find((x) => Number(x.config.Labels[NUMBER_LABEL]) === index && x.state.status === 'running');
+      const c = (await runner.containers({ services: [serviceName] })).find((x) => Number(x.config.Labels[NUMBER_LABEL]) === index && x.state.status === 'running');
       if (!c) {
         ctx.io.err(`service "${serviceName}" is not running\n`);
         return 1;
@@ -423,7 +426,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
       await pullMissing(ctx, runner, [service.name]);
       // Dependencies start first, as `compose run` does.
       for (const dep of Object.keys(service.dependsOn)) {
-        if (runner.containers({ services: [dep] }).some((c) => c.state.status === 'running')) continue;
+        if ((await runner.containers({ services: [dep] })).some((c) => c.state.status === 'running')) continue;
         await SUBCOMMANDS.up!.run(ctx, runner, [dep], { detach: true });
       }
       const name = (flags.name as string | undefined) ?? `${runner.project.name}-${service.name}-run-${Math.random().toString(16).slice(2, 14)}`;
@@ -467,12 +470,13 @@ const SUBCOMMANDS: Record<string, Sub> = {
     usage: 'docker compose images [OPTIONS] [SERVICE...]',
     flags: [{ long: 'quiet', short: 'q', kind: 'bool', description: 'Only display IDs' }],
     async run(ctx, runner, args, flags) {
-      const list = runner.containers({ services: args });
-      const rows = list.map((c) => {
-        const image = ctx.daemon.images.find(c.imageId);
+      const list = await runner.containers({ services: args });
+      const rows: string[][] = [];
+      for (const c of list) {
+        const image = await ctx.daemon.imageInspect(c.imageId).catch(() => undefined);
         const [repo, tag] = (image?.repoTags[0] ?? '<none>:<none>').split(/:(?=[^:/]*$)/);
-        return [c.name, repo ?? '<none>', tag ?? '<none>', c.imageId.replace('sha256:', '').slice(0, 12), image ? humanSizeOf(ctx, image) : ''];
-      });
+        rows.push([c.name, repo ?? '<none>', tag ?? '<none>', c.imageId.replace('sha256:', '').slice(0, 12), image ? humanSizeOf(image) : '']);
+      }
       if (flags.quiet) ctx.io.out(list.map((c) => `${c.imageId}\n`).join(''));
       else ctx.io.out(formatTable(['CONTAINER', 'REPOSITORY', 'TAG', 'IMAGE ID', 'SIZE'], rows));
       return 0;
@@ -480,8 +484,8 @@ const SUBCOMMANDS: Record<string, Sub> = {
   },
 };
 
-function humanSizeOf(ctx: CommandContext, image: Parameters<CommandContext['daemon']['images']['size']>[0]): string {
-  const bytes = ctx.daemon.images.size(image);
+function humanSizeOf(image: Image): string {
+  const bytes = imageSize(image);
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)}MB` : `${(bytes / 1e3).toFixed(1)}kB`;
 }
 
@@ -525,7 +529,7 @@ export const compose: Command = {
       const hint = hintOf(error);
       if (hint) ctx.io.err(`${hint}\n`);
       // A failed `up` says what it had already made, and how to take it away.
-      const made = name === 'up' || name === 'run' ? (runner?.containers() ?? []) : [];
+      const made = name === 'up' || name === 'run' ? ((await runner?.containers().catch(() => undefined)) ?? []) : [];
       if (made.length) {
         ctx.io.err(`The project's other containers are still there: ${made.map((c) => `${c.name} (${c.state.status})`).join(', ')}. \`docker compose down\` removes them.\n`);
       }

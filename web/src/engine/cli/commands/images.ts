@@ -1,6 +1,7 @@
 import { humanDuration, humanSize } from '../../formats/human';
 import type { Command } from '../context';
 import { formatTable } from '../table';
+import { imageSize } from '../../models/image';
 import { printListFormat } from './inspect';
 
 const IMAGE_HEADERS: Record<string, string> = {
@@ -51,7 +52,7 @@ export const images: Command = {
         if (args[0] && repo !== args[0] && tag !== args[0]) continue;
         if (references.length && !references.some((r) => matchesReference(r, repo, tag))) continue;
         const digest = image.repoDigests.find((d) => d.startsWith(`${repo}@`))?.split('@')[1] ?? '<none>';
-        rows.push([repo, tag.slice(colon + 1), id, created, humanSize(daemon.images.size(image)), digest, image.config.created ?? '']);
+        rows.push([repo, tag.slice(colon + 1), id, created, humanSize(imageSize(image)), digest, image.config.created ?? '']);
       }
     }
     const format = flags.format as string | undefined;

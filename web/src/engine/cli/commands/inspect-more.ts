@@ -46,13 +46,16 @@ export const stats: Command = {
     }
     const targets = async () => {
       if (!args.length) return daemon.containerList(!!flags.all);
-      return args.flatMap((a) => {
-        const c = daemon.containers.find(a);
-        if (c) return [c];
-        io.err(`Error response from daemon: No such container: ${a}\n`);
-        status = 1;
-        return [];
-      });
+      const named = [];
+      for (const a of args) {
+        try {
+          named.push(await daemon.containerInspect(a));
+        } catch (error) {
+          io.err(`${daemonError(error)}\n`);
+          status = 1;
+        }
+      }
+      return named;
     };
     let found = await targets();
     if (args.length && !found.length) return status;
@@ -154,9 +157,9 @@ export const systemDf: Command = {
   flags: [],
   maxArgs: 0,
   async run({ io, daemon }) {
-    const images = await daemon.imageList();
-    const containers = await daemon.containerList(true);
-    const volumes = await daemon.volumeList();
+    const df = await daemon.systemDf();
+    const images = df.images;
+    const containers = df.containers.map((c) => c.container);
     // Docker's formulas (cli/command/formatter/disk_usage.go), percentages truncated.
     const size = (bytes: number) => humanSize(bytes, 4);
     const pct = (part: number, whole: number) => (whole > 0 ? `${size(part)} (${Math.trunc((part * 100) / whole)}%)` : size(part));
@@ -172,8 +175,7 @@ export const systemDf: Command = {
     // Containers: the writable layers of those not running, paused or restarting.
     let writable = 0;
     let stoppedWritable = 0;
-    for (const c of containers) {
-      const bytes = await daemon.runtime.writableSize(c);
+    for (const { container: c, sizeRw: bytes } of df.containers) {
       writable += bytes;
       if (!isActive(c.state.status)) stoppedWritable += bytes;
     }
@@ -181,15 +183,15 @@ export const systemDf: Command = {
     let volumeTotal = 0;
     let volumeFree = 0;
     let volumesUsed = 0;
-    for (const v of volumes) {
-      const bytes = (await daemon.runtime.directorySize?.(v.Mountpoint)) ?? 0;
-      const used = containers.some((c) => c.mounts.some((m) => m.Type === 'volume' && m.Name === v.Name));
+    for (const { size, refCount } of df.volumes) {
+      const bytes = Math.max(size, 0);
+      const used = refCount > 0;
       volumeTotal += bytes;
       if (used) volumesUsed++;
       else volumeFree += bytes;
     }
     // Build cache: every cached step's layer once; none is in use between builds.
-    const cached = [...daemon.buildCache.values()];
+    const cached = df.buildCache;
     const cacheSize = [...new Map(cached.map((s) => [s.layer.diffId, s.layer.size])).values()].reduce((a, b) => a + b, 0);
     io.out(
       formatTable(
@@ -197,7 +199,7 @@ export const systemDf: Command = {
         [
           ['Images', String(images.length), String(usedImages.length), size(imageTotal), pct(imageTotal - usedUnique, imageTotal)],
           ['Containers', String(containers.length), String(containers.filter((c) => isActive(c.state.status)).length), size(writable), pct(stoppedWritable, writable)],
-          ['Local Volumes', String(volumes.length), String(volumesUsed), size(volumeTotal), pct(volumeFree, volumeTotal)],
+          ['Local Volumes', String(df.volumes.length), String(volumesUsed), size(volumeTotal), pct(volumeFree, volumeTotal)],
           ['Build Cache', String(cached.length), '0', size(cacheSize), size(cacheSize)],
         ],
       ),
@@ -227,7 +229,7 @@ export const info: Command = {
         `  Running: ${count('running')}`,
         `  Paused: ${count('paused')}`,
         `  Stopped: ${containers.length - count('running') - count('paused')}`,
-        ` Images: ${daemon.images.list().length}`,
+        ` Images: ${(await daemon.imageList()).length}`,
         ` Server Version: ${ENGINE_VERSION}`,
         ' Storage Driver: overlay2',
         ' Logging Driver: json-file',

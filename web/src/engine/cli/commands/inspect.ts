@@ -94,10 +94,11 @@ export const inspect: Command = {
     let status = 0;
     for (const name of args) {
       const type = flags.type as string | undefined;
-      const container = type === 'image' ? undefined : daemon.containers.find(name);
+      // GET /containers/{name}/json first (a 404: not a container), then the image's.
+      const container = type === 'image' ? undefined : await daemon.containerInspect(name).catch(() => undefined);
       try {
-        if (container) found.push(containerJson(await daemon.containerInspect(container.id)));
-        else if (type !== 'container') found.push(imageJson(daemon, await daemon.imageInspect(name)));
+        if (container) found.push(containerJson(container));
+        else if (type !== 'container') found.push(imageJson(await daemon.imageInspect(name)));
         else throw new Error(`No such container: ${name}`);
       } catch {
         io.err(`Error: No such object: ${name}\n`);

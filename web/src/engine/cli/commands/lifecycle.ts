@@ -1,13 +1,13 @@
 // Commands that act on containers by name or ID, one after another, printing each name as
 // Docker does and reporting each failure without stopping the rest.
 import { signalNumber } from '../../lib/signals';
-import { type Daemon } from '../../daemon/daemon';
+import type { DockerApi } from '../../daemon/docker-api';
 import type { Command, CommandContext } from '../context';
 import { daemonError, eachArgument } from '../output';
 import { startAttached } from './run';
 
 /** Acts on each named container, printing the name back as Docker does. */
-function eachContainer(ctx: CommandContext, action: (daemon: Daemon, name: string) => Promise<void>): Promise<number> {
+function eachContainer(ctx: CommandContext, action: (daemon: DockerApi, name: string) => Promise<void>): Promise<number> {
   return eachArgument(ctx.io, ctx.args, async (name) => {
     await action(ctx.daemon, name);
     return `${name}\n`;

@@ -124,7 +124,9 @@ export const networkRm: Command = {
   flags: [{ long: 'force', short: 'f', kind: 'bool', description: 'Do not error if the network does not exist' }],
   minArgs: 1,
   async run({ io, daemon, args, flags }) {
-    const present = flags.force ? args.filter((a) => daemon.networking.networks.find(a)) : args;
+    const present = [];
+    // With --force a network that is not there is no error (GET /networks/{name} says).
+    for (const a of args) if (!flags.force || (await daemon.networkInspect(a).then(() => true, () => false))) present.push(a);
     return eachArgument(io, present, async (name) => {
       await daemon.networkDelete(name);
       return `${name}\n`;

@@ -7,6 +7,7 @@ import { formatPorts } from '../../formats/port-spec';
 
 export { filterContainers, containerStatus } from '../../api-types/summary';
 import { filterContainers, containerStatus } from '../../api-types/summary';
+import type { DockerApi } from '../../daemon/docker-api';
 
 /** The fields `docker ps --format` offers, and their table headers. */
 const FIELD_HEADERS: Record<string, string> = {
@@ -34,7 +35,7 @@ export const ps: Command = {
     // A status filter looks at every container, as in Docker.
     let list = await daemon.containerList(!!flags.all || last > 0 || filters.some((f) => f.startsWith('status=')));
     try {
-      list = filterContainers(list, filters, (name) => daemon.images.find(name)?.id);
+      list = filterContainers(list, filters, await ancestorIds(daemon, filters));
     } catch (error) {
       io.err(`${daemonError(error)}\n`);
       return 1;
@@ -77,3 +78,17 @@ export const ps: Command = {
     return 0;
   },
 };
+
+/**
+ * The image IDs that `ancestor=` filters given as IDs name (GET /images/{id}/json for each), for
+ * filterContainers; other ancestors match by the name a container was made from.
+ */
+async function ancestorIds(daemon: DockerApi, filters: string[]): Promise<(name: string) => string | undefined> {
+  const ids = new Map<string, string | undefined>();
+  for (const f of filters) {
+    const value = /^ancestor=(.*)$/.exec(f)?.[1];
+    if (value === undefined || !/^(sha256:)?[a-f0-9]{3,64}$/.test(value) || ids.has(value)) continue;
+    ids.set(value, (await daemon.imageInspect(value).catch(() => undefined))?.id);
+  }
+  return (name) => ids.get(name);
+}

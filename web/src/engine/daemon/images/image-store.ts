@@ -2,7 +2,7 @@
 // digest of its config; tags point at IDs; layers are identified by their diffIDs.
 import type { ImageReference } from '../../formats/reference';
 import { familiarString } from '../../formats/reference';
-import type { Image } from '../../models/image';
+import { imageSize, type Image } from '../../models/image';
 
 export class ImageStore {
   private readonly images = new Map<string, Image>();
@@ -46,6 +46,6 @@ export class ImageStore {
   }
 
   size(image: Image): number {
-    return image.layers.reduce((n, l) => n + l.size, 0);
+    return imageSize(image);
   }
 }

@@ -1,9 +1,38 @@
 // GET /version and GET /info: what the daemon says of itself and its host (the guest).
+import type { CachedStep } from '../../models/image';
 import { API_VERSION, ENGINE_VERSION } from '../endpoints';
 import type { DaemonParts } from '../parts';
 
 export class SystemService {
-  constructor(private readonly parts: DaemonParts) {}
+  constructor(
+    private readonly parts: DaemonParts,
+    /** The build cache (the build service's). */
+    private readonly buildCache: () => Map<string, CachedStep>,
+  ) {}
+
+  /**
+   * GET /system/df: what takes space — images, containers with their writable layer's bytes,
+   * volumes with theirs (-1 when the runtime cannot tell) and how many containers mount each,
+   * and the build cache's steps.
+   */
+  systemDf() {
+    const { parts } = this;
+    return parts.calls.serve('GET', '/system/df', async () => {
+      const containers = parts.containers.list();
+      return {
+        images: parts.images.list(),
+        containers: await Promise.all(containers.map(async (container) => ({ container, sizeRw: await parts.runtime.writableSize(container) }))),
+        volumes: await Promise.all(
+          parts.volumes.list().map(async (volume) => ({
+            volume,
+            size: (await parts.runtime.directorySize?.(volume.Mountpoint)) ?? -1,
+            refCount: containers.filter((c) => c.mounts.some((m) => m.Type === 'volume' && m.Name === volume.Name)).length,
+          })),
+        ),
+        buildCache: [...this.buildCache().values()],
+      };
+    });
+  }
 
   version() {
     return this.parts.calls.serve('GET', '/version', async () => ({
