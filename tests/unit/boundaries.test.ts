@@ -49,6 +49,16 @@ describe('module boundaries', () => {
     expect(offending).toEqual([]);
   });
 
+  it('the CLI, compose and the lesson checks reach the daemon only through DockerApi (and the lab view)', () => {
+    // Types only: the API (docker-api.ts), its errors and versions (endpoints.ts), the read-only
+    // view the lesson checks and the page's pictures use (lab-view.ts).
+    const allowed = new Set(['daemon/docker-api.ts', 'daemon/endpoints.ts', 'daemon/lab-view.ts']);
+    const offending = engineImports().flatMap(({ from, to }) =>
+      /^(cli|compose|lessons)\//.test(from) && to.startsWith('daemon/') && !allowed.has(to) ? [`${from} imports ${to}`] : [],
+    );
+    expect(offending).toEqual([]);
+  });
+
   it('knows the layer of every engine file', () => {
     const engine = join(root, 'web/src/engine');
     const unknown = files(engine).map((f) => relative(engine, f)).filter((f) => layerOf(f) < 0);

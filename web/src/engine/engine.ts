@@ -88,7 +88,7 @@ export class Engine {
 
   /** The Docker objects now, for the page's pictures. */
   labState(): LabState {
-    return labState(this.daemon, this.terminalsInside());
+    return labState(this.daemon.labView(), this.terminalsInside());
   }
 
   /** Containers that clients' terminals are connected to now, one entry per connection. */
@@ -99,9 +99,9 @@ export class Engine {
 
   /** Lesson checks, on real state. */
   async check(checks: LessonCheck[]): Promise<boolean[]> {
-    const state = labState(this.daemon, this.terminalsInside());
+    const state = labState(this.daemon.labView(), this.terminalsInside());
     const results: boolean[] = [];
-    for (const c of checks) results.push(await evaluateCheck(this.daemon, c, state));
+    for (const c of checks) results.push(await evaluateCheck(this.daemon.labView(), c, state));
     return results;
   }
 

@@ -3,7 +3,7 @@
 // container per service replica (`<project>-<service>-<n>`), all labelled with the project so
 // that later commands find them. The file's model is pure code (formats/compose/).
 import { ApiError } from '../daemon/endpoints';
-import { type CreateRequest } from '../daemon/containers/create';
+import { type CreateRequest } from '../models/container';
 import type { DockerApi } from '../daemon/docker-api';
 import type { Container } from '../models/container';
 import type { ComposeProject, ComposeService } from '../formats/compose-file';

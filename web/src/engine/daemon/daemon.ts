@@ -29,6 +29,7 @@ import { NetworkStore } from './networks/network-store';
 import { ContainerNetworking } from './networks/networking';
 import type { DaemonParts } from './parts';
 import type { DockerApi } from './docker-api';
+import type { LabView } from './lab-view';
 import { DaemonEvents } from './system/events';
 import { SystemService } from './system/system-service';
 import { VolumeService } from './volumes/volume-service';
@@ -117,6 +118,20 @@ export class Daemon implements DockerApi {
   /** The build cache: a step's key → the layer it made. */
   get buildCache() {
     return this.builds.cache;
+  }
+
+  /** The read-only view the page's pictures and the lesson checks use (see lab-view.ts). */
+  labView(): LabView {
+    return {
+      images: () => this.images.list(),
+      containers: () => this.containers.list(),
+      volumes: () => this.volumes.list(),
+      networks: () => this.networking.networks.list(),
+      layerTar: (diffId) => this.layers.blobs.get(diffId),
+      pushedRepositories: () => this.hub.repositories(),
+      apiLog: () => this.calls.log,
+      hostPath: (path) => this.runtime.archiveHostPath(path),
+    };
   }
 
   /** Whether a snapshot now would cut off work (an API call, or guest work of the runtime's). */

@@ -1,20 +1,21 @@
 // The lab's Docker objects as the page shows them (pictures) and lessons check them: read from
-// the daemon's records and, for files, from the guest itself. Never parsed from command output.
+// the daemon's records (its LabView) and, for files, from the guest itself. Never parsed from command output.
 import type { LabState, LessonCheck } from '../api';
-import type { Daemon } from '../daemon/daemon';
+import type { LabView } from '../daemon/lab-view';
+import { imageSize } from '../models/image';
 import { readTar } from '../formats/tar';
 import { concatBytes } from '../protocol/frame';
 import { parseReference, familiarString } from '../formats/reference';
 
 /** `terminalsInside`: IDs of the containers a client's terminal is connected to (the engine knows). */
-export function labState(daemon: Daemon, terminalsInside: readonly string[] = []): LabState {
-  const containers = daemon.containers.list();
+export function labState(lab: LabView, terminalsInside: readonly string[] = []): LabState {
+  const containers = lab.containers();
   return {
-    images: daemon.images.list().map((i) => ({
+    images: lab.images().map((i) => ({
       id: i.id,
       tags: [...i.repoTags],
       layers: i.layers.map((l) => ({ diffId: l.diffId, size: l.size })),
-      size: daemon.images.size(i),
+      size: imageSize(i),
     })),
     containers: containers.map((c) => ({
       id: c.id,
@@ -27,8 +28,8 @@ export function labState(daemon: Daemon, terminalsInside: readonly string[] = []
       mounts: c.mounts.map((m) => ({ type: m.Type, ...(m.Name ? { name: m.Name } : {}), source: m.Source, destination: m.Destination, readOnly: !m.RW })),
       networks: Object.keys(c.networks),
     })),
-    volumes: daemon.volumes.list().map((v) => ({ name: v.Name, usedBy: containers.filter((c) => c.mounts.some((m) => m.Name === v.Name)).map((c) => c.name) })),
-    networks: daemon.networking.networks.list().map((n) => ({ name: n.Name, driver: n.Driver, containers: containers.filter((c) => n.Name in c.networks).map((c) => c.name) })),
+    volumes: lab.volumes().map((v) => ({ name: v.Name, usedBy: containers.filter((c) => c.mounts.some((m) => m.Name === v.Name)).map((c) => c.name) })),
+    networks: lab.networks().map((n) => ({ name: n.Name, driver: n.Driver, containers: containers.filter((c) => n.Name in c.networks).map((c) => c.name) })),
     terminalsInside: [...new Set(terminalsInside)].map((id) => containers.find((c) => c.id === id)?.name).filter((n): n is string => !!n),
   };
 }
@@ -56,19 +57,19 @@ function containerMatches(c: ContainerState, want: NonNullable<LessonCheck['cont
   return true;
 }
 
-function findImage(daemon: Daemon, tag: string) {
-  return daemon.images.list().find((i) => i.repoTags.some((t) => sameTag(t, tag)));
+function findImage(lab: LabView, tag: string) {
+  return lab.images().find((i) => i.repoTags.some((t) => sameTag(t, tag)));
 }
 
 /** A text file's content on the guest, or null if it is not there. */
-async function guestFile(daemon: Daemon, path: string): Promise<string | null> {
-  const found = await daemon.runtime.archiveHostPath(path).catch(() => null);
+async function guestFile(lab: LabView, path: string): Promise<string | null> {
+  const found = await lab.hostPath(path).catch(() => null);
   if (!found || found.directory) return null;
   const entry = readTar(found.tar).find((e) => e.type === 'file');
   return entry?.type === 'file' ? new TextDecoder().decode(entry.data) : null;
 }
 
-export async function evaluateCheck(daemon: Daemon, check: LessonCheck, state = labState(daemon)): Promise<boolean> {
+export async function evaluateCheck(lab: LabView, check: LessonCheck, state = labState(lab)): Promise<boolean> {
   if (check.image !== undefined && !state.images.some((i) => i.tags.some((t) => sameTag(t, check.image!)))) return false;
   if (check.noImage !== undefined && state.images.some((i) => i.tags.some((t) => sameTag(t, check.noImage!)))) return false;
   if (check.container && state.containers.filter((c) => containerMatches(c, check.container!)).length < (check.count ?? 1)) return false;
@@ -79,18 +80,18 @@ export async function evaluateCheck(daemon: Daemon, check: LessonCheck, state = 
   if (check.terminal?.inside !== undefined && !state.terminalsInside.includes(check.terminal.inside)) return false;
   if (check.terminal?.machine && state.terminalsInside.length) return false;
   if (check.imageAdds) {
-    const image = findImage(daemon, check.imageAdds.image);
+    const image = findImage(lab, check.imageAdds.image);
     const path = check.imageAdds.path.replace(/^\/+|\/+$/g, '');
     // Layers made here are kept as tars: look for the path in them.
     const adds = image?.layers.some((l) => {
-      const tar = daemon.layerBlobs.get(l.diffId);
+      const tar = lab.layerTar(l.diffId);
       return tar ? readTar(tar).some((e) => e.path.replace(/^\.\//, '').replace(/\/$/, '') === path || e.path.replace(/^\.\//, '').startsWith(`${path}/`)) : false;
     });
     if (!adds) return false;
   }
   if (check.imageConfig) {
     const want = check.imageConfig;
-    const config = findImage(daemon, want.image)?.config.config;
+    const config = findImage(lab, want.image)?.config.config;
     if (!config) return false;
     if (want.exposes !== undefined && !Object.keys(config.ExposedPorts ?? {}).includes(want.exposes.includes('/') ? want.exposes : `${want.exposes}/tcp`)) return false;
     if (want.env !== undefined && !(config.Env ?? []).some((e) => e === want.env || e.startsWith(`${want.env}=`))) return false;
@@ -100,38 +101,38 @@ export async function evaluateCheck(daemon: Daemon, check: LessonCheck, state = 
   }
   if (check.imageCompare) {
     const want = check.imageCompare;
-    const image = findImage(daemon, want.image);
+    const image = findImage(lab, want.image);
     if (!image) return false;
     if (want.smallerThan !== undefined) {
-      const other = findImage(daemon, want.smallerThan);
-      if (!other || daemon.images.size(image) >= daemon.images.size(other)) return false;
+      const other = findImage(lab, want.smallerThan);
+      if (!other || imageSize(image) >= imageSize(other)) return false;
     }
     if (want.sharesLayersWith !== undefined) {
-      const other = findImage(daemon, want.sharesLayersWith);
+      const other = findImage(lab, want.sharesLayersWith);
       if (!other || !image.layers.some((l) => other.layers.some((o) => o.diffId === l.diffId))) return false;
     }
   }
   if (check.pushed !== undefined) {
     const colon = check.pushed.lastIndexOf(':');
     const [name, tag] = colon > check.pushed.lastIndexOf('/') ? [check.pushed.slice(0, colon), check.pushed.slice(colon + 1)] : [check.pushed, 'latest'];
-    if (!(await daemon.hub.repositories()).some((r) => r.name === name && tag in r.tags)) return false;
+    if (!(await lab.pushedRepositories()).some((r) => r.name === name && tag in r.tags)) return false;
   }
   if (check.logs) {
-    const container = daemon.containers.list().find((c) => c.name === check.logs!.container);
+    const container = lab.containers().find((c) => c.name === check.logs!.container);
     const text = container ? new TextDecoder().decode(concatBytes(container.logs.map((e) => e.data))) : null;
     if (text === null || !text.includes(check.logs.contains)) return false;
   }
   if (check.apiCall) {
     const want = check.apiCall;
-    if (!daemon.apiLog.some((e) => (want.method === undefined || e.method === want.method.toUpperCase()) && e.path.split('?')[0] === want.path && (want.status === undefined || e.status === want.status))) return false;
+    if (!lab.apiLog().some((e) => (want.method === undefined || e.method === want.method.toUpperCase()) && e.path.split('?')[0] === want.path && (want.status === undefined || e.status === want.status))) return false;
   }
   if (check.file) {
-    const text = await guestFile(daemon, check.file.path);
+    const text = await guestFile(lab, check.file.path);
     if (text === null || (check.file.contains !== undefined && !text.includes(check.file.contains))) return false;
   }
   if (check.volumeFile) {
-    const volume = daemon.volumes.get(check.volumeFile.volume);
-    const text = volume ? await guestFile(daemon, `${volume.Mountpoint}/${check.volumeFile.path.replace(/^\/+/, '')}`) : null;
+    const volume = lab.volumes().find((v) => v.Name === check.volumeFile!.volume);
+    const text = volume ? await guestFile(lab, `${volume.Mountpoint}/${check.volumeFile.path.replace(/^\/+/, '')}`) : null;
     if (text === null || (check.volumeFile.contains !== undefined && !text.includes(check.volumeFile.contains))) return false;
   }
   return true;

@@ -125,3 +125,26 @@ export interface Health {
   FailingStreak: number;
   Log: Array<{ Start: string; End: string; ExitCode: number; Output: string }>;
 }
+
+export interface CreateRequest {
+  image: string;
+  name?: string;
+  cmd?: string[];
+  entrypoint?: string[] | null;
+  env?: string[];
+  workingDir?: string;
+  user?: string;
+  hostname?: string;
+  tty?: boolean;
+  openStdin?: boolean;
+  labels?: Record<string, string>;
+  hostConfig?: Partial<HostConfig>;
+  /** `--mount` specs, as the CLI was given them. */
+  mounts?: string[];
+  /** --health-cmd and friends (Test ["NONE"] for --no-healthcheck). */
+  healthcheck?: HealthConfig;
+  /** `--expose` ports ("80/tcp"). */
+  exposedPorts?: string[];
+  /** `--network-alias` and `--ip` for the network of the container's network mode. */
+  networking?: { aliases?: string[]; ip?: string };
+}

@@ -4,7 +4,7 @@
 // connection (101 UPGRADED) and read stdin from it.
 import { ApiError } from '../../daemon/endpoints';
 import { signalNumber } from '../../lib/signals';
-import { type CreateRequest } from '../../daemon/containers/create';
+import { type CreateRequest } from '../../models/container';
 import type { Container, LogEntry, PortBinding } from '../../models/container';
 import type { HealthConfig } from '../../models/container';
 import { containerJson } from '../../api-types/inspect-json';

@@ -1,5 +1,5 @@
 import { ApiError } from '../../daemon/endpoints';
-import { type CreateRequest } from '../../daemon/containers/create';
+import { type CreateRequest } from '../../models/container';
 import { familiarReference } from '../../formats/reference';
 import type { Command, CommandContext } from '../context';
 import { UsageError } from '../flags';

@@ -7,7 +7,7 @@ import { familiarString, parseReference, type ImageReference, InvalidReferenceEr
 import { mergeEnv } from '../../formats/env';
 import { parseLink } from '../../formats/links';
 import { randomHex } from '../../lib/digest';
-import { newContainer, type ContainerConfig, type HealthConfig, type HostConfig } from '../../models/container';
+import { newContainer, type ContainerConfig, type CreateRequest, type HostConfig } from '../../models/container';
 import type { Image } from '../../models/image';
 import type { ContainerMount } from '../../models/volume';
 import { checkCapabilities } from '../../runtime/capabilities';
@@ -16,29 +16,6 @@ import { networkCall } from '../networks/network-service';
 import type { DaemonParts } from '../parts';
 import type { VolumeService } from '../volumes/volume-service';
 import { randomName } from './names';
-
-export interface CreateRequest {
-  image: string;
-  name?: string;
-  cmd?: string[];
-  entrypoint?: string[] | null;
-  env?: string[];
-  workingDir?: string;
-  user?: string;
-  hostname?: string;
-  tty?: boolean;
-  openStdin?: boolean;
-  labels?: Record<string, string>;
-  hostConfig?: Partial<HostConfig>;
-  /** `--mount` specs, as the CLI was given them. */
-  mounts?: string[];
-  /** --health-cmd and friends (Test ["NONE"] for --no-healthcheck). */
-  healthcheck?: HealthConfig;
-  /** `--expose` ports ("80/tcp"). */
-  exposedPorts?: string[];
-  /** `--network-alias` and `--ip` for the network of the container's network mode. */
-  networking?: { aliases?: string[]; ip?: string };
-}
 
 export const CONTAINER_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const HOSTNAME = /^[a-zA-Z0-9][a-zA-Z0-9.-]{0,62}$/;
