@@ -13,11 +13,12 @@ import { parseDockerfile, parseOnbuildTrigger } from '../formats/dockerfile/pars
 import { expandHeredocBody, expandWord, expandWords } from '../formats/dockerfile/expand';
 import { DockerfileParseError, type CommandForm, type Dockerfile, type Instruction } from '../formats/dockerfile/types';
 import { cleanPath, compilePattern, IgnoreMatcher } from '../formats/path-match';
-import { goDuration, humanSize } from '../formats/human';
+import { humanSize } from '../formats/human';
 import { parseReference } from '../formats/reference';
 import { createTar, readTar, type TarEntry } from '../formats/tar';
 import { ancestors, planCopy, tarEntriesIfArchive } from './copy-plan';
 import { BuildError, type BuildEvent } from './events';
+import { absolute, applyConfigInstruction, commandArgv, DEFAULT_SHELL, type ConfigScope } from './config-instructions';
 
 export interface BuildRequest {
   /** The build context, .dockerignore already applied (the client sends only what is left). */
@@ -66,7 +67,6 @@ interface StageState {
   created: string;
 }
 
-const DEFAULT_SHELL = ['/bin/sh', '-c'];
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** The platform ARGs BuildKit defines (the guest is linux/386). */
 const PLATFORM_ARGS: Record<string, string> = {
@@ -335,6 +335,16 @@ export class ImageBuilder {
     };
   }
 
+  /** The stage's variables and shell, for the config instructions. */
+  private scope(state: StageState): ConfigScope {
+    return {
+      expand: (w) => this.expand(w, this.lookup(state)),
+      expandWords: (w) => expandWords(w, this.lookup(state)),
+      shell: state.shell,
+      cmdSet: !!state.cmdSet,
+    };
+  }
+
   private readonly metadataSteps = new WeakSet<object>();
 
   private history(state: StageState, createdBy: string, empty: boolean): void {
@@ -346,21 +356,16 @@ export class ImageBuilder {
   private async apply(ins: Instruction, state: StageState, label: string, file: Dockerfile, stageIndex: number, globals: Map<string, string>, context: { loaded: boolean }): Promise<StageState> {
     const c = state.config.config;
     const expand = (w: string) => this.expand(w, this.lookup(state));
-    switch (ins.kind) {
-      case 'ENV': {
-        // Every value is expanded with the variables as they were before this instruction.
-        const env = [...(c.Env ?? [])];
-        const words = ins.pairs.map(([rawName, rawValue]) => `${expand(rawName)}=${expand(rawValue)}`);
-        for (const word of words) {
-          const name = word.slice(0, word.indexOf('='));
-          const i = env.findIndex((e) => e.startsWith(`${name}=`));
-          if (i >= 0) env[i] = word;
-          else env.push(word);
-        }
-        c.Env = env;
-        this.history(state, `ENV ${words.join(' ')}`, true);
+    if (ins.kind !== 'WORKDIR') {
+      const applied = applyConfigInstruction(state.config, ins, this.scope(state));
+      if (applied) {
+        if (applied.cmdSet) state.cmdSet = true;
+        if (applied.shell) state.shell = applied.shell;
+        this.history(state, applied.createdBy, true);
         return state;
       }
+    }
+    switch (ins.kind) {
       case 'ARG': {
         for (const arg of ins.args) {
           const given = this.request.buildArgs[arg.name];
@@ -372,86 +377,12 @@ export class ImageBuilder {
         this.history(state, `ARG ${ins.args.map((a) => (state.args.has(a.name) ? `${a.name}=${state.args.get(a.name)}` : a.name)).join(' ')}`, true);
         return state;
       }
-      case 'LABEL': {
-        const labels = { ...c.Labels };
-        for (const [k, v] of ins.pairs) labels[expand(k)] = expand(v);
-        c.Labels = labels;
-        this.history(state, `LABEL ${ins.pairs.map(([k, v]) => `${expand(k)}=${expand(v)}`).join(' ')}`, true);
-        return state;
-      }
-      case 'MAINTAINER':
-        this.history(state, `MAINTAINER ${ins.name}`, true);
-        return state;
-      case 'EXPOSE': {
-        const ports = { ...c.ExposedPorts };
-        for (const raw of ins.ports.flatMap((p) => expandWords(p, this.lookup(state)))) {
-          const port = raw.includes('/') ? raw.toLowerCase() : `${raw}/tcp`;
-          if (!/^\d+(-\d+)?\/(tcp|udp|sctp)$/.test(port)) throw new Error(`invalid containerPort: ${raw}`);
-          ports[port] = {};
-        }
-        c.ExposedPorts = ports;
-        this.history(state, `EXPOSE map[${Object.keys(ports).map((p) => `${p}:{}`).join(' ')}]`, true);
-        return state;
-      }
-      case 'USER':
-        c.User = expand(ins.user);
-        this.history(state, `USER ${c.User}`, true);
-        return state;
-      case 'VOLUME': {
-        const volumes = { ...c.Volumes };
-        const paths = ins.paths.flatMap((p) => expandWords(p, this.lookup(state)));
-        for (const p of paths) volumes[p] = {};
-        c.Volumes = volumes;
-        this.history(state, `VOLUME [${paths.join(' ')}]`, true);
-        return state;
-      }
-      case 'STOPSIGNAL':
-        c.StopSignal = expand(ins.signal);
-        this.history(state, `STOPSIGNAL ${c.StopSignal}`, true);
-        return state;
-      case 'SHELL':
-        state.shell = ins.shell;
-        c.Shell = ins.shell;
-        this.history(state, `SHELL ${goQuote(ins.shell)}`, true);
-        return state;
-      case 'CMD':
-      case 'ENTRYPOINT': {
-        const argv = this.commandArgv(ins.command, state);
-        if (ins.kind === 'CMD') {
-          c.Cmd = argv;
-          state.cmdSet = true;
-        } else {
-          c.Entrypoint = argv;
-          // As Docker: a new ENTRYPOINT clears a CMD inherited from the base image.
-          if (!state.cmdSet) c.Cmd = undefined;
-        }
-        this.history(state, `${ins.kind} ${goQuote(argv)}`, true);
-        return state;
-      }
-      case 'HEALTHCHECK': {
-        if (!ins.check) c.Healthcheck = { Test: ['NONE'] };
-        else {
-          const cmd = ins.check.command;
-          c.Healthcheck = {
-            Test: cmd.form === 'exec' ? ['CMD', ...cmd.argv] : ['CMD-SHELL', cmd.text],
-            ...(ins.check.interval ? { Interval: goDuration(ins.check.interval) } : {}),
-            ...(ins.check.timeout ? { Timeout: goDuration(ins.check.timeout) } : {}),
-            ...(ins.check.startPeriod ? { StartPeriod: goDuration(ins.check.startPeriod) } : {}),
-            ...(ins.check.retries !== undefined ? { Retries: ins.check.retries } : {}),
-          };
-        }
-        this.history(state, `HEALTHCHECK &{${goQuote(c.Healthcheck.Test)}}`, true);
-        return state;
-      }
-      case 'ONBUILD':
-        c.OnBuild = [...(c.OnBuild ?? []), ins.expression ?? ins.original.replace(/^\s*onbuild\s+/i, '')];
-        this.history(state, ins.original, true);
-        return state;
       case 'FROM':
         return state;
       case 'WORKDIR': {
-        const dir = absolute(expand(ins.path), c.WorkingDir);
-        c.WorkingDir = dir;
+        // The directory is set in the config, and made (a layer) if the image lacks it.
+        applyConfigInstruction(state.config, ins, this.scope(state));
+        const dir = c.WorkingDir!;
         return this.fileStep(state, label, `WORKDIR ${dir}`, { workdir: dir }, [], async () => {
           const existing = await this.existing(state, cleanPath(dir));
           if (existing.get(cleanPath(dir))?.type === 'dir') return [];
@@ -469,16 +400,9 @@ export class ImageBuilder {
           if (ins.flags[flag] !== undefined) throw new Error(`RUN --${flag} is not supported in this lab yet (Drydock runs each RUN in a plain container)`);
         }
         return this.runStep(ins.command, state, label, ins);
+      default:
+        throw new Error(`${ins.kind} is not a build step`); // the config instructions returned above
     }
-  }
-
-  private commandArgv(command: CommandForm, state: StageState): string[] {
-    if (command.form === 'exec') return command.argv;
-    if (!command.heredocs.length) return [...state.shell, command.text];
-    // `RUN <<EOF` with nothing else: the here-document is the script (BuildKit runs it so).
-    const bare = command.text.replace(/\d*<<-?\s*(["']?)[^\s"']+\1/g, '').trim() === '';
-    if (bare && command.heredocs.length === 1) return [...state.shell, command.heredocs[0]!.content];
-    return [...state.shell, `${command.text}\n${command.heredocs.map((h) => `${h.content}${h.name}\n`).join('')}`];
   }
 
   /** The destination and its parents as the image has them (for COPY's rules). */
@@ -598,7 +522,7 @@ export class ImageBuilder {
 
   private async runStep(command: CommandForm, state: StageState, label: string, ins: Instruction): Promise<StageState> {
     const c = state.config.config;
-    const argv = this.commandArgv(command, state);
+    const argv = commandArgv(command, state.shell);
     // Build args reach RUN as environment variables (ENV wins over an ARG of the same name).
     const argEnv = [...state.args].filter(([k]) => !(c.Env ?? []).some((e) => e.startsWith(`${k}=`))).map(([k, v]) => `${k}=${v}`);
     const env = [...(c.Env ?? [DEFAULT_PATH]), ...argEnv];
@@ -700,12 +624,6 @@ function buildContainer(argv: string[], env: string[], workdir: string, user: st
 }
 
 /** A path made absolute against the working directory; `keepSlash` keeps a trailing "/". */
-function absolute(path: string, workdir: string | undefined, keepSlash = false): string {
-  const base = path.startsWith('/') ? path : `${workdir || '/'}/${path}`;
-  const clean = `/${cleanPath(base)}`;
-  return keepSlash && (path.endsWith('/') || path === '.' || path.endsWith('/.')) && clean !== '/' ? `${clean}/` : clean;
-}
-
 /** The part of a pattern before its first glob segment ("app/*.so" → "app"). */
 function staticPrefix(pattern: string): string {
   const parts = pattern.split('/');

@@ -3,13 +3,11 @@
 // container's changes as a layer on its image, with `--change` instructions).
 import { ImageBuilder, type BuildRequest } from '../../builder/builder';
 import type { BuildEvent } from '../../builder/events';
-import { expandWord } from '../../formats/dockerfile/expand';
-import { parseDockerfile } from '../../formats/dockerfile/parse';
-import { mergeEnv } from '../../formats/env';
 import { parseReference } from '../../formats/reference';
 import type { CachedStep, ImageConfig, ImageLayer } from '../../models/image';
 import { ApiError } from '../endpoints';
 import type { Distribution } from '../images/distribution';
+import { applyChangesOr400 } from '../images/changes';
 import { tagNames } from '../images/lookup';
 import { containerOrThrow, imageOfContainer, type DaemonParts } from '../parts';
 
@@ -109,57 +107,9 @@ export class BuildService {
         { created: new Date().toISOString(), created_by: [...c.Entrypoint, ...c.Cmd].join(' '), ...(options.comment ? { comment: options.comment } : {}) },
       ];
       if (options.author) (config as ImageConfig & { author?: string }).author = options.author;
-      for (const change of options.changes ?? []) applyChange(config, change);
+      applyChangesOr400(config, options.changes ?? []);
       const made = await this.parts.layers.storeImage(config, [...image.layers, layer], tags);
       return made.id;
     });
-  }
-}
-
-/** The Dockerfile instructions `docker commit --change` accepts, applied to an image config. */
-const CHANGES = new Set(['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR', 'STOPSIGNAL']);
-function applyChange(config: ImageConfig, change: string): void {
-  let ins;
-  try {
-    ins = parseDockerfile(`FROM scratch\n${change}\n`).stages[0]!.instructions[0];
-  } catch (error) {
-    throw new ApiError(400, (error as Error).message.replace(/^dockerfile parse error on line \d+: /, ''));
-  }
-  if (!ins || !CHANGES.has(ins.kind)) throw new ApiError(400, `${change.trim().split(/\s+/)[0]!.toUpperCase()} is not a valid change command`);
-  const c = config.config;
-  const lookup = (name: string) => (c.Env ?? []).find((e) => e.startsWith(`${name}=`))?.slice(name.length + 1);
-  const word = (w: string) => expandWord(w, lookup);
-  switch (ins.kind) {
-    case 'CMD':
-    case 'ENTRYPOINT': {
-      const argv = ins.command.form === 'exec' ? ins.command.argv : ['/bin/sh', '-c', ins.command.text];
-      if (ins.kind === 'CMD') c.Cmd = argv;
-      else c.Entrypoint = argv;
-      break;
-    }
-    case 'ENV':
-      c.Env = mergeEnv(c.Env ?? [], ins.pairs.map(([k, v]) => `${word(k)}=${word(v)}`));
-      break;
-    case 'LABEL':
-      c.Labels = { ...c.Labels, ...Object.fromEntries(ins.pairs.map(([k, v]) => [word(k), word(v)])) };
-      break;
-    case 'EXPOSE':
-      c.ExposedPorts = { ...c.ExposedPorts, ...Object.fromEntries(ins.ports.map((p) => [word(p).includes('/') ? word(p) : `${word(p)}/tcp`, {}])) };
-      break;
-    case 'USER':
-      c.User = word(ins.user);
-      break;
-    case 'WORKDIR':
-      c.WorkingDir = word(ins.path).startsWith('/') ? word(ins.path) : `${c.WorkingDir || '/'}/${word(ins.path)}`.replace(/\/+/g, '/');
-      break;
-    case 'VOLUME':
-      c.Volumes = { ...c.Volumes, ...Object.fromEntries(ins.paths.map((p) => [word(p), {}])) };
-      break;
-    case 'STOPSIGNAL':
-      c.StopSignal = word(ins.signal);
-      break;
-    case 'ONBUILD':
-      c.OnBuild = [...(c.OnBuild ?? []), ins.expression ?? ins.original.replace(/^\s*onbuild\s+/i, '')];
-      break;
   }
 }

@@ -8,25 +8,8 @@ import { gunzip } from '../../lib/digest';
 import type { Image, ImageConfig, ImageLayer } from '../../models/image';
 import { ApiError } from '../endpoints';
 import type { DaemonParts } from '../parts';
+import { applyChangesOr400 } from './changes';
 import { resolveImage, tagNames } from './lookup';
-
-/** `docker import --change 'CMD ["x"]'`: the Dockerfile instructions import accepts. */
-function applyImportChange(config: ImageConfig, change: string): void {
-  const match = /^\s*(\w+)\s+(.*)$/s.exec(change);
-  if (!match) throw new ApiError(400, `dockerfile parse error: unknown instruction: ${change}`);
-  const [, word, rest] = match as unknown as [string, string, string];
-  const list = () => (rest.trim().startsWith('[') ? (JSON.parse(rest) as string[]) : ['/bin/sh', '-c', rest.trim()]);
-  switch (word.toUpperCase()) {
-    case 'CMD': config.config.Cmd = list(); break;
-    case 'ENTRYPOINT': config.config.Entrypoint = list(); break;
-    case 'ENV': (config.config.Env ??= []).push(rest.includes('=') ? rest.trim() : rest.trim().replace(/\s+/, '=')); break;
-    case 'WORKDIR': config.config.WorkingDir = rest.trim(); break;
-    case 'USER': config.config.User = rest.trim(); break;
-    case 'EXPOSE': for (const p of rest.trim().split(/\s+/)) (config.config.ExposedPorts ??= {})[p.includes('/') ? p : `${p}/tcp`] = {}; break;
-    case 'LABEL': for (const m of rest.matchAll(/(\S+?)=("[^"]*"|\S+)/g)) (config.config.Labels ??= {})[m[1]!] = m[2]!.replace(/^"|"$/g, ''); break;
-    default: throw new ApiError(400, `${word.toUpperCase()} is not a valid change command`);
-  }
-}
 
 export class ImageArchives {
   constructor(private readonly parts: DaemonParts) {}
@@ -97,7 +80,7 @@ export class ImageArchives {
         rootfs: { type: 'layers', diff_ids: [] },
         history: [{ created: new Date().toISOString(), created_by: '', comment: options.message ?? 'Imported from -' }],
       };
-      for (const change of options.changes ?? []) applyImportChange(config, change);
+      applyChangesOr400(config, options.changes ?? []);
       return this.parts.layers.storeImage(config, [layer], tags);
     });
   }
