@@ -3,6 +3,9 @@
 // COPY/ADD layers are made from the build context; metadata instructions change the config.
 // Steps are cached by their parent's key and what they do (for COPY/ADD: the content of what
 // they copy), so an unchanged rebuild is all CACHED and one changed file rebuilds from its step.
+// One file past ~500 lines: the stage loop, the step cache and BuildKit's progress vertices are
+// one state machine (each step reads the key, layers and vertex the previous one left); the
+// config instructions (config-instructions.ts) and COPY's planning (copy-plan.ts) are apart.
 import { newContainer, type Container } from '../models/container';
 import type { CachedStep, Image, ImageConfig, ImageLayer } from '../models/image';
 import { RuntimeError, type ContainerRuntime, type NetworkPlan } from '../runtime/runtime';

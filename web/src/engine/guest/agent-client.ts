@@ -1,5 +1,7 @@
 // The host half of the engine channel: runs commands in the guest through drydock-agent.
 // It knows nothing of v86: it talks to a ByteChannel (a virtio-console port in practice).
+// One file past ~500 lines: requests, client sessions and socket relays share one frame
+// decoder, one ID space and one windowed sender, whose ordering the guest relies on.
 import {
   FrameDecoder,
   concatBytes,

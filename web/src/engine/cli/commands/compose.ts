@@ -1,5 +1,7 @@
 // `docker compose`: reads the project's file from the client's directory (as the real CLI
 // does), then drives the daemon through ComposeRunner. One function per sub-command.
+// One file past ~500 lines: the sub-commands are the `docker compose` command's table, and share
+// its flag parsing, the project loading and the progress lines.
 import type { Command, CommandContext } from '../context';
 import { parseFlags, UsageError, type FlagSpec, type FlagValues } from '../flags';
 import { daemonError, pullImage, quotedCommand } from '../output';

@@ -6,6 +6,8 @@
 // ${VAR#p} ${VAR##p} ${VAR%p} ${VAR%%p} (shell patterns with * and ?), ${VAR/p/r} ${VAR//p/r};
 // single quotes (literal), double quotes ($ still expands), and the escape character.
 // The messages of thrown errors are BuildKit's, e.g. `failed to process "${A:?}": A: is not allowed to be unset`.
+// One file past ~500 lines: one lexer (quotes, escapes, nesting) serves every form of
+// substitution; the forms cannot be read apart from the lexer's state.
 
 import type { Instruction } from './types';
 

@@ -6,6 +6,8 @@
 //  2. instructions (frontend/dockerfile/instructions): argument counts, allowed flags, stages.
 // A failure in pass 1 anywhere in the file is reported before any failure of pass 2.
 // Messages are BuildKit's own wording; DockerfileParseError carries the instruction's first line.
+// One file past ~500 lines: the two passes share the line reader's state and the order of
+// their errors; split, each half would have to re-derive where the other stopped.
 
 import { ExpansionError, expandWords, goQuote, isGoSpace } from './expand';
 import { DockerfileParseError } from './types';
