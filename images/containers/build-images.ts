@@ -397,6 +397,82 @@ buildImage({
   ],
 });
 
+// node: Debian 12's nodejs (18) and npm on debian:bookworm-slim, set up as the official image is:
+// a node user (uid 1000), docker-entrypoint.sh running `node` when the first argument is an
+// option or no command, CMD ["node"], no WORKDIR. Without node-gyp's build tools (gyp and
+// python3, Node's headers): no native addons, as in node:18-slim. npm reaches the lab's offline
+// registry (images/packages/): registry.npmjs.org resolves to the package server, whose CGI takes
+// npm's path in the query (busybox httpd refuses a scoped name's encoded slash in a path).
+// npm's modules name virtual packages (node-cli-table3, node-color-support, node-cssesc, node-has,
+// node-postcss-selector-parser) that packageClosure does not resolve: their providers are named
+// here. node-css-loader carries postcss-selector-parser (npm query loads it); it is unpacked for
+// that without its own dependencies (webpack).
+const virtualProviders = ['node-cli-table', 'node-fancy-log', 'node-css-selector-tokenizer', 'node-function-bind'];
+const nodePackages = [...packageClosure(['nodejs', 'npm', ...virtualProviders], new Set([...debianPackages, 'gyp', 'libnode-dev'])), 'node-css-loader'].sort();
+const nodeDir = join(stage, 'img-node');
+debianVersions.push(...unpackRootfs(nodePackages, nodeDir, debs, { base: false }));
+// The CA bundle ca-certificates' postinst (update-ca-certificates) makes: Debian's nodejs loads it at
+// every start and warns when it is missing. All of Mozilla's certificates, as its default selects.
+const caDir = join(nodeDir, 'usr/share/ca-certificates');
+const caFiles = readdirSync(caDir, { recursive: true }).map(String).filter((f) => f.endsWith('.crt')).sort();
+writeFileSync(join(nodeDir, 'etc/ca-certificates.conf'), `${caFiles.join('\n')}\n`);
+mkdirSync(join(nodeDir, 'etc/ssl/certs'), { recursive: true });
+writeFileSync(join(nodeDir, 'etc/ssl/certs/ca-certificates.crt'), caFiles.map((f) => readFileSync(join(caDir, f), 'utf8').trimEnd() + '\n').join(''));
+const nodeVersion = upstreamVersion('nodejs');
+const npmVersion = upstreamVersion('npm');
+writeFileSync(
+  join(nodeDir, 'etc/npmrc'),
+  `# The lab's offline npm registry (Drydock's images/packages/): registry.npmjs.org is the lab's
+# package server, and npm's requests go through its CGI (busybox httpd answers 404 to the encoded
+# slash of a scoped name in a path). No audit, fund or update check: there is no internet.
+registry=http://registry.npmjs.org:${PACKAGE_PORT}/cgi-bin/npm?
+audit=false
+fund=false
+update-notifier=false
+`,
+);
+const withLine = (file: string, line: string) => `${readFileSync(join(debianDir, file), 'utf8').trimEnd()}\n${line}\n`;
+writeFileSync(join(nodeDir, 'etc/passwd'), withLine('etc/passwd', 'node:x:1000:1000::/home/node:/bin/bash'));
+writeFileSync(join(nodeDir, 'etc/group'), withLine('etc/group', 'node:x:1000:'));
+writeFileSync(join(nodeDir, 'etc/shadow'), withLine('etc/shadow', 'node:!:19700:0:99999:7:::'));
+mkdirSync(join(nodeDir, 'home/node'), { recursive: true });
+execFileSync('chown', ['1000:1000', join(nodeDir, 'home/node')]);
+mkdirSync(join(nodeDir, 'usr/local/bin'), { recursive: true });
+writeFileSync(
+  join(nodeDir, 'usr/local/bin/docker-entrypoint.sh'),
+  `#!/bin/sh
+set -e
+# As the official node image: an option (docker run node -e '…') or a file that is not a
+# command runs with node; anything else runs as given.
+case "\${1:-}" in
+  -*) set -- node "$@" ;;
+  *) if [ -n "\${1:-}" ] && ! command -v "$1" >/dev/null 2>&1; then set -- node "$@"; fi ;;
+esac
+exec "$@"
+`,
+  { mode: 0o755 },
+);
+checkLibraries([debianTree(debianDir), debianTree(nodeDir, usrMergeLinks)], [debianDir, nodeDir], ['usr/bin/node']);
+buildImage({
+  repository: 'library/node',
+  tags: [...versionTags(nodeVersion), 'hydrogen'].flatMap((v) => [v, `${v}-slim`, `${v}-bookworm`, `${v}-bookworm-slim`]),
+  layers: [debianLayer, { lazyDir: nodeDir, exclude: usrMergeLinks, createdBy: `/bin/sh -c apt-get install nodejs npm && useradd --uid 1000 --create-home node && cp docker-entrypoint.sh /usr/local/bin/ # Debian 12 i386, Node.js ${nodeVersion}, npm ${npmVersion}` }],
+  config: {
+    Env: [PATH, `NODE_VERSION=${nodeVersion}`],
+    Entrypoint: ['docker-entrypoint.sh'],
+    Cmd: ['node'],
+    Labels: {
+      'org.opencontainers.image.description': `Debian 12's nodejs ${nodeVersion} and npm ${npmVersion} (slim: no compilers for native addons), npm installing from the lab's offline registry`,
+      'org.opencontainers.image.version': nodeVersion,
+    },
+  },
+  history: [
+    { createdBy: `/bin/sh -c #(nop)  ENV NODE_VERSION=${nodeVersion}`, emptyLayer: true },
+    { createdBy: '/bin/sh -c #(nop)  ENTRYPOINT ["docker-entrypoint.sh"]', emptyLayer: true },
+    { createdBy: '/bin/sh -c #(nop)  CMD ["node"]', emptyLayer: true },
+  ],
+});
+
 writeFileSync(join(registry, 'debian-packages.txt'), `${[...new Set(debianVersions)].sort().join('\n')}\n`);
 
 writeFileSync(join(registry, 'index.json'), `${JSON.stringify({ repositories: index }, null, 2)}\n`);

@@ -7,6 +7,12 @@
 // The tree: PyPI's "simple" API (PEP 503) at /simple/<name>/ and its wheels at /packages/.
 // Wheels are made from Debian 12's python3-* packages (wheels.ts). Deterministic for the same
 // Debian packages.
+// npm: packages fetched from the npm registry with their closure (npm.ts), their tarballs at
+// the registry's paths (/express/-/express-4.22.3.tgz, /@redis/client/-/…), each checked
+// against the registry's sha512, and packuments under /npm/; /cgi-bin/npm serves both, the
+// path in its query (npm names a scoped package @scope%2fname, and busybox httpd answers 404
+// to an encoded slash in a path). The registry's state at build
+// time decides the versions; the manifest records them.
 //   npx tsx images/packages/build-packages.ts
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,7 +20,12 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSy
 import { join, relative } from 'node:path';
 import { repoRoot } from '../../tools/guest-manifest';
 import { buildIndex, type IndexEntry } from '../containers/lazy-index';
-import { PYPI_ROOTS } from './contents';
+import { NPM_ROOTS, PYPI_ROOTS } from './contents';
+import semver from 'semver';
+import { neededRanges, npmClosure, tarballPath, worldPackument, type Packument } from './npm';
+
+const semverCompare = (a: string, b: string) => semver.compare(a, b);
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 import { buildWheel, canonicalName, metadataField, metadataRequires, projectPage, requiresTxt, rootPage, wheelMetadata, type Requirement } from './wheels';
 
 const out = join(repoRoot, 'public', 'registry', 'packages');
@@ -22,6 +33,18 @@ const work = join(repoRoot, '.build', 'packages');
 const debs = join(work, 'debs');
 const tree = join(work, 'tree');
 const DIST_PACKAGES = 'usr/lib/python3/dist-packages';
+
+export interface NpmEntry {
+  name: string;
+  version: string;
+  /** The tarball's path in the tree, as on the registry. */
+  file: string;
+  /** The registry's dist.integrity (sha512), which the downloaded tarball matched. */
+  integrity: string;
+  sha256: string;
+  /** What npm installs with it (`name@range`: dependencies, optional ones, peers). */
+  requires: string[];
+}
 
 export interface PypiEntry {
   name: string;
@@ -169,7 +192,90 @@ function rebase(entries: IndexEntry[]): IndexEntry[] {
   });
 }
 
-function main(): void {
+const NPM_REGISTRY = 'https://registry.npmjs.org';
+const npmCache = join(work, 'npm');
+
+const packuments = new Map<string, Packument>();
+async function packumentOf(name: string): Promise<Packument> {
+  const known = packuments.get(name);
+  if (known) return known;
+  const res = await fetch(`${NPM_REGISTRY}/${name.replace('/', '%2f')}`, { headers: { accept: 'application/json' } });
+  if (!res.ok) throw new Error(`npm: GET ${name}: ${res.status} ${res.statusText}`);
+  const doc = (await res.json()) as Packument;
+  packuments.set(name, doc);
+  return doc;
+}
+
+/** The tarball, from the cache or the registry, checked against the registry's integrity. */
+async function tarballOf(url: string, integrity: string | undefined, shasum: string): Promise<Uint8Array> {
+  const cached = join(npmCache, createHash('sha256').update(url).digest('hex'));
+  let data: Uint8Array | undefined = existsSync(cached) ? readFileSync(cached) : undefined;
+  const matches = (d: Uint8Array) =>
+    integrity?.startsWith('sha512-') ? `sha512-${createHash('sha512').update(d).digest('base64')}` === integrity.split(/\s+/)[0] : createHash('sha1').update(d).digest('hex') === shasum;
+  if (!data || !matches(data)) {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`npm: GET ${url}: ${res.status} ${res.statusText}`);
+    data = new Uint8Array(await res.arrayBuffer());
+    if (!matches(data)) throw new Error(`npm: ${url} does not match its integrity ${integrity ?? shasum}`);
+    writeFileSync(cached, data);
+  }
+  return data;
+}
+
+// The CGI that answers npm's packument requests (/cgi-bin/npm?/<name>): the name comes
+// URL-encoded in the query (the scoped @redis%2fclient); the document is ../npm/<name>.json.
+const NPM_CGI = `#!/bin/sh
+# The npm registry for npm (the node image's /etc/npmrc: registry=…/cgi-bin/npm?): the path npm
+# asks for comes in the query, since busybox httpd answers 404 to an encoded slash in a path and
+# npm names a scoped package @scope%2fname. /<name> is the package's document (../npm/<name>.json);
+# /<name>/-/<file>.tgz a tarball (npm puts a registry.npmjs.org tarball URL, a lockfile's too,
+# under the configured registry). Built by images/packages/build-packages.ts.
+path=$(busybox httpd -d "\${QUERY_STRING#/}")
+file=
+case "$path" in
+  *..*|*[!A-Za-z0-9@._/~-]*) ;;
+  */-/*.tgz) file=../$path type=application/octet-stream ;;
+  @*/*/*) ;;
+  @*/?*) file=../npm/$path.json type=application/json ;;
+  ''|@*|*/*) ;;
+  *) file=../npm/$path.json type=application/json ;;
+esac
+if [ -n "$file" ] && [ -f "$file" ]; then
+  printf 'Content-Type: %s\\r\\n\\r\\n' "$type"
+  exec cat "$file"
+fi
+printf 'Status: 404 Not Found\\r\\nContent-Type: application/json\\r\\n\\r\\n{"error":"Not found"}\\n'
+`;
+
+async function buildNpm(): Promise<NpmEntry[]> {
+  mkdirSync(npmCache, { recursive: true });
+  const world = await npmClosure(NPM_ROOTS, packumentOf);
+  const roots = new Set(NPM_ROOTS.map((r) => (r.lastIndexOf('@') > 0 ? r.slice(0, r.lastIndexOf('@')) : r)));
+  const entries: NpmEntry[] = [];
+  for (const name of [...world.keys()].sort()) {
+    const doc = worldPackument(packuments.get(name)!, world.get(name)!, roots.has(name));
+    for (const mani of Object.values(doc.versions)) {
+      const file = tarballPath(mani.dist.tarball);
+      if (/^\/(simple|packages|npm|cgi-bin)\//.test(file)) throw new Error(`npm: ${name}'s tarballs would be under the tree's ${file.split('/')[1]}/`);
+      const data = await tarballOf(mani.dist.tarball, mani.dist.integrity, mani.dist.shasum);
+      mkdirSync(join(tree, file, '..'), { recursive: true });
+      writeFileSync(join(tree, file), data);
+      const integrity = mani.dist.integrity ?? `sha512-${createHash('sha512').update(data).digest('base64')}`;
+      entries.push({ name, version: mani.version, file: file.slice(1), integrity, sha256: createHash('sha256').update(data).digest('hex'), requires: neededRanges(mani).map(([dep, range]) => `${dep}@${range}`) });
+      console.log(`npm: ${name}@${mani.version} (${data.length} bytes)`);
+    }
+    mkdirSync(join(tree, 'npm', name, '..'), { recursive: true });
+    writeFileSync(join(tree, 'npm', `${name}.json`), JSON.stringify(doc));
+  }
+  mkdirSync(join(tree, 'cgi-bin'), { recursive: true });
+  writeFileSync(join(tree, 'cgi-bin', 'npm'), NPM_CGI, { mode: 0o755 });
+  // The list the offline line names (/npm/ from a container): every package and its versions.
+  const rows = [...world.keys()].sort().map((name) => `${name} ${[...world.get(name)!].sort(semverCompare).join(' ')}`);
+  writeFileSync(join(tree, 'npm', 'index.html'), `<!DOCTYPE html>\n<html>\n  <head><title>The lab's npm packages</title></head>\n  <body>\n<pre>\n${rows.map(escapeHtml).join('\n')}\n</pre>\n  </body>\n</html>\n`);
+  return entries;
+}
+
+async function main(): Promise<void> {
   mkdirSync(debs, { recursive: true });
   rmSync(tree, { recursive: true, force: true });
   mkdirSync(join(tree, 'simple'), { recursive: true });
@@ -181,13 +287,14 @@ function main(): void {
     writeFileSync(join(dir, 'index.html'), projectPage(canonicalName(e.name), [{ filename: e.file, sha256: e.sha256 }]));
   }
   writeFileSync(join(tree, 'simple', 'index.html'), rootPage(pypi.map((e) => canonicalName(e.name))));
+  const npm = await buildNpm();
 
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const { fsroot, bytes } = buildIndex(tree, join(out, 'files'));
   writeFileSync(join(out, 'index.json'), JSON.stringify({ version: 3, size: bytes, fsroot: rebase(fsroot) }));
-  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({ pypi }, null, 2)}\n`);
-  console.log(`packages: ${pypi.length} wheels, ${bytes} bytes, written to public/registry/packages/`);
+  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({ pypi, npm }, null, 2)}\n`);
+  console.log(`packages: ${pypi.length} wheels, ${npm.length} npm tarballs, ${bytes} bytes, written to public/registry/packages/`);
 }
 
-main();
+await main();

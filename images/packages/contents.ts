@@ -10,3 +10,11 @@ export const PYPI_ROOTS = [
   'python3-redis',
   'python3-gunicorn',
 ];
+
+/**
+ * npm packages (with a range: `express@^4`), fetched from the npm registry at build time with
+ * their dependency closure, at the versions npm picks on the node image (Node 18, npm 9).
+ * Express 4 and 5, body-parser 1 and 2, redis 4 and the newest: tutorials' package.json files
+ * ask for both.
+ */
+export const NPM_ROOTS = ['express', 'express@^4', 'body-parser', 'body-parser@^1', 'dotenv', 'nodemon', 'pg', 'redis', 'redis@^4'];

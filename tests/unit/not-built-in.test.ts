@@ -27,8 +27,16 @@ describe('the not-built-in hint', () => {
     expect(line).toContain("Debian 12's Python 3.11");
   });
 
+  it('names node:18 for the Node.js tags tutorials use that are newer here (lts and latest are 22+ upstream)', () => {
+    for (const ref of ['node:20', 'node:22-alpine', 'node:lts', 'node']) {
+      const line = hint(ref);
+      expect(line, ref).toContain(`there is no ${ref} here. node has the tags 18, `);
+      expect(line, ref).toContain("(Debian 12's Node.js 18 with npm (slim)): docker run -it node:18");
+    }
+  });
+
   it('lists what is built in for a name it does not know, or another registry', () => {
-    expect(hint('nosuchimage')).toContain('there is no nosuchimage here. Built in: busybox, debian, hello-world, nginx, python, redis');
+    expect(hint('nosuchimage')).toContain('there is no nosuchimage here. Built in: busybox, debian, hello-world, nginx, node, python, redis');
     expect(hint('ghcr.io/acme/app:1')).toContain('there is no ghcr.io/acme/app:1 here (the lab reaches no registry but its own)');
     expect(hint('bitnami/redis')).toContain('The closest is redis (the official image of that name)');
   });

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PYPI_ROOTS } from '../../images/packages/contents';
+import semver from 'semver';
+import { NPM_ROOTS, PYPI_ROOTS } from '../../images/packages/contents';
+import { registrySpec } from '../../images/packages/npm';
 import { canonicalName, markerHolds } from '../../images/packages/wheels';
 
 const dir = join(__dirname, '..', '..', 'public', 'registry', 'packages');
 type Entry = { name: string; version: string; file: string; sha256: string; debian: string; requires: string[] };
-const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { pypi: Entry[] };
+type NpmEntry = { name: string; version: string; file: string; integrity: string; sha256: string; requires: string[] };
+const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { pypi: Entry[]; npm: NpmEntry[] };
 type Node = [string, number, number, number, number, number, Node[] | string];
 const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { fsroot: Node[] };
 
@@ -63,5 +66,36 @@ describe('the package world manifest (rebuild with npx tsx images/packages/build
   it('has the content of every file the index names (a missing one would hang its reader)', () => {
     const walk = (nodes: Node[]): string[] => nodes.flatMap((n) => (Array.isArray(n[6]) ? walk(n[6]) : (n[3] & 0o170000) === 0o100000 ? [n[6]] : []));
     for (const key of walk(index.fsroot)) expect(existsSync(join(dir, 'files', key.replace('../../packages/files/', ''))), key).toBe(true);
+  });
+
+  it('has every npm package the recipe lists, and a version for each range any of them needs (the closure)', () => {
+    const split = (spec: string) => {
+      const at = spec.lastIndexOf('@');
+      return at > 0 ? registrySpec(spec.slice(0, at), spec.slice(at + 1)) : [spec, '*'];
+    };
+    const satisfied = (spec: string) => {
+      const [name, range] = split(spec);
+      return manifest.npm.some((e) => e.name === name && semver.satisfies(e.version, range!, { loose: true }));
+    };
+    for (const root of NPM_ROOTS) expect(satisfied(root), root).toBe(true);
+    for (const e of manifest.npm) for (const spec of e.requires) expect(satisfied(spec), `${e.name}@${e.version} needs ${spec}`).toBe(true);
+    // Exact versions with the registry's sha512.
+    for (const e of manifest.npm) {
+      expect(semver.valid(e.version), e.name).toBe(e.version);
+      expect(e.integrity, e.name).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
+    }
+  });
+
+  it("serves each npm tarball at the registry's path, each package's document under npm/, and the CGI npm asks", () => {
+    for (const e of manifest.npm) {
+      const node = lookup(e.file);
+      expect(e.file, e.name).toBe(`${e.name}/-/${e.name.split('/').pop()}-${e.version}.tgz`);
+      expect(node?.[6], e.file).toBe(`../../packages/files/${e.sha256}.zst`);
+      expect(lookup(`npm/${e.name}.json`), e.name).toBeDefined();
+    }
+    const cgi = lookup('cgi-bin/npm');
+    expect(cgi).toBeDefined();
+    expect(cgi![3] & 0o111).toBe(0o111);
+    expect(lookup('npm/index.html')).toBeDefined();
   });
 });

@@ -29,5 +29,9 @@ export function offlineHint(output: string): string | undefined {
   if (/No matching distribution found for /.test(output)) {
     return `Drydock runs offline: its Python package index has only the packages built into the lab (the list: http://pypi.org:${PACKAGE_PORT}/simple/ from a container).`;
   }
+  // npm's own lines for a package (E404) or a version (ETARGET) the registry lacks.
+  if (/npm ERR! (404 |notarget )/.test(output)) {
+    return `Drydock runs offline: its npm registry has only the packages built into the lab (the list: http://registry.npmjs.org:${PACKAGE_PORT}/npm/ from a container; npm view <name> versions for one).`;
+  }
   return undefined;
 }

@@ -9,6 +9,7 @@ export const BUILT_IN: Record<string, { description: string; tryIt: string }> = 
   busybox: { description: "Debian 12's static BusyBox: many Unix tools in one binary", tryIt: 'docker run -it busybox sh' },
   debian: { description: "Debian 12's essential packages (bookworm, slim)", tryIt: 'docker run -it debian:bookworm-slim bash' },
   nginx: { description: "Debian 12's nginx web server", tryIt: 'docker run -d -p 8080:80 nginx' },
+  node: { description: "Debian 12's Node.js 18 with npm (slim)", tryIt: 'docker run -it node:18' },
   python: { description: "Debian 12's Python 3.11 (slim)", tryIt: 'docker run -it python:3.11-slim' },
   redis: { description: "Debian 12's Redis key-value store", tryIt: 'docker run -d redis' },
 };
@@ -29,7 +30,6 @@ export const NOT_BUILT_IN: Record<string, { closest: string; why: string }> = {
   postgres: { closest: 'redis', why: 'the database server here; it keeps keys and values, not tables' },
   mongo: { closest: 'redis', why: 'the database server here; it keeps keys and values, not documents' },
   memcached: { closest: 'redis', why: 'an in-memory key-value store too' },
-  node: { closest: 'python', why: 'the language runtime here; Node.js is not' },
   golang: { closest: 'python', why: 'the language runtime here; Go is not' },
   openjdk: { closest: 'python', why: 'the language runtime here; Java is not' },
   'eclipse-temurin': { closest: 'python', why: 'the language runtime here; Java is not' },
