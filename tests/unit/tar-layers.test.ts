@@ -9,6 +9,24 @@ import { planCopy } from '../../web/src/engine/builder/copy-plan';
 const enc = new TextEncoder();
 const file = (path: string, text: string, mode = 0o644): TarEntry => ({ type: 'file', path, data: enc.encode(text), mode });
 
+describe('tar: paths longer than ustar holds', () => {
+  it("writes GNU long names for a path ustar cannot split (npm's cache) and long link targets, and reads them back", () => {
+    const long = `root/.npm/_cacache/content-v2/sha512/e8/59/${'a'.repeat(126)}`;
+    const target = `/usr/lib/${'b'.repeat(120)}`;
+    const entries: TarEntry[] = [
+      { type: 'dir', path: 'root/.npm/_cacache/content-v2/sha512/e8/59', mode: 0o755 },
+      { type: 'file', path: long, data: new TextEncoder().encode('x'), mode: 0o644 },
+      { type: 'symlink', path: `${long}.link`, target },
+      { type: 'file', path: 'short', data: new Uint8Array(0), mode: 0o644 },
+    ];
+    const tar = createTar(entries);
+    const back = readTar(tar);
+    expect(back.map((e) => e.path)).toEqual(entries.map((e) => e.path));
+    expect(back[2]).toMatchObject({ type: 'symlink', target });
+    expect(createTar(entries)).toEqual(tar);
+  });
+});
+
 describe('tar', () => {
   it('reads back what it writes, every kind of entry', () => {
     const entries: TarEntry[] = [

@@ -1,5 +1,6 @@
 // POSIX ustar writer and reader (pure code). The writer is deterministic: same entries, same
-// bytes; long names use the ustar prefix field (paths up to 255 bytes). The reader also takes
+// bytes; long names use the ustar prefix field (paths up to 255 bytes), or else GNU tar's long
+// name entry, as do long link targets. The reader also takes
 // what busybox and GNU tar write (GNU long names, pax headers), since layers built in the guest
 // come from busybox tar.
 
@@ -34,20 +35,47 @@ function writeOctal(block: Uint8Array, offset: number, length: number, value: nu
   writeString(block, offset, length, `${value.toString(8).padStart(length - 1, '0')}\0`);
 }
 
-function splitPath(path: string): { name: string; prefix: string } {
+/** The longest start of `s` that fits in `bytes` bytes of UTF-8. */
+function fitting(s: string, bytes: number): string {
+  let out = '';
+  for (const ch of s) {
+    if (encoder.encode(out + ch).length > bytes) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** ustar's name and prefix fields for a path, or undefined when it does not fit them. */
+function splitPath(path: string): { name: string; prefix: string } | undefined {
   if (encoder.encode(path).length <= 100) return { name: path, prefix: '' };
   for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) {
     const prefix = path.slice(0, i);
     const name = path.slice(i + 1);
     if (encoder.encode(prefix).length <= 155 && encoder.encode(name).length <= 100) return { name, prefix };
   }
-  throw new Error(`tar: path too long for ustar: ${path}`);
+  return undefined;
 }
 
-function header(entry: TarEntry, size: number, mtime: number): Uint8Array {
+const entryPath = (entry: TarEntry) => (entry.type === 'dir' && !entry.path.endsWith('/') ? `${entry.path}/` : entry.path);
+
+/**
+ * GNU tar's long name ('L') or long link target ('K') entry, which precedes an entry whose path
+ * does not fit ustar's fields (npm's cache has 126-byte file names) or whose link target is
+ * longer than 100 bytes; busybox and GNU tar read both.
+ */
+function longNameEntry(flag: 'L' | 'K', value: string, mtime: number): Uint8Array[] {
+  const data = encoder.encode(`${value}\0`);
+  const block = header({ type: 'file', path: '././@LongLink', data, mode: 0o644 }, data.length, mtime, flag.charCodeAt(0));
+  const padded = new Uint8Array(Math.ceil(data.length / BLOCK) * BLOCK);
+  padded.set(data);
+  return [block, padded];
+}
+
+function header(entry: TarEntry, size: number, mtime: number, typeflag?: number): Uint8Array {
   const block = new Uint8Array(BLOCK);
-  const path = entry.type === 'dir' && !entry.path.endsWith('/') ? `${entry.path}/` : entry.path;
-  const { name, prefix } = splitPath(path);
+  const path = entryPath(entry);
+  // A path too long for ustar is in the GNU long name before this header; here, its start.
+  const { name, prefix } = splitPath(path) ?? { name: fitting(path, 100), prefix: '' };
   const mode = entry.type === 'symlink' ? 0o777 : (entry.mode ?? (entry.type === 'dir' ? 0o755 : 0o644)) & 0o7777;
   writeString(block, 0, 100, name);
   writeOctal(block, 100, 8, mode);
@@ -56,8 +84,8 @@ function header(entry: TarEntry, size: number, mtime: number): Uint8Array {
   writeOctal(block, 124, 12, size);
   writeOctal(block, 136, 12, entry.mtime ?? mtime);
   block.fill(0x20, 148, 156); // checksum field counts as spaces while summing
-  block[156] = TYPEFLAGS[entry.type];
-  if (entry.type === 'symlink' || entry.type === 'hardlink') writeString(block, 157, 100, entry.target);
+  block[156] = typeflag ?? TYPEFLAGS[entry.type];
+  if (entry.type === 'symlink' || entry.type === 'hardlink') writeString(block, 157, 100, fitting(entry.target, 100));
   writeString(block, 257, 6, 'ustar\0');
   writeString(block, 263, 2, '00');
   if (entry.type === 'char' || entry.type === 'block') {
@@ -76,6 +104,14 @@ export function createTar(entries: TarEntry[], mtime = 0): Uint8Array {
   let total = 0;
   for (const entry of entries) {
     const data = entry.type === 'file' ? entry.data : new Uint8Array(0);
+    const longParts = [
+      ...((entry.type === 'symlink' || entry.type === 'hardlink') && encoder.encode(entry.target).length > 100 ? longNameEntry('K', entry.target, mtime) : []),
+      ...(splitPath(entryPath(entry)) ? [] : longNameEntry('L', entryPath(entry), mtime)),
+    ];
+    for (const p of longParts) {
+      parts.push(p);
+      total += p.length;
+    }
     const h = header(entry, data.length, mtime);
     parts.push(h);
     total += BLOCK;
