@@ -1,8 +1,9 @@
 // The offline npm registry, through the real tools: a tutorial's Express app (FROM node:18,
 // COPY package*.json ./, RUN npm install) builds as written, Debian's npm fetching over HTTP
-// from the lab's package server (registry.npmjs.org resolves to it); npm ci installs from the
-// lockfile that build wrote; a package the registry lacks fails as npm fails, then Drydock
-// says why. Its own file, so that it runs beside packages.test.ts.
+// from the lab's package server (registry.npmjs.org resolves to it); a package the registry
+// lacks fails as npm fails, then Drydock says why. Its own file, so that it runs beside
+// packages.test.ts. (`npm ci` from the build's lockfile passed once, in 182 s: left out of the
+// suite for its time until npm starts faster in the guest — issue 17.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,14 +53,6 @@ describe('npm, offline', () => {
     expect(conventions.out).toContain('registry=http://registry.npmjs.org:3141/cgi-bin/npm?');
     expect(conventions.out.trim().endsWith('/usr/src/app')).toBe(true);
   }, 1_200_000);
-
-  it('npm ci installs from the lockfile npm install wrote (registry.npmjs.org tarball URLs)', async () => {
-    const r = await sh(`docker run --rm expressapp sh -c 'grep -m1 "resolved" package-lock.json && rm -rf node_modules && npm ci && node -p "require(\\"express/package.json\\").version"'`);
-    expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/"resolved": "https:\/\/registry\.npmjs\.org\/accepts\/-\/accepts-/);
-    expect(r.out).toMatch(/added \d+ packages/);
-    expect(r.out).toMatch(/^4\.\d+\.\d+$/m);
-  }, 600_000);
 
   it('fails a missing package as npm does, then says once that the lab is offline and where the list is', async () => {
     // With a WORKDIR, as tutorials have: npm 9 run in / fails with "Tracker "idealTree" already exists".
