@@ -368,22 +368,23 @@ const usrMergeLinks = (p: string) => p === 'bin' || p === 'sbin' || p === 'lib';
 const debianLayer = { lazyDir: debianDir, createdBy: '/bin/sh -c #(nop) ADD file:debian-12-i386-essential in / ' };
 const debianTree = (d: string, skip: (p: string) => boolean = () => false) => treeEntries(d, skip);
 checkLibraries([debianTree(debianDir)], [debianDir], ['usr/bin/bash', 'usr/bin/dash', 'usr/bin/apt-get']);
-// Only the slim tags: debian:bookworm and debian:12 upstream are the fuller image, and
-// debian:latest is Debian 13 now.
+// One image for the slim and the full tags (upstream's full debian:bookworm adds only
+// documentation and locales); no `latest`, which is Debian 13 upstream now.
 buildImage({
   repository: 'library/debian',
-  tags: ['bookworm-slim', '12-slim'],
+  tags: ['bookworm', '12', 'bookworm-slim', '12-slim'],
   layers: [debianLayer],
   config: { Env: [PATH], Cmd: ['bash'], Labels: { 'org.opencontainers.image.description': "Debian 12's essential packages (bookworm, slim)" } },
   history: [{ createdBy: '/bin/sh -c #(nop)  CMD ["bash"]', emptyLayer: true }],
 });
 const pythonVersion = upstreamVersion('python3.11');
 checkLibraries([debianTree(debianDir), debianTree(pythonDir, usrMergeLinks)], [debianDir, pythonDir], ['usr/bin/python3.11']);
-// Slim tags only (3.11 and latest upstream are the full image with compilers), for the Python
-// that is inside: Debian 12's 3.11.
+// One image for the slim and the full tags, as tutorials write both (`FROM python:3.11`,
+// `FROM python:3.11-slim`); it has no compilers, which upstream's full image has. No `latest`
+// or `slim`: upstream those are a newer Python than Debian 12's 3.11.
 buildImage({
   repository: 'library/python',
-  tags: ['3', ...versionTags(pythonVersion)].filter((t, i, all) => all.indexOf(t) === i).flatMap((v) => [`${v}-slim`, `${v}-slim-bookworm`]),
+  tags: ['3', ...versionTags(pythonVersion)].filter((t, i, all) => all.indexOf(t) === i).flatMap((v) => [v, `${v}-bookworm`, `${v}-slim`, `${v}-slim-bookworm`]),
   layers: [debianLayer, { lazyDir: pythonDir, exclude: usrMergeLinks, createdBy: `/bin/sh -c apt-get install python3 python3-pip python3-venv # Debian 12 i386, Python ${pythonVersion}` }],
   config: {
     Env: [PATH, 'LANG=C.UTF-8', `PYTHON_VERSION=${pythonVersion}`],
