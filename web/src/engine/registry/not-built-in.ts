@@ -56,7 +56,8 @@ export function notBuiltInHint(ref: ImageReference, repositories: Record<string,
     // The repository is here, not that tag: name the tags that are.
     const what = BUILT_IN[repo] ? ` (${BUILT_IN[repo]!.description})` : '';
     const tryIt = BUILT_IN[repo]?.tryIt ?? `docker pull ${repo}:${Object.keys(tags)[0]}`;
-    return `${PREFIX} there is no ${shown} here. ${repo} has the tags ${Object.keys(tags).join(', ')}${what}: ${tryIt}`;
+    // (`python:latest` in full: "there is no python here" would deny the repository it lists)
+    return `${PREFIX} there is no ${repo}:${ref.tag} here. ${repo} has the tags ${Object.keys(tags).join(', ')}${what}: ${tryIt}`;
   }
   // bitnami/redis and the like: the official image of that name, when it is built in.
   const last = repo.split('/').pop()!;
