@@ -1,11 +1,10 @@
 // docker compose in the real guest: a web app (built from a Dockerfile) and redis from one
 // compose file; the app counts visits in redis, reached by its service name; `down -v` leaves
 // nothing behind.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
 import { attachEngine, bootGuest } from '../../tools/node-host';
+import { copyFixture } from '../support/guest-fixture';
 
 let guest: GuestMachine;
 const decoder = new TextDecoder();
@@ -16,11 +15,7 @@ async function sh(script: string, cwd = '/root/visits') {
 
 beforeAll(async () => {
   guest = await bootGuest({}, (machine) => attachEngine(machine));
-  const dir = join(__dirname, 'fixtures/compose-visits');
-  await sh('mkdir -p /root/visits', '/');
-  for (const name of readdirSync(dir)) {
-    await guest.agent.exec(['sh', '-c', 'cat > "$1"', 'sh', `/root/visits/${name}`], { stdin: readFileSync(join(dir, name)) });
-  }
+  await copyFixture(guest, 'compose-visits', '/root/visits');
 });
 afterAll(async () => {
   await guest?.destroy();

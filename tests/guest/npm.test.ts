@@ -5,10 +5,9 @@
 // packages.test.ts. (`npm ci` from the build's lockfile passed once, in 182 s: left out of the
 // suite for its time until npm starts faster in the guest — issue 17.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
 import { attachEngine, bootGuest } from '../../tools/node-host';
+import { copyFixture } from '../support/guest-fixture';
 
 let guest: GuestMachine;
 const decoder = new TextDecoder();
@@ -20,11 +19,7 @@ async function sh(script: string, cwd = '/root') {
 
 beforeAll(async () => {
   guest = await bootGuest({}, (machine) => attachEngine(machine));
-  const dir = join(__dirname, 'fixtures/express-app');
-  await sh('mkdir -p /root/express');
-  for (const name of readdirSync(dir)) {
-    await guest.agent.exec(['sh', '-c', 'cat > "$1"', 'sh', `/root/express/${name}`], { stdin: readFileSync(join(dir, name)) });
-  }
+  await copyFixture(guest, 'express-app', '/root/express');
 }, 120_000);
 afterAll(async () => {
   await guest?.destroy();

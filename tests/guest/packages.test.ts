@@ -3,10 +3,9 @@
 // package server (pypi.org resolves to it); a package the index lacks fails as pip fails, then
 // Drydock says why.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
 import { attachEngine, bootGuest } from '../../tools/node-host';
+import { copyFixture } from '../support/guest-fixture';
 
 let guest: GuestMachine;
 const decoder = new TextDecoder();
@@ -17,11 +16,7 @@ async function sh(script: string, cwd = '/root') {
 
 beforeAll(async () => {
   guest = await bootGuest({}, (machine) => attachEngine(machine));
-  const dir = join(__dirname, 'fixtures/flask-get-started');
-  await sh('mkdir -p /root/flask');
-  for (const name of readdirSync(dir)) {
-    await guest.agent.exec(['sh', '-c', 'cat > "$1"', 'sh', `/root/flask/${name}`], { stdin: readFileSync(join(dir, name)) });
-  }
+  await copyFixture(guest, 'flask-get-started', '/root/flask');
 }, 120_000);
 afterAll(async () => {
   await guest?.destroy();
