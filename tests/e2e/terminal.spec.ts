@@ -26,8 +26,10 @@ test('a learner opens the page and runs a command in a real i686 shell', async (
 test('Ctrl-C interrupts a running command and the shell reports 130', async ({ page }) => {
   await page.goto('/');
   await waitForLab(page);
-  await typeLine(page, 'sleep 600');
-  await page.waitForTimeout(500);
+  // The command says when it runs (a ^C typed before the shell has forked it reaches the shell
+  // instead, as on any machine); "running" alone on a line is its output, not the echo.
+  await typeLine(page, `sh -c 'echo run""ning; exec sleep 600'`);
+  await expect(rows(page).locator('div', { hasText: /^running\s*$/ })).toHaveCount(1, { timeout: 60_000 });
   await page.keyboard.press('Control+C');
   await typeLine(page, 'echo "status=$?"');
   await expect(rows(page)).toContainText('status=130');
