@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createTar, type TarEntry } from '../../web/src/engine/formats/tar';
 import { repoRoot } from '../../tools/guest-manifest';
-import { packageClosure, unpackRootfs } from './debian-rootfs';
+import { DEBIAN_REQUIRED, packageClosure, unpackRootfs } from './debian-rootfs';
 import { buildIndex } from './lazy-index';
 import { PACKAGE_PORT } from '../../web/src/engine/daemon/package-world';
 
@@ -342,16 +342,15 @@ buildImage({
 // debian:bookworm-slim: Debian 12's essential set (Priority: required), unpacked; and
 // python:3-slim: Debian's Python 3.11 on top of it. Both are large, so both load lazily.
 const debs = join(stage, 'debs');
-const REQUIRED = ['apt', 'base-files', 'base-passwd', 'bash', 'bsdutils', 'coreutils', 'dash', 'debconf', 'debianutils', 'diffutils', 'dpkg', 'e2fsprogs', 'findutils', 'grep', 'gzip', 'hostname', 'init-system-helpers', 'libc-bin', 'login', 'mawk', 'mount', 'ncurses-base', 'ncurses-bin', 'passwd', 'perl-base', 'sed', 'sysvinit-utils', 'tar', 'tzdata', 'util-linux'];
-const debianPackages = packageClosure(REQUIRED);
+const debianPackages = packageClosure(DEBIAN_REQUIRED);
 const debianDir = join(stage, 'img-debian');
-debianVersions.push(...unpackRootfs(debianPackages, debianDir, debs, { base: true }));
+debianVersions.push(...unpackRootfs(debianPackages, debianDir, debs, { base: true, dpkg: { below: [], lowerDirs: [] } }));
 // pip and venv (ensurepip's wheels) as the official image has them. pip installs into the
 // system Python there: Debian's EXTERNALLY-MANAGED marker (PEP 668) goes, and pip.conf points
 // pip at the lab's offline index (images/packages/; plain HTTP on the lab's package server).
 const pythonPackages = packageClosure(['python3', 'python3-pip', 'python3-venv'], new Set(debianPackages));
 const pythonDir = join(stage, 'img-python');
-debianVersions.push(...unpackRootfs(pythonPackages, pythonDir, debs, { base: false }));
+debianVersions.push(...unpackRootfs(pythonPackages, pythonDir, debs, { base: false, dpkg: { below: debianPackages, lowerDirs: [debianDir] } }));
 symlinkSync('python3', join(pythonDir, 'usr/bin/python'));
 rmSync(join(pythonDir, 'usr/lib/python3.11/EXTERNALLY-MANAGED'));
 // no-compile: the lab's wheels carry their bytecode (images/packages/build-packages.ts), and
@@ -411,6 +410,9 @@ buildImage({
 const virtualProviders = ['node-cli-table', 'node-fancy-log', 'node-css-selector-tokenizer', 'node-function-bind'];
 const nodePackages = [...packageClosure(['nodejs', 'npm', ...virtualProviders], new Set([...debianPackages, 'gyp', 'libnode-dev'])), 'node-css-loader'].sort();
 const nodeDir = join(stage, 'img-node');
+// Not registered with dpkg: the official image's Node.js is not a Debian package either, and
+// this set leaves out what npm's packages depend on but the image does not need (gyp, webpack),
+// which apt would report as broken. apt installs over them as over any unowned files.
 debianVersions.push(...unpackRootfs(nodePackages, nodeDir, debs, { base: false }));
 // The CA bundle ca-certificates' postinst (update-ca-certificates) makes: Debian's nodejs loads it at
 // every start and warns when it is missing. All of Mozilla's certificates, as its default selects.

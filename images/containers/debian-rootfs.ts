@@ -1,10 +1,22 @@
 // Debian root filesystems from i386 packages, for the large built-in images (debian, python).
 // No maintainer scripts run (we unpack, as debootstrap's first stage does), so what those
 // scripts would have made is made here: /etc/passwd and /etc/group from base-passwd, the /bin/sh
-// and awk links, merged /usr. Documentation is left out, as in Debian's slim images.
+// and awk links, merged /usr, and dpkg's database (status, file lists, maintainer scripts,
+// trigger interests), so that apt installs more packages over them as on Debian. Documentation
+// is left out, as in Debian's slim images.
+import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync, lstatSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PACKAGE_PORT } from '../../web/src/engine/daemon/package-world';
+import { repoRoot } from '../../tools/guest-manifest';
+
+/** Debian 12's essential set (Priority: required): debian:bookworm-slim's packages, with their closure. */
+export const DEBIAN_REQUIRED = ['apt', 'base-files', 'base-passwd', 'bash', 'bsdutils', 'coreutils', 'dash', 'debconf', 'debianutils', 'diffutils', 'dpkg', 'e2fsprogs', 'findutils', 'grep', 'gzip', 'hostname', 'init-system-helpers', 'libc-bin', 'login', 'mawk', 'mount', 'ncurses-base', 'ncurses-bin', 'passwd', 'perl-base', 'sed', 'sysvinit-utils', 'tar', 'tzdata', 'util-linux'];
+
+/** What Debian's slim images keep dpkg from unpacking (their /etc/dpkg/dpkg.cfg.d/docker): what unpackRootfs prunes. */
+const PRUNED = ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/lintian', 'usr/share/locale', 'usr/share/bug', 'usr/share/doc-base'];
 
 interface PackageInfo {
   name: string;
@@ -76,9 +88,28 @@ export function packageClosure(roots: string[], exclude: Set<string> = new Set()
   return [...chosen].sort();
 }
 
-/** Unpacks packages into `dir` with merged /usr; returns "name=version" lines. */
-export function unpackRootfs(packages: string[], dir: string, debs: string, options: { base: boolean }): string[] {
+/** The .deb of each package in `debs` (downloaded with apt-get the first time), by package name. */
+export function downloadDebs(packages: string[], debs: string): Map<string, string> {
   mkdirSync(debs, { recursive: true });
+  const missing = packages.filter((p) => !readdirSync(debs).some((f) => f.startsWith(`${p}_`)));
+  if (missing.length) {
+    execFileSync('apt-get', ['download', '-q', ...missing.map((p) => (packageInfo(p)?.arch === 'all' ? p : `${p}:i386`))], { cwd: debs, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const found = new Map<string, string>();
+  for (const pkg of packages) {
+    const deb = readdirSync(debs).find((f) => f.startsWith(`${pkg}_`) && (f.endsWith('_i386.deb') || f.endsWith('_all.deb')));
+    if (!deb) throw new Error(`no .deb downloaded for ${pkg}`);
+    found.set(pkg, join(debs, deb));
+  }
+  return found;
+}
+
+/**
+ * Unpacks packages into `dir` with merged /usr; returns "name=version" lines. With `dpkg`, the
+ * layer also gets dpkg's database: its status lists `dpkg.below` (the lower layers' registered
+ * packages, unpacked in `dpkg.lowerDirs`) and these, as installed.
+ */
+export function unpackRootfs(packages: string[], dir: string, debs: string, options: { base: boolean; dpkg?: { below: string[]; lowerDirs: string[] } }): string[] {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'usr'), { recursive: true });
   // Debian 12 merges /usr: /bin, /sbin and /lib are links into it.
@@ -87,22 +118,76 @@ export function unpackRootfs(packages: string[], dir: string, debs: string, opti
     symlinkSync(`usr/${d}`, join(dir, d));
   }
   const versions: string[] = [];
-  const missing = packages.filter((p) => !readdirSync(debs).some((f) => f.startsWith(`${p}_`)));
-  if (missing.length) {
-    execFileSync('apt-get', ['download', '-q', ...missing.map((p) => (packageInfo(p)?.arch === 'all' ? p : `${p}:i386`))], { cwd: debs, stdio: ['ignore', 'ignore', 'inherit'] });
-  }
+  const files = downloadDebs(packages, debs);
+  const lists = new Map<string, string[]>();
   for (const pkg of packages) {
-    const deb = readdirSync(debs).find((f) => f.startsWith(`${pkg}_`) && (f.endsWith('_i386.deb') || f.endsWith('_all.deb')));
-    if (!deb) throw new Error(`no .deb downloaded for ${pkg}`);
-    const tar = execFileSync('dpkg-deb', ['--fsys-tarfile', join(debs, deb)], { maxBuffer: 1 << 30 });
+    const deb = files.get(pkg)!;
+    const tar = execFileSync('dpkg-deb', ['--fsys-tarfile', deb], { maxBuffer: 1 << 30 });
     execFileSync('tar', ['-x', '--keep-directory-symlink', '-C', dir], { input: tar });
-    versions.push(`${pkg}=${deb.split('_')[1]!.replace('%3a', ':')}`);
+    lists.set(pkg, execFileSync('tar', ['-t'], { input: tar, maxBuffer: 1 << 28, encoding: 'utf8' }).split('\n').filter(Boolean));
+    versions.push(`${pkg}=${deb.split('/').pop()!.split('_')[1]!.replace('%3a', ':')}`);
   }
-  for (const prune of ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/lintian', 'usr/share/locale', 'usr/share/bug', 'usr/share/doc-base']) {
-    rmSync(join(dir, prune), { recursive: true, force: true });
-  }
+  for (const prune of PRUNED) rmSync(join(dir, prune), { recursive: true, force: true });
   if (options.base) finishBase(dir);
+  if (options.dpkg) writeDpkgDatabase([dir, ...options.dpkg.lowerDirs], downloadDebs(options.dpkg.below, debs), files, lists);
   return versions;
+}
+
+/** A package's name in dpkg's info/ directory: `name:i386` when several architectures may be installed. */
+const infoName = (control: string, pkg: string) => (/^Multi-Arch: same$/m.test(control) ? `${pkg}:${/^Architecture: (\S+)$/m.exec(control)?.[1]}` : pkg);
+
+/**
+ * dpkg's database for packages unpacked by hand, as dpkg itself would have left it: `status`
+ * (each package's control fields, installed, its conffiles with their md5sums), and for this
+ * layer's packages their file lists and maintainer scripts under info/, and the trigger
+ * interests (libc-bin's ldconfig) of all of them, so that a package apt installs later runs
+ * ldconfig as on Debian.
+ */
+function writeDpkgDatabase(dirs: string[], below: Map<string, string>, here: Map<string, string>, lists: Map<string, string[]>): void {
+  const dir = dirs[0]!;
+  const db = join(dir, 'var/lib/dpkg');
+  for (const d of ['info', 'updates', 'triggers', 'alternatives']) mkdirSync(join(db, d), { recursive: true });
+  mkdirSync(join(dir, 'etc/alternatives'), { recursive: true });
+  const stanzas: string[] = [];
+  const fileTriggers: string[] = [];
+  const namedTriggers = new Map<string, string[]>();
+  const all = [...below, ...here].sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [pkg, deb] of all) {
+    const control = execFileSync('dpkg-deb', ['-f', deb], { encoding: 'utf8' }).trimEnd();
+    const scratch = mkdtempSync(join(tmpdir(), 'dpkg-info-'));
+    execFileSync('dpkg-deb', ['-e', deb, scratch]);
+    const controlFile = (name: string) => (existsSync(join(scratch, name)) ? readFileSync(join(scratch, name), 'utf8') : '');
+    // Conffiles with the md5sum of what is unpacked (in this layer, or the one below).
+    const conffiles = controlFile('conffiles').split('\n').map((l) => l.trim().split(/\s+/)[0]!).filter((p) => p.startsWith('/'));
+    const md5 = (path: string) => {
+      const file = dirs.map((d) => join(d, path)).find((f) => existsSync(f) && lstatSync(f).isFile());
+      return file && createHash('md5').update(readFileSync(file)).digest('hex');
+    };
+    // A conffile that was pruned (documentation) is not listed.
+    const conffileLines = conffiles.flatMap((p) => (md5(p) ? [` ${p} ${md5(p)}`] : []));
+    const lines = control.split('\n');
+    lines.splice(1, 0, 'Status: install ok installed');
+    if (conffileLines.length) lines.push('Conffiles:', ...conffileLines);
+    stanzas.push(lines.join('\n'));
+    const name = infoName(control, pkg);
+    for (const line of controlFile('triggers').split('\n')) {
+      const m = /^\s*interest(-await|-noawait)?\s+(\S+)/.exec(line);
+      if (!m) continue;
+      const who = m[1] === '-noawait' ? `${pkg}/noawait` : pkg;
+      if (m[2]!.startsWith('/')) fileTriggers.push(`${m[2]} ${who}`);
+      else namedTriggers.set(m[2]!, [...(namedTriggers.get(m[2]!) ?? []), who]);
+    }
+    if (here.has(pkg)) {
+      for (const f of readdirSync(scratch)) if (f !== 'control') copyFileSync(join(scratch, f), join(db, 'info', `${name}.${f}`));
+      const paths = lists.get(pkg)!.map((p) => p.replace(/^\./, '').replace(/\/$/, '') || '/.');
+      writeFileSync(join(db, 'info', `${name}.list`), `${paths.join('\n')}\n`);
+    }
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  writeFileSync(join(db, 'status'), `${stanzas.join('\n\n')}\n`);
+  writeFileSync(join(db, 'available'), '');
+  if (fileTriggers.length) writeFileSync(join(db, 'triggers/File'), `${fileTriggers.sort().join('\n')}\n`);
+  for (const [trigger, who] of namedTriggers) writeFileSync(join(db, 'triggers', trigger), `${who.join('\n')}\n`);
 }
 
 /** What the maintainer scripts of an essential set would have made. */
@@ -121,7 +206,22 @@ function finishBase(dir: string): void {
   execFileSync('chmod', ['1777', join(dir, 'tmp'), join(dir, 'var/tmp')]);
   execFileSync('chmod', ['700', join(dir, 'root')]);
   for (const f of ['.bashrc', '.profile']) if (existsSync(join(dir, 'etc/skel', f))) copyFileSync(join(dir, 'etc/skel', f), join(dir, 'root', f));
-  // dpkg's database, so that `dpkg -l` and apt know what is installed.
-  mkdirSync(join(dir, 'var/lib/dpkg'), { recursive: true });
-  if (!existsSync(join(dir, 'var/lib/dpkg/status'))) writeFileSync(join(dir, 'var/lib/dpkg/status'), '');
+  // apt's own postinst adds its download user (uid 42 in Debian 12's images) and directories.
+  writeFileSync(join(dir, 'etc/passwd'), `${readFileSync(join(dir, 'etc/passwd'), 'utf8').trimEnd()}\n_apt:x:42:65534::/nonexistent:/usr/sbin/nologin\n`);
+  writeFileSync(join(dir, 'etc/shadow'), `${readFileSync(join(dir, 'etc/shadow'), 'utf8').trimEnd()}\n_apt:*:19700:0:99999:7:::\n`);
+  for (const d of ['var/lib/apt/lists/partial', 'var/cache/apt/archives/partial', 'var/log/apt', 'var/cache/debconf', 'etc/dpkg/dpkg.cfg.d', 'etc/apt/sources.list.d']) mkdirSync(join(dir, d), { recursive: true });
+  // As Debian's slim images: dpkg leaves out what unpackRootfs pruned (copyrights stay).
+  writeFileSync(
+    join(dir, 'etc/dpkg/dpkg.cfg.d/docker'),
+    `${PRUNED.map((p) => `path-exclude /${p}/*`).join('\n')}\npath-include /usr/share/doc/*/copyright\n`,
+  );
+  // The lab's offline Debian mirror (images/packages/build-packages.ts): deb.debian.org is the
+  // lab's package server. It holds only the packages built into the lab; the .debs are Debian's,
+  // the index is the lab's, signed with the lab's archive key (images/packages/archive-key/).
+  mkdirSync(join(dir, 'usr/share/keyrings'), { recursive: true });
+  copyFileSync(join(repoRoot, 'images', 'packages', 'archive-key', 'drydock-archive-keyring.gpg'), join(dir, 'usr/share/keyrings/drydock-archive-keyring.gpg'));
+  writeFileSync(
+    join(dir, 'etc/apt/sources.list.d/debian.sources'),
+    `# Drydock's offline mirror of Debian 12 (bookworm, i386): only the packages built into the lab,\n# Debian's own .debs in an index the lab signs (images/packages/build-packages.ts).\nTypes: deb\nURIs: http://deb.debian.org:${PACKAGE_PORT}/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/drydock-archive-keyring.gpg\n`,
+  );
 }

@@ -55,7 +55,11 @@ done
 
 # --- initramfs, reproducibly (fixed timestamps). LZ4 (legacy format, as the kernel reads it):
 # the emulated CPU unpacks it several times faster than gzip.
-sed -e "s#@STAGE@#$stage#g" -e "s#@ROOTFS@#$here/rootfs#g" "$here/initramfs.list" > "$stage/initramfs.list"
+# gen_init_cpio takes a file's own mtime (-t dates only what it makes itself): the staged
+# binaries and a copy of rootfs/ get the same fixed date, so that a rebuild is byte-identical.
+rm -rf "$stage/rootfs" && cp -r "$here/rootfs" "$stage/rootfs"
+find "$stage/busybox" "$stage/drydock-agent" "$stage/drydock-run" "$stage/docker-client" "$stage/rootfs" -exec touch -h -d @1767225600 {} +
+sed -e "s#@STAGE@#$stage#g" -e "s#@ROOTFS@#$stage/rootfs#g" "$here/initramfs.list" > "$stage/initramfs.list"
 "$build/linux-source-6.1/usr/gen_init_cpio" -t 1767225600 "$stage/initramfs.list" > "$stage/initramfs.cpio"
 lz4 -l -9 -f -q "$stage/initramfs.cpio" "$out/initrd.img"
 

@@ -13,14 +13,20 @@
 // path in its query (npm names a scoped package @scope%2fname, and busybox httpd answers 404
 // to an encoded slash in a path). The registry's state at build
 // time decides the versions; the manifest records them.
+// Debian: Debian 12's .debs for APT_ROOTS and their closure in a pool under /debian/, with the
+// Packages and Release files apt reads (debian-repo.ts), Release signed with the lab's archive
+// key (archive-key/); the images' sources name it and its keyring.
 //   npx tsx images/packages/build-packages.ts
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../../tools/guest-manifest';
 import { buildIndex, type IndexEntry } from '../containers/lazy-index';
-import { NPM_ROOTS, PYPI_ROOTS } from './contents';
+import { APT_ROOTS, NPM_ROOTS, PYPI_ROOTS } from './contents';
+import { DEBIAN_REQUIRED, downloadDebs, packageClosure } from '../containers/debian-rootfs';
+import { packageName, packagesIndex, packageVersion, poolPath, releaseFile, type DebFile } from './debian-repo';
 import semver from 'semver';
 import { neededRanges, npmClosure, tarballPath, worldPackument, type Packument } from './npm';
 
@@ -29,6 +35,7 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 import { buildWheel, canonicalName, metadataField, metadataRequires, projectPage, requiresTxt, rootPage, wheelMetadata, type Requirement } from './wheels';
 
 const out = join(repoRoot, 'public', 'registry', 'packages');
+const recipe = join(repoRoot, 'images', 'packages');
 const work = join(repoRoot, '.build', 'packages');
 const debs = join(work, 'debs');
 const tree = join(work, 'tree');
@@ -44,6 +51,14 @@ export interface NpmEntry {
   sha256: string;
   /** What npm installs with it (`name@range`: dependencies, optional ones, peers). */
   requires: string[];
+}
+
+export interface DebianEntry {
+  name: string;
+  version: string;
+  /** The .deb's path in the tree (debian/pool/…). */
+  file: string;
+  sha256: string;
 }
 
 export interface PypiEntry {
@@ -275,6 +290,50 @@ async function buildNpm(): Promise<NpmEntry[]> {
   return entries;
 }
 
+/**
+ * InRelease and Release.gpg, signed with the lab's archive key (archive-key/README.md) at the
+ * recipe's fixed time: the same bytes at every build.
+ */
+function signRelease(dist: string): void {
+  const home = mkdtempSync(join(tmpdir(), 'drydock-gpg-'));
+  try {
+    const gpg = (...args: string[]) => execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', '--faked-system-time', '20260101T000000!', '--digest-algo', 'SHA512', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    gpg('--import', join(recipe, 'archive-key', 'drydock-archive.secret.asc'));
+    gpg('--clearsign', '--output', join(dist, 'InRelease'), join(dist, 'Release'));
+    gpg('--armor', '--detach-sign', '--output', join(dist, 'Release.gpg'), join(dist, 'Release'));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+// The Debian mirror: APT_ROOTS and what they need beyond the debian image's essential set
+// (the same closure the image is built from), at /debian/ as deb.debian.org serves it.
+function buildDebian(): DebianEntry[] {
+  const essential = new Set(packageClosure(DEBIAN_REQUIRED));
+  const files = downloadDebs(packageClosure(APT_ROOTS, essential), debs);
+  const entries: DebianEntry[] = [];
+  const indexed: DebFile[] = [];
+  for (const deb of [...files.values()].sort()) {
+    const control = execFileSync('dpkg-deb', ['-f', deb], { encoding: 'utf8' });
+    const data = readFileSync(deb);
+    const file = `debian/${poolPath(control)}`;
+    mkdirSync(join(tree, file, '..'), { recursive: true });
+    writeFileSync(join(tree, file), data);
+    indexed.push({ control, data });
+    entries.push({ name: packageName(control), version: packageVersion(control), file, sha256: createHash('sha256').update(data).digest('hex') });
+  }
+  const packages = packagesIndex(indexed);
+  const dist = join(tree, 'debian', 'dists', 'bookworm');
+  mkdirSync(join(dist, 'main', 'binary-i386'), { recursive: true });
+  writeFileSync(join(dist, 'main', 'binary-i386', 'Packages'), packages);
+  writeFileSync(join(dist, 'Release'), releaseFile(packages));
+  signRelease(dist);
+  const rows = entries.map((e) => `${e.name} ${e.version}`);
+  writeFileSync(join(tree, 'debian', 'index.html'), `<!DOCTYPE html>\n<html>\n  <head><title>The lab's Debian packages</title></head>\n  <body>\n<pre>\n${rows.map(escapeHtml).join('\n')}\n</pre>\n  </body>\n</html>\n`);
+  console.log(`debian: ${entries.length} packages (${APT_ROOTS.join(', ')} and what they need)`);
+  return entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
 async function main(): Promise<void> {
   mkdirSync(debs, { recursive: true });
   rmSync(tree, { recursive: true, force: true });
@@ -288,13 +347,14 @@ async function main(): Promise<void> {
   }
   writeFileSync(join(tree, 'simple', 'index.html'), rootPage(pypi.map((e) => canonicalName(e.name))));
   const npm = await buildNpm();
+  const debian = buildDebian();
 
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const { fsroot, bytes } = buildIndex(tree, join(out, 'files'));
   writeFileSync(join(out, 'index.json'), JSON.stringify({ version: 3, size: bytes, fsroot: rebase(fsroot) }));
-  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({ pypi, npm }, null, 2)}\n`);
-  console.log(`packages: ${pypi.length} wheels, ${npm.length} npm tarballs, ${bytes} bytes, written to public/registry/packages/`);
+  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify({ pypi, npm, debian }, null, 2)}\n`);
+  console.log(`packages: ${pypi.length} wheels, ${npm.length} npm tarballs, ${debian.length} Debian packages, ${bytes} bytes, written to public/registry/packages/`);
 }
 
 await main();

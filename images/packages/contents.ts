@@ -18,3 +18,10 @@ export const PYPI_ROOTS = [
  * ask for both.
  */
 export const NPM_ROOTS = ['express', 'express@^4', 'body-parser', 'body-parser@^1', 'dotenv', 'nodemon', 'pg', 'redis', 'redis@^4'];
+
+/**
+ * Debian 12 packages the lab's offline Debian mirror serves (with what they need beyond the
+ * debian image's essential set): what tutorials `apt-get install` in a Dockerfile. Not dnsutils
+ * (Debian's needs libicu, 12 MB more) or build-essential (71 MB).
+ */
+export const APT_ROOTS = ['curl', 'wget', 'ca-certificates', 'nano', 'vim-tiny', 'iputils-ping', 'procps', 'net-tools', 'less', 'jq', 'unzip', 'netcat-openbsd', 'git', 'python3'];
