@@ -1,25 +1,10 @@
 // docker compose in the real guest: a web app (built from a Dockerfile) and redis from one
 // compose file; the app counts visits in redis, reached by its service name; `down -v` leaves
 // nothing behind.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
-import { attachEngine, bootGuest } from '../../tools/node-host';
-import { copyFixture } from '../support/guest-fixture';
+import { describe, expect, it } from 'vitest';
+import { labForFile } from '../support/guest-fixture';
 
-let guest: GuestMachine;
-const decoder = new TextDecoder();
-async function sh(script: string, cwd = '/root/visits') {
-  const r = await guest.agent.exec(['sh', '-c', script], { timeoutMs: 300_000, cwd });
-  return { code: r.exitCode, out: decoder.decode(r.stdout), err: decoder.decode(r.stderr) };
-}
-
-beforeAll(async () => {
-  guest = await bootGuest({}, (machine) => attachEngine(machine));
-  await copyFixture(guest, 'compose-visits', '/root/visits');
-});
-afterAll(async () => {
-  await guest?.destroy();
-});
+const sh = labForFile({ fixtures: { 'compose-visits': '/root/visits' }, cwd: '/root/visits', timeoutMs: 300_000 });
 
 describe('docker compose in the guest', () => {
   it('brings up a web app and redis; the app counts visits through redis by service name', async () => {

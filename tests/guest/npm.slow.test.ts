@@ -5,26 +5,11 @@
 // npm starting on the emulated CPU): `npm test` runs it beside the browser tests, one emulator
 // each on the two cores (scripts/test-all.sh). (`npm ci` from the build's lockfile passed once, in 182 s: left out of the
 // suite for its time until npm starts faster in the guest — issue 17.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
-import { attachEngine, bootGuest } from '../../tools/node-host';
-import { copyFixture } from '../support/guest-fixture';
+import { describe, expect, it } from 'vitest';
+import { labForFile } from '../support/guest-fixture';
 
-let guest: GuestMachine;
-const decoder = new TextDecoder();
-async function sh(script: string, cwd = '/root') {
-  // npm install's first run in the emulated CPU takes 4–6 minutes (bench/RESULTS.md).
-  const r = await guest.agent.exec(['sh', '-c', script], { timeoutMs: 900_000, cwd });
-  return { code: r.exitCode, out: decoder.decode(r.stdout), err: decoder.decode(r.stderr) };
-}
-
-beforeAll(async () => {
-  guest = await bootGuest({}, (machine) => attachEngine(machine));
-  await copyFixture(guest, 'express-app', '/root/express');
-}, 120_000);
-afterAll(async () => {
-  await guest?.destroy();
-});
+// npm install's first run in the emulated CPU takes 4–6 minutes (bench/RESULTS.md).
+const sh = labForFile({ fixtures: { 'express-app': '/root/express' }, timeoutMs: 900_000 });
 
 describe('npm, offline', () => {
   it('builds the Express app (RUN npm install) and answers on the published port', async () => {

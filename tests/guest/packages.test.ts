@@ -2,25 +2,10 @@
 // `pip install -r requirements.txt` builds as written, pip fetching over HTTP from the lab's
 // package server (pypi.org resolves to it); a package the index lacks fails as pip fails, then
 // Drydock says why.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
-import { attachEngine, bootGuest } from '../../tools/node-host';
-import { copyFixture } from '../support/guest-fixture';
+import { describe, expect, it } from 'vitest';
+import { labForFile } from '../support/guest-fixture';
 
-let guest: GuestMachine;
-const decoder = new TextDecoder();
-async function sh(script: string, cwd = '/root') {
-  const r = await guest.agent.exec(['sh', '-c', script], { timeoutMs: 600_000, cwd });
-  return { code: r.exitCode, out: decoder.decode(r.stdout), err: decoder.decode(r.stderr) };
-}
-
-beforeAll(async () => {
-  guest = await bootGuest({}, (machine) => attachEngine(machine));
-  await copyFixture(guest, 'flask-get-started', '/root/flask');
-}, 120_000);
-afterAll(async () => {
-  await guest?.destroy();
-});
+const sh = labForFile({ fixtures: { 'flask-get-started': '/root/flask' }, timeoutMs: 600_000 });
 
 describe('pip, offline', () => {
   it('builds the get-started Flask app (pip install -r requirements.txt) and serves Hello World! on the published port', async () => {

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
-import { NPM_ROOTS, PYPI_ROOTS } from '../../images/packages/contents';
+import { APT_ROOTS, NPM_ROOTS, PYPI_ROOTS } from '../../images/packages/contents';
 import { registrySpec } from '../../images/packages/npm';
 import { canonicalName, markerHolds } from '../../images/packages/wheels';
 
 const dir = join(__dirname, '..', '..', 'public', 'registry', 'packages');
 type Entry = { name: string; version: string; file: string; sha256: string; debian: string; requires: string[] };
 type NpmEntry = { name: string; version: string; file: string; integrity: string; sha256: string; requires: string[] };
-const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { pypi: Entry[]; npm: NpmEntry[] };
+type DebianEntry = { name: string; version: string; file: string; sha256: string };
+const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { pypi: Entry[]; npm: NpmEntry[]; debian: DebianEntry[] };
 type Node = [string, number, number, number, number, number, Node[] | string];
 const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { fsroot: Node[] };
 
@@ -97,5 +98,14 @@ describe('the package world manifest (rebuild with npx tsx images/packages/build
     expect(cgi).toBeDefined();
     expect(cgi![3] & 0o111).toBe(0o111);
     expect(lookup('npm/index.html')).toBeDefined();
+  });
+
+  it("serves every Debian package the recipe lists at its pool path, with the index files apt reads", () => {
+    for (const root of APT_ROOTS) expect(manifest.debian.some((e) => e.name === root), root).toBe(true);
+    for (const e of manifest.debian) {
+      expect(e.file, e.name).toMatch(new RegExp(`^debian/pool/main/(lib)?[a-z0-9]/[^/]+/${e.name.replace(/[+.]/g, '\\$&')}_${e.version.replace(/^\d+:/, '').replace(/[+.~]/g, '\\$&')}_(i386|all)\\.deb$`));
+      expect(lookup(e.file)?.[6], e.file).toBe(`../../packages/files/${e.sha256}.zst`);
+    }
+    for (const f of ['debian/dists/bookworm/Release', 'debian/dists/bookworm/main/binary-i386/Packages', 'debian/index.html']) expect(lookup(f), f).toBeDefined();
   });
 });

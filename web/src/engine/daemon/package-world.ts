@@ -22,8 +22,9 @@ export const PACKAGE_INDEX = 'packages/index.json';
 export const packageHostEntries = (address: string) => (address ? [{ host: PACKAGE_HOSTS.join(' '), address }] : []);
 
 /**
- * Drydock's line after a package manager's own error about a package the index lacks: the
- * error is the tool's, from a real 404; this only says why the index is small.
+ * Drydock's line after a tool's own error about a package the index lacks, or a host name that
+ * does not resolve: the error is the tool's, from a real 404 or a real failed lookup; this only
+ * says why the world is small.
  */
 export function offlineHint(output: string): string | undefined {
   if (/No matching distribution found for /.test(output)) {
@@ -32,6 +33,18 @@ export function offlineHint(output: string): string | undefined {
   // npm's own lines for a package (E404) or a version (ETARGET) the registry lacks.
   if (/npm ERR! (404 |notarget )/.test(output)) {
     return `Drydock runs offline: its npm registry has only the packages built into the lab (the list: http://registry.npmjs.org:${PACKAGE_PORT}/npm/ from a container; npm view <name> versions for one).`;
+  }
+  // apt's own lines for a name its lists lack (also when `apt-get update` has not run: the
+  // image's lists are empty, as on Debian's images).
+  // The build's tail has each line after its time ("0.512 E: …").
+  if (/(^|\s)E: (Unable to locate package |Package '[^']+' has no installation candidate|Couldn't find any package by)/m.test(output)) {
+    return `Drydock runs offline: its Debian mirror has only the packages built into the lab, after apt-get update (the list: http://deb.debian.org:${PACKAGE_PORT}/debian/ from a container; apt-cache pkgnames for the names).`;
+  }
+  // A name that does not resolve, in the words of busybox and GNU wget, curl, Node and Python.
+  const host = /bad address '([^']+)'|Could not resolve host: (\S+)|unable to resolve host address .([^'’]+)|getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (\S+)|Failed to resolve '([^']+)'/.exec(output);
+  const name = host?.slice(1).find(Boolean);
+  if (name && !PACKAGE_HOSTS.includes(name)) {
+    return `Drydock runs offline: containers reach the lab's own containers and its package server (${PACKAGE_HOSTS.join(', ')}, port ${PACKAGE_PORT}), not ${name}.`;
   }
   return undefined;
 }
