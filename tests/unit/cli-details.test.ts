@@ -126,4 +126,13 @@ describe('docker run --link', () => {
     // A missing peer is only a name that does not resolve, as with Docker's DNS.
     expect((await docker('run', '--rm', '--network', 'appnet', '--link', 'ghost:g', 'busybox', 'true')).code).toBe(0);
   });
+
+  it('takes --net and --net-alias, the older names tutorials still write, for --network and --network-alias', async () => {
+    await docker('network', 'create', 'oldnet');
+    expect((await docker('run', '-d', '--name', 'old', '--net', 'oldnet', '--net-alias', 'legacy', 'busybox', 'sleep', '60')).code).toBe(0);
+    const networks = JSON.parse((await docker('inspect', '-f', '{{json .NetworkSettings.Networks}}', 'old')).out) as Record<string, { Aliases: string[] }>;
+    expect(Object.keys(networks)).toEqual(['oldnet']);
+    expect(networks.oldnet!.Aliases).toContain('legacy');
+    expect((await docker('run', '--help')).out).not.toContain('--net ');
+  });
 });

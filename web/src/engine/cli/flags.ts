@@ -8,6 +8,8 @@ export interface FlagSpec {
   kind: 'bool' | 'string' | 'list' | 'int';
   description: string;
   default?: string;
+  /** Other long names for the flag, hidden from help as the CLI hides them (`run --net`). */
+  aliases?: string[];
 }
 
 export type FlagValues = Record<string, string | string[] | boolean | number | undefined>;
@@ -27,7 +29,7 @@ export class StatusError extends Error {
 export function parseFlags(argv: string[], specs: FlagSpec[], options: { interspersed: boolean }) {
   const values: FlagValues = {};
   const args: string[] = [];
-  const byLong = new Map(specs.map((s) => [s.long, s]));
+  const byLong = new Map(specs.flatMap((s) => [s.long, ...(s.aliases ?? [])].map((name) => [name, s] as const)));
   const byShort = new Map(specs.filter((s) => s.short).map((s) => [s.short!, s]));
   const set = (spec: FlagSpec, raw: string | undefined, shown: string) => {
     if (spec.kind === 'bool') {
