@@ -13,7 +13,8 @@ function filesUnder(dir: string): string[] {
 /**
  * offline-manifest.json: what public/offline-sw.js fetches into its cache when it installs, so
  * that the lab opens offline after a first visit — every file of the build, the guest image and
- * the built-in registry (but not the large images' lazily read files, cached as they are read).
+ * the built-in registry (but not the large images' or the package world's lazily read files,
+ * cached as they are read).
  */
 function offlineManifest(): Plugin {
   return {
@@ -21,7 +22,8 @@ function offlineManifest(): Plugin {
     apply: 'build',
     generateBundle(_options, bundle) {
       const own = Object.keys(bundle);
-      const shipped = filesUnder(join(import.meta.dirname, 'public')).filter((f) => !f.startsWith('registry/lazy/') && !f.endsWith('-sw.js'));
+      const lazilyRead = (f: string) => f.startsWith('registry/lazy/') || f.startsWith('registry/packages/files/');
+      const shipped = filesUnder(join(import.meta.dirname, 'public')).filter((f) => !lazilyRead(f) && !f.endsWith('-sw.js'));
       this.emitFile({ type: 'asset', fileName: 'offline-manifest.json', source: `${JSON.stringify({ files: [...new Set(['./', 'index.html', 'embed.html', 'author.html', ...own, ...shipped])].sort() }, null, 1)}\n` });
     },
   };
