@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TarEntry } from '../../web/src/engine/formats/tar';
-import { DEBIAN_REQUIRED, packageClosure, unpackRootfs } from './debian-rootfs';
+import { DEBIAN_REQUIRED, packageClosure, unpackRootfs, upstreamOf, withLine } from './debian-rootfs';
 import { PATH, buildImage, checkLibraries, registry, startRegistry, treeEntries, versionTags, writeRegistryIndex } from './oci-writer';
 import { PACKAGE_PORT } from '../../web/src/engine/daemon/package-world';
 import { buildPostgres } from './postgres-image';
@@ -89,7 +89,7 @@ const debianVersions: string[] = [];
 function upstreamVersion(pkg: string): string {
   const version = debianVersions.find((v) => v.startsWith(`${pkg}=`))?.split('=')[1];
   if (!version) throw new Error(`${pkg}: not unpacked`);
-  return version.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/[+~].*$/, '');
+  return upstreamOf(version);
 }
 
 // The shared base: Debian's glibc and friends, and busybox for a shell and the usual tools (the
@@ -292,10 +292,9 @@ fund=false
 update-notifier=false
 `,
 );
-const withLine = (file: string, line: string) => `${readFileSync(join(debianDir, file), 'utf8').trimEnd()}\n${line}\n`;
-writeFileSync(join(nodeDir, 'etc/passwd'), withLine('etc/passwd', 'node:x:1000:1000::/home/node:/bin/bash'));
-writeFileSync(join(nodeDir, 'etc/group'), withLine('etc/group', 'node:x:1000:'));
-writeFileSync(join(nodeDir, 'etc/shadow'), withLine('etc/shadow', 'node:!:19700:0:99999:7:::'));
+writeFileSync(join(nodeDir, 'etc/passwd'), withLine(debianDir, 'etc/passwd', 'node:x:1000:1000::/home/node:/bin/bash'));
+writeFileSync(join(nodeDir, 'etc/group'), withLine(debianDir, 'etc/group', 'node:x:1000:'));
+writeFileSync(join(nodeDir, 'etc/shadow'), withLine(debianDir, 'etc/shadow', 'node:!:19700:0:99999:7:::'));
 mkdirSync(join(nodeDir, 'home/node'), { recursive: true });
 execFileSync('chown', ['1000:1000', join(nodeDir, 'home/node')]);
 mkdirSync(join(nodeDir, 'usr/local/bin'), { recursive: true });

@@ -88,6 +88,12 @@ export function packageClosure(roots: string[], exclude: Set<string> = new Set()
   return [...chosen].sort();
 }
 
+/** The upstream part of a Debian package version: `5:7.0.15-1~deb12u10` → `7.0.15`. */
+export const upstreamOf = (debianVersion: string) => debianVersion.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/[+~].*$/, '');
+
+/** `file` of the layer below (etc/passwd…) with `line` added: an image's own user, as useradd would add it. */
+export const withLine = (lowerDir: string, file: string, line: string) => `${readFileSync(join(lowerDir, file), 'utf8').trimEnd()}\n${line}\n`;
+
 /** The .deb of each package in `debs` (downloaded with apt-get the first time), by package name. */
 export function downloadDebs(packages: string[], debs: string): Map<string, string> {
   mkdirSync(debs, { recursive: true });
@@ -164,7 +170,10 @@ function writeDpkgDatabase(dirs: string[], below: Map<string, string>, here: Map
       return file && createHash('md5').update(readFileSync(file)).digest('hex');
     };
     // A conffile that was pruned (documentation) is not listed.
-    const conffileLines = conffiles.flatMap((p) => (md5(p) ? [` ${p} ${md5(p)}`] : []));
+    const conffileLines = conffiles.flatMap((p) => {
+      const sum = md5(p);
+      return sum ? [` ${p} ${sum}`] : [];
+    });
     const lines = control.split('\n');
     lines.splice(1, 0, 'Status: install ok installed');
     if (conffileLines.length) lines.push('Conffiles:', ...conffileLines);

@@ -7,8 +7,8 @@
 // in the foreground. The script is the lab's own (docker-entrypoint.sh below), not upstream's.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageClosure, unpackRootfs } from './debian-rootfs';
-import { PATH, buildImage, checkLibraries, treeEntries } from './oci-writer';
+import { packageClosure, unpackRootfs, upstreamOf, withLine } from './debian-rootfs';
+import { PATH, buildImage, checkLibraries, treeEntries, versionTags } from './oci-writer';
 
 const ENTRYPOINT = `#!/usr/bin/env bash
 # postgres:15's entrypoint in Drydock (images/containers/postgres-image.ts): what the official
@@ -89,11 +89,10 @@ export function buildPostgres(base: DebianBase): string[] {
   const dir = join(base.stage, 'img-postgres');
   const versions = unpackRootfs(packages, dir, base.debs, { base: false, dpkg: { below: base.debianPackages, lowerDirs: [base.debianDir] } });
   const full = versions.find((v) => v.startsWith('postgresql-15='))!.split('=')[1]!;
-  const version = full.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/[+~].*$/, '');
-  const withLine = (file: string, line: string) => `${readFileSync(join(base.debianDir, file), 'utf8').trimEnd()}\n${line}\n`;
-  writeFileSync(join(dir, 'etc/passwd'), withLine('etc/passwd', 'postgres:x:999:999::/var/lib/postgresql:/bin/bash'));
-  writeFileSync(join(dir, 'etc/group'), withLine('etc/group', 'postgres:x:999:'));
-  writeFileSync(join(dir, 'etc/shadow'), withLine('etc/shadow', 'postgres:!:19700:0:99999:7:::'));
+  const version = upstreamOf(full);
+  writeFileSync(join(dir, 'etc/passwd'), withLine(base.debianDir, 'etc/passwd', 'postgres:x:999:999::/var/lib/postgresql:/bin/bash'));
+  writeFileSync(join(dir, 'etc/group'), withLine(base.debianDir, 'etc/group', 'postgres:x:999:'));
+  writeFileSync(join(dir, 'etc/shadow'), withLine(base.debianDir, 'etc/shadow', 'postgres:!:19700:0:99999:7:::'));
   for (const d of ['var/lib/postgresql/data', 'var/run/postgresql', 'docker-entrypoint-initdb.d', 'usr/local/bin']) mkdirSync(join(dir, d), { recursive: true });
   // As upstream: the server listens on every address (the sample initdb copies).
   const sample = join(dir, 'usr/share/postgresql/15/postgresql.conf.sample');
@@ -103,10 +102,9 @@ export function buildPostgres(base: DebianBase): string[] {
   chmodSync(join(dir, 'var/lib/postgresql/data'), 0o1777);
   const { debianDir, usrMergeLinks } = base;
   checkLibraries([treeEntries(debianDir), treeEntries(dir, usrMergeLinks)], [debianDir, dir], ['usr/lib/postgresql/15/bin/postgres', 'usr/lib/postgresql/15/bin/psql', 'usr/lib/postgresql/15/bin/initdb']);
-  const parts = version.split('.');
   buildImage({
     repository: 'library/postgres',
-    tags: parts.map((_, i) => parts.slice(0, i + 1).join('.')).flatMap((v) => [v, `${v}-bookworm`]),
+    tags: versionTags(version).flatMap((v) => [v, `${v}-bookworm`]),
     layers: [base.debianLayer, { lazyDir: dir, exclude: usrMergeLinks, createdBy: `/bin/sh -c apt-get install postgresql-15 && useradd --uid 999 postgres && cp docker-entrypoint.sh /usr/local/bin/ # Debian 12 i386, PostgreSQL ${version}` }],
     config: {
       Env: [PATH.replace('PATH=', 'PATH=/usr/lib/postgresql/15/bin:'), 'LANG=C.UTF-8', 'PG_MAJOR=15', `PG_VERSION=${full}`, 'PGDATA=/var/lib/postgresql/data'],

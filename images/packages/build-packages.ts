@@ -32,6 +32,8 @@ import { neededRanges, npmClosure, tarballPath, worldPackument, type Packument }
 
 const semverCompare = (a: string, b: string) => semver.compare(a, b);
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** The page an offline line names (/npm/, /debian/ from a container): one package and its versions a row. */
+const listPage = (title: string, rows: string[]) => `<!DOCTYPE html>\n<html>\n  <head><title>${title}</title></head>\n  <body>\n<pre>\n${rows.map(escapeHtml).join('\n')}\n</pre>\n  </body>\n</html>\n`;
 import { buildWheel, canonicalName, metadataField, metadataRequires, projectPage, requiresTxt, rootPage, wheelMetadata, type Requirement } from './wheels';
 
 const out = join(repoRoot, 'public', 'registry', 'packages');
@@ -286,7 +288,7 @@ async function buildNpm(): Promise<NpmEntry[]> {
   writeFileSync(join(tree, 'cgi-bin', 'npm'), NPM_CGI, { mode: 0o755 });
   // The list the offline line names (/npm/ from a container): every package and its versions.
   const rows = [...world.keys()].sort().map((name) => `${name} ${[...world.get(name)!].sort(semverCompare).join(' ')}`);
-  writeFileSync(join(tree, 'npm', 'index.html'), `<!DOCTYPE html>\n<html>\n  <head><title>The lab's npm packages</title></head>\n  <body>\n<pre>\n${rows.map(escapeHtml).join('\n')}\n</pre>\n  </body>\n</html>\n`);
+  writeFileSync(join(tree, 'npm', 'index.html'), listPage("The lab's npm packages", rows));
   return entries;
 }
 
@@ -329,7 +331,7 @@ function buildDebian(): DebianEntry[] {
   writeFileSync(join(dist, 'Release'), releaseFile(packages));
   signRelease(dist);
   const rows = entries.map((e) => `${e.name} ${e.version}`);
-  writeFileSync(join(tree, 'debian', 'index.html'), `<!DOCTYPE html>\n<html>\n  <head><title>The lab's Debian packages</title></head>\n  <body>\n<pre>\n${rows.map(escapeHtml).join('\n')}\n</pre>\n  </body>\n</html>\n`);
+  writeFileSync(join(tree, 'debian', 'index.html'), listPage("The lab's Debian packages", rows));
   console.log(`debian: ${entries.length} packages (${APT_ROOTS.join(', ')} and what they need)`);
   return entries.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
