@@ -31,6 +31,9 @@ while True:
 sys.stdout.write(data.decode())
 `;
 
+/** One shell word: what the shell in the container is to read, unchanged by the lab's shell. */
+const quoted = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
 /** Debian's docker CLI (docker.io:i386), downloaded once into .build/docker-cli. */
 function debianDockerCli(): Uint8Array {
   const dir = join(import.meta.dirname, '..', '..', '.build', 'docker-cli');
@@ -80,11 +83,12 @@ describe('the Engine API on /var/run/docker.sock', () => {
     expect(missing.out).toMatch(/^HTTP\/1\.1 404 Not Found\r\n[\s\S]*\r\n\r\n\{"message":"page not found"\}\n$/);
   }, 600_000);
 
-  it('serves Debian\'s docker CLI unmodified: version, ps', async () => {
+  it('serves Debian\'s docker CLI unmodified: version, ps, run -d/-i/-it, logs -f, exec, build, push, pull, images, networks, volumes', async () => {
     const shared = await guest.writeSharedFile('debian-docker', debianDockerCli());
-    expect((await sh(`chmod 755 ${shared} && echo ok`)).out).toBe('ok\n');
-    const debian = (args: string) =>
-      sh(`docker run --rm -v /var/run/docker.sock:/var/run/docker.sock -v ${shared}:/usr/local/bin/docker debian:bookworm-slim docker ${args}`, 600_000);
+    // One container holds the CLI (the Docker-out-of-Docker pattern); each command is an exec in it.
+    const made = await sh(`chmod 755 ${shared} && docker run -d --name debian-cli -v /var/run/docker.sock:/var/run/docker.sock -v ${shared}:/usr/local/bin/docker debian:bookworm-slim sleep infinity`);
+    expect(made.code, made.err).toBe(0);
+    const debian = (args: string, stdin = '') => sh(`${stdin ? `${stdin} | docker exec -i` : 'docker exec'} debian-cli sh -c ${quoted(`docker ${args}`)}`, 600_000);
     const version = await debian('version');
     expect(version.code, version.err).toBe(0);
     expect(version.out).toMatch(/^Client:\n Version:\s+20\.10\.24\+dfsg1\n API version:\s+1\.41\n/);
@@ -93,6 +97,48 @@ describe('the Engine API on /var/run/docker.sock', () => {
     expect(ps.code, ps.err).toBe(0);
     expect(ps.out.split('\n')[0]).toMatch(/^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/);
     expect(ps.out).toMatch(/ api-web\n/);
-    // run --rm, images, volume ls and network create through this CLI: not yet checked here.
-  }, 900_000);
+
+    // run -d: the client waits for the wait's head before it starts the container.
+    const detached = await debian('run -d --name counter busybox sh -c "for i in 1 2 3; do echo line \\$i; sleep 1; done"');
+    expect(detached.code, detached.err).toBe(0);
+    expect(detached.out).toMatch(/^[0-9a-f]{64}\n$/);
+    const follow = await debian('logs -f counter');
+    expect(follow).toMatchObject({ code: 0, out: 'line 1\nline 2\nline 3\n' });
+    expect(await debian('run --rm busybox echo removed after')).toMatchObject({ code: 0, out: 'removed after\n' });
+    expect((await sh('docker ps -a --format "{{.Image}} {{.Command}}"')).out).not.toContain('echo removed after');
+    expect(await debian('exec api-web sh -c "echo from exec; exit 4"')).toMatchObject({ code: 4, out: 'from exec\n' });
+    // run -i with piped stdin, sent (and closed) before the container has started.
+    expect(await debian('run -i --rm busybox sh', "printf 'echo from stdin; exit 3\\n'")).toMatchObject({ code: 3, out: 'from stdin\n' });
+    // run -it in a terminal (script gives the CLI one): the size reaches the container.
+    const tty = await sh(`(sleep 8; printf 'stty size; echo tty-$((6*7)); exit 5\\r'; sleep 6) | docker exec -i debian-cli script -q -e -c "docker run -it --rm busybox sh" /dev/null`, 600_000);
+    expect(tty.code, tty.out + tty.err).toBe(5);
+    expect(tty.out).toMatch(/\n24 80\r?\n/);
+    expect(tty.out).toContain('tty-42');
+
+    // build (the legacy builder's context upload), then push and pull through the lab's registry.
+    const dockerfile = 'FROM busybox\\nRUN echo built > /built.txt\\nCMD [\\"cat\\", \\"/built.txt\\"]\\n';
+    expect((await sh(`docker exec debian-cli sh -c 'mkdir -p /app && printf "${dockerfile}" > /app/Dockerfile'`)).code).toBe(0);
+    const build = await debian('build -t alice/cli-app:1.0 /app');
+    expect(build.code, build.err).toBe(0);
+    expect(build.out.split('\n').filter((l) => l.startsWith('Step '))).toEqual(['Step 1/3 : FROM busybox', 'Step 2/3 : RUN echo built > /built.txt', 'Step 3/3 : CMD ["cat", "/built.txt"]']);
+    expect(build.out).toMatch(/\nSuccessfully built [0-9a-f]{12}\nSuccessfully tagged alice\/cli-app:1\.0\n$/);
+    expect(await debian('run --rm alice/cli-app:1.0')).toMatchObject({ code: 0, out: 'built\n' });
+    expect((await debian('login -u alice -p secret')).out).toContain('Login Succeeded');
+    const push = await debian('push alice/cli-app:1.0');
+    expect(push.code, push.err).toBe(0);
+    expect(push.out).toMatch(/^The push refers to repository \[docker\.io\/alice\/cli-app\]\n[\s\S]*1\.0: digest: sha256:[0-9a-f]{64} size: \d+\n$/);
+    expect((await debian('rmi alice/cli-app:1.0')).code).toBe(0);
+    const pull = await debian('pull alice/cli-app:1.0');
+    expect(pull.code, pull.err).toBe(0);
+    expect(pull.out).toMatch(/Status: Downloaded newer image for alice\/cli-app:1\.0\ndocker\.io\/alice\/cli-app:1\.0\n$/);
+    const images = await debian('images --format "{{.Repository}}:{{.Tag}}"');
+    expect(images.out.split('\n')).toEqual(expect.arrayContaining(['alice/cli-app:1.0', 'busybox:latest', 'debian:bookworm-slim']));
+
+    // networks and volumes, seen by the lab's own client too.
+    expect((await debian('network create cli-net')).out).toMatch(/^[0-9a-f]{64}\n$/);
+    expect((await sh('docker network ls --format "{{.Name}} {{.Driver}}"')).out).toContain('cli-net bridge\n');
+    expect((await debian('volume create cli-vol')).out).toBe('cli-vol\n');
+    const volumes = await debian('volume ls');
+    expect(volumes.out).toMatch(/^DRIVER\s+VOLUME NAME\n[\s\S]*local\s+cli-vol\n/);
+  }, 1_200_000);
 });

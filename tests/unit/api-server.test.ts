@@ -6,6 +6,7 @@ import { Daemon } from '../../web/src/engine/daemon/daemon';
 import { FsRegistrySource } from '../../tools/node-host';
 import { MemoryRuntime } from '../support/memory-runtime';
 import { RawClient, demux, request, type RawResponse } from '../support/raw-http';
+import { createTar } from '../../web/src/engine/formats/tar';
 
 let daemon: Daemon;
 beforeAll(async () => {
@@ -26,9 +27,11 @@ async function runToExit(name: string, config: Record<string, unknown>): Promise
   const created = await call('POST', `/v1.43/containers/create?name=${name}`, { body: { Image: 'busybox', ...config } });
   expect(created.status).toBe(201);
   const { Id } = body(created) as { Id: string };
-  const waiting = call('POST', `/v1.43/containers/${Id}/wait?condition=next-exit`);
+  const waiting = new RawClient(daemon);
+  waiting.send(request('POST', `/v1.43/containers/${Id}/wait?condition=next-exit`));
+  await waiting.until(() => waiting.text.includes('\r\n\r\n'), 'the wait\'s head before the start');
   expect((await call('POST', `/v1.43/containers/${Id}/start`)).status).toBe(204);
-  expect(body(await waiting)).toEqual({ StatusCode: 0, Error: null });
+  expect(body(await waiting.response())).toEqual({ StatusCode: 0, Error: null });
   return Id;
 }
 
@@ -170,6 +173,8 @@ describe('the API over HTTP', () => {
     await attached.until(() => attached.text.includes('\r\n\r\n'), 'the 101 head');
     const waiting = new RawClient(daemon);
     waiting.send(request('POST', `/v1.41/containers/${Id}/wait?condition=removed`));
+    // Docker's client reads the wait's head before it sends start: the head comes at once.
+    await waiting.until(() => waiting.text.startsWith('HTTP/1.1 200 OK\r\n') && waiting.text.includes('\r\n\r\n'), 'the wait\'s head before the start');
     expect((await call('POST', `/v1.41/containers/${Id}/start`)).status).toBe(204);
     const waited = await waiting.response();
     expect(body(waited)).toEqual({ StatusCode: 0, Error: null });
@@ -269,6 +274,22 @@ describe('the API over HTTP', () => {
     await client.until(() => client.serverClosed, 'Connection: close to close');
   });
 
+  it('builds a context as the classic builder reports it: every instruction a numbered step', async () => {
+    const dockerfile = 'FROM busybox\nENV GREETING=hi\nRUN echo "$GREETING" > /g.txt\nCMD ["cat", "/g.txt"]\n';
+    const context = createTar([{ type: 'file', path: 'Dockerfile', data: new TextEncoder().encode(dockerfile), mode: 0o644, uid: 0, gid: 0 }]);
+    const r = await call('POST', '/v1.41/build?t=classic%3A1&dockerfile=Dockerfile', { raw: context, headers: { 'Content-Type': 'application/x-tar' } });
+    expect(r.status).toBe(200);
+    const streamed = lines(r).flatMap((l) => (typeof l.stream === 'string' ? [l.stream] : []));
+    expect(streamed.filter((l) => l.startsWith('Step '))).toEqual([
+      'Step 1/4 : FROM busybox\n',
+      'Step 2/4 : ENV GREETING=hi\n',
+      'Step 3/4 : RUN echo "$GREETING" > /g.txt\n',
+      'Step 4/4 : CMD ["cat", "/g.txt"]\n',
+    ]);
+    expect(streamed.at(-1)).toBe('Successfully tagged classic:1\n');
+    expect(streamed.indexOf('Step 4/4 : CMD ["cat", "/g.txt"]\n')).toBeLessThan(streamed.findIndex((l) => l.startsWith('Successfully built ')));
+  });
+
   it('answers malformed HTTP as Go does (400, 431) and closes the connection', async () => {
     const garbage = new RawClient(daemon);
     garbage.send('NOT HTTP AT ALL\r\n\r\n');
@@ -324,6 +345,10 @@ describe('the API over HTTP', () => {
     await call('GET', '/v1.43/no/such/route');
     const seen = daemon.apiLog.slice(from).map((e) => `${e.method} ${e.path} ${e.status}`);
     expect(seen).toEqual(['GET /_ping 200', 'GET /containers/json?all=1 200', 'GET /v1.43/no/such/route 404']);
+    // A streamed answer (a pull's progress) is one line too, the daemon's, when the pull ends.
+    const pullFrom = daemon.apiLog.length;
+    expect((await call('POST', '/v1.43/images/create?fromImage=busybox&tag=latest')).status).toBe(200);
+    expect(daemon.apiLog.slice(pullFrom).map((e) => `${e.method} ${e.path.split('?')[0]} ${e.status}`)).toEqual(['POST /images/create 200']);
   });
 
   it('answers stats once with stream=0, in the API\'s shape', async () => {

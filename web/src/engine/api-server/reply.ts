@@ -24,7 +24,8 @@ export interface HijackIO {
 export type Reply =
   | { kind: 'json'; status: number; json: unknown; headers?: Record<string, string> }
   | { kind: 'bytes'; status: number; body: Uint8Array | string; contentType?: string; headers?: Record<string, string> }
-  | { kind: 'stream'; status: number; contentType: string; stream: (sink: StreamSink) => Promise<void>; headers?: Record<string, string> }
+  /** `logged`: the daemon's endpoint logs this request itself when its work ends (pull, push, build, wait). */
+  | { kind: 'stream'; status: number; contentType: string; stream: (sink: StreamSink) => Promise<void>; headers?: Record<string, string>; logged?: boolean }
   | { kind: 'hijack'; upgrade: boolean; contentType: string; hijack: (io: HijackIO) => Promise<void>; headers?: Record<string, string> };
 
 export const json = (status: number, body: unknown): Reply => ({ kind: 'json', status, json: body });

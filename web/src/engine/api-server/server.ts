@@ -150,7 +150,7 @@ export function serveHttpConnection(conn: ByteConnection, daemon: Daemon, option
     }
     const status = reply.kind === 'hijack' ? (reply.upgrade ? 101 : 200) : reply.status;
     // A request the daemon logged has its line; one answered here (ping, 404) gets its own.
-    if (daemon.apiLog.at(-1) === lastLogged) daemon.logRequest(req.method, req.target, status, performance.now() - started);
+    if (!(reply.kind === 'stream' && reply.logged) && daemon.apiLog.at(-1) === lastLogged) daemon.logRequest(req.method, req.target, status, performance.now() - started);
     if (closed) return false;
     const base: Array<[string, string]> = [...ENGINE_HEADERS(), ...Object.entries(reply.headers ?? {}), ['Date', httpDate()]];
     const noBody = req.method === 'HEAD' || status === 204 || status === 304;

@@ -135,12 +135,26 @@ async function attach(ctx: RouteContext): Promise<Reply> {
       let detached!: () => void;
       const ended = new Promise<void>((resolve) => (detached = resolve));
       if (withStdin) {
+        // `docker run -i` attaches, then starts: Docker's client copies stdin (and closes it, for
+        // piped input) as soon as the attach is up, so what comes before the start waits for it.
+        const held: Uint8Array[] = [];
+        let holding = c.state.status === 'created';
+        const stdin = (bytes: Uint8Array) => (holding ? held.push(bytes) : daemon.containerStdin(c.id, bytes));
+        if (holding) {
+          const forget = daemon.events.subscribe((e) => {
+            if (e.Type !== 'container' || e.Actor.ID !== c.id || !['start', 'die', 'destroy'].includes(e.Action)) return;
+            forget();
+            holding = false;
+            if (e.Action === 'start') held.splice(0).forEach((bytes) => daemon.containerStdin(c.id, bytes));
+          });
+          io.onClose(forget);
+        }
         io.onInput((bytes) => {
           const { forward, detach: stop } = keys.feed(bytes);
-          if (forward.length) daemon.containerStdin(c.id, forward);
+          if (forward.length) stdin(forward);
           if (stop) detached();
         });
-        io.onInputEnd(() => daemon.containerStdin(c.id, new Uint8Array()));
+        io.onInputEnd(() => stdin(new Uint8Array()));
       }
       io.onClose(detached);
       await Promise.race([ended, waitForStop(c)]);
@@ -271,22 +285,37 @@ export const containerRoutes: Route[] = [
     handler: async ({ daemon, params, req }) => {
       const condition = req.query.get('condition') || 'not-running';
       if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw new ApiError(400, `invalid condition: "${condition}"`);
-      if (condition !== 'removed') {
-        const result = await daemon.containerWait(params.id!, condition === 'next-exit' ? 'next-exit' : 'not-running');
-        return json(200, { StatusCode: result.StatusCode, Error: result.Error ?? null });
-      }
-      // `docker run --rm` waits for the removal: the exit (next, if it has not run yet), then
-      // the container gone from the records (at once for --rm, else when someone removes it).
       const c = daemon.containers.find(params.id!);
       if (!c) throw new ApiError(404, `No such container: ${params.id}`);
-      let stop = () => {};
-      const gone = new Promise<void>((resolve) => {
-        stop = daemon.events.subscribe((e) => e.Type === 'container' && e.Action === 'destroy' && e.Actor.ID === c.id && resolve());
-      });
-      const result = await daemon.containerWait(c.id, 'next-exit');
-      if (daemon.containers.find(c.id) === c) await gone;
-      stop();
-      return json(200, { StatusCode: result.StatusCode, Error: result.Error ?? null });
+      // The wait starts now, before the head goes out: the client starts the container only
+      // once it has the head (Docker's client reads it before it sends start, so dockerd writes
+      // the head at once and the body when the wait ends).
+      let result: Promise<{ StatusCode: number; Error?: { Message: string } }>;
+      if (condition !== 'removed') result = daemon.containerWait(c.id, condition === 'next-exit' ? 'next-exit' : 'not-running');
+      else {
+        // `docker run --rm` waits for the removal: the exit (next, if it has not run yet), then
+        // the container gone from the records (at once for --rm, else when someone removes it).
+        let stop = () => {};
+        const gone = new Promise<void>((resolve) => {
+          stop = daemon.events.subscribe((e) => e.Type === 'container' && e.Action === 'destroy' && e.Actor.ID === c.id && resolve());
+        });
+        result = daemon.containerWait(c.id, 'next-exit').then(async (exit) => {
+          if (daemon.containers.find(c.id) === c) await gone;
+          stop();
+          return exit;
+        });
+      }
+      result.catch(() => {}); // awaited by the stream; a failure ends it
+      return {
+        kind: 'stream',
+        status: 200,
+        contentType: 'application/json',
+        logged: true,
+        stream: async (sink) => {
+          const exit = await result;
+          sink.write(new TextEncoder().encode(`${JSON.stringify({ StatusCode: exit.StatusCode, Error: exit.Error ?? null })}\n`));
+        },
+      };
     },
   },
   { method: 'POST', path: '/containers/{id}/pause', handler: async ({ daemon, params }) => (await daemon.containerPause(params.id!, true), empty()) },

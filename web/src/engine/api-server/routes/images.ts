@@ -5,6 +5,7 @@ import { ApiError } from '../../daemon/endpoints';
 import { type Daemon } from '../../daemon/daemon';
 import { type PullProgress } from '../../daemon/images/distribution';
 import { BuildError, type BuildEvent } from '../../builder/events';
+import { parseDockerfile } from '../../formats/dockerfile/parse';
 import { readTar } from '../../formats/tar';
 import { imageJson } from '../../api-types/inspect-json';
 import { imageSummary } from '../../api-types/summary';
@@ -38,6 +39,7 @@ async function progressStream<T>(work: (report: (line: unknown) => void) => Prom
     kind: 'stream',
     status: 200,
     contentType: 'application/json',
+    logged: true,
     stream: async (s) => {
       sink = s;
       for (const line of early.splice(0)) s.write(jsonLine(line));
@@ -68,20 +70,38 @@ async function identityToken(daemon: Daemon, header: string | undefined): Promis
   return undefined;
 }
 
-/** The daemon's BuildKit-shaped events as the classic builder's stream (`Step 1/3 : FROM busybox`). */
-function classicBuildLines(report: (line: unknown) => void, dockerfile: string): (e: BuildEvent) => void {
-  const instructions = dockerfile.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  let step = 0;
-  return (e) => {
-    if (e.kind === 'vertex') {
-      const m = /^\[(?:[^\]]* )?(\d+)\/(\d+)\] /.exec(e.name);
-      if (m) {
-        step++;
-        const text = instructions[step - 1] ?? e.name.slice(m[0].length);
-        report({ stream: `Step ${step}/${instructions.length} : ${text}\n` });
-      }
-    } else if (e.kind === 'cached') report({ stream: ' ---> Using cache\n' });
-    else if (e.kind === 'output') report({ stream: `${e.line}\n` });
+/**
+ * The daemon's BuildKit-shaped events as the classic builder's stream (`Step 1/3 : FROM busybox`):
+ * every instruction is a numbered step there, also those BuildKit gives no vertex (ENV, CMD…),
+ * so each vertex first numbers the instructions before it; `rest` numbers those after the last.
+ */
+function classicBuildLines(report: (line: unknown) => void, dockerfile: string): { event: (e: BuildEvent) => void; rest: () => void } {
+  let steps: Array<{ kind: string; text: string }> = [];
+  try {
+    const parsed = parseDockerfile(dockerfile);
+    steps = [...parsed.globalArgs, ...parsed.stages.flatMap((stage) => [stage.from, ...stage.instructions])].map((i) => ({ kind: i.kind, text: i.original }));
+  } catch {
+    // The build itself reports what is wrong with the file.
+  }
+  let next = 0;
+  let current = '';
+  const numberUpTo = (kind: string | undefined) => {
+    while (next < steps.length) {
+      const step = steps[next++]!;
+      current = step.kind;
+      report({ stream: `Step ${next}/${steps.length} : ${step.text}\n` });
+      if (step.kind === kind) return;
+    }
+  };
+  return {
+    event: (e) => {
+      if (e.kind === 'vertex') {
+        const m = /^\[(?:[^\]]* )?\d+\/\d+\] (\w+)/.exec(e.name);
+        if (m && steps.slice(next).some((s) => s.kind === m[1]!.toUpperCase())) numberUpTo(m[1]!.toUpperCase());
+      } else if (e.kind === 'cached' && current !== 'FROM') report({ stream: ' ---> Using cache\n' });
+      else if (e.kind === 'output') report({ stream: `${e.line}\n` });
+    },
+    rest: () => numberUpTo(undefined),
   };
 }
 
@@ -244,9 +264,10 @@ export const imageRoutes: Route[] = [
       const labels = jsonParam('labels');
       const tags = req.query.getAll('t');
       const quiet = boolParam(req, 'q');
+      let lines: ReturnType<typeof classicBuildLines> | undefined;
       return progressStream(
         (report) => {
-          const lines = classicBuildLines(quiet ? () => {} : report, dockerfile);
+          lines = classicBuildLines(quiet ? () => {} : report, dockerfile);
           return daemon.build(
             {
               context,
@@ -258,10 +279,11 @@ export const imageRoutes: Route[] = [
               noCache: boolParam(req, 'nocache'),
               labels,
             },
-            lines,
+            lines.event,
           );
         },
         (image, sink) => {
+          lines?.rest();
           sink.write(jsonLine({ aux: { ID: image.id } }));
           if (quiet) sink.write(jsonLine({ stream: `${image.id}\n` }));
           else {
