@@ -6,6 +6,7 @@ bash scripts/ensure-chromium.sh
 npx vite build --logLevel warn
 npx tsx bench/boot.ts
 npx tsx bench/engine.ts
+npx tsx bench/socket.ts
 npx tsx bench/build.ts
 npx tsx bench/large-images.ts
 npx tsx bench/packages.ts

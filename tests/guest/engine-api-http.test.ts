@@ -1,13 +1,11 @@
 // The Engine API over HTTP on the guest's /var/run/docker.sock, in the real guest: raw HTTP from
 // a container that has the socket mounted (the Docker-out-of-Docker pattern), and Debian's own
 // docker CLI (docker.io:i386, put on the 9p share by the test) driving the daemon unmodified.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestMachine } from '../../web/src/engine/guest/guest-machine';
 import type { Engine } from '../../web/src/engine/engine';
 import { attachEngine, bootGuest } from '../../tools/node-host';
+import { debianDockerCli } from '../../tools/debian-docker-cli';
 
 let guest: GuestMachine;
 let engine: Engine;
@@ -33,17 +31,6 @@ sys.stdout.write(data.decode())
 
 /** One shell word: what the shell in the container is to read, unchanged by the lab's shell. */
 const quoted = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-
-/** Debian's docker CLI (docker.io:i386), downloaded once into .build/docker-cli. */
-function debianDockerCli(): Uint8Array {
-  const dir = join(import.meta.dirname, '..', '..', '.build', 'docker-cli');
-  mkdirSync(dir, { recursive: true });
-  if (!readdirSync(dir).some((f) => f.endsWith('_i386.deb'))) execFileSync('apt-get', ['download', '-q', 'docker.io:i386'], { cwd: dir, stdio: 'ignore' });
-  const deb = readdirSync(dir).find((f) => f.endsWith('_i386.deb'))!;
-  const binary = join(dir, 'usr', 'bin', 'docker');
-  if (!existsSync(binary)) execFileSync('dpkg-deb', ['-x', deb, '.'], { cwd: dir });
-  return readFileSync(binary);
-}
 
 beforeAll(async () => {
   guest = await bootGuest({}, (machine) => {

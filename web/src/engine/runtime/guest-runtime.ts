@@ -2,9 +2,9 @@
 // container's directories and files, start it with drydock-run (namespaces, overlay root,
 // cgroup), signal it, and clean up. Everything goes through the agent (engine channel) and the
 // 9p share; nothing here knows about the CLI or the API.
-// One file past ~500 lines: it is the one implementation of ContainerRuntime for the guest, and
-// its members share the 9p staging, the layer bookkeeping and the running processes' table;
-// splitting it per part waits for ContainerRuntime's own split (issue 16).
+// One file past ~500 lines: it implements all of ContainerRuntime's parts (layers, tasks, host
+// files, networks, snapshots) for the guest, and they share the 9p staging, the layer
+// bookkeeping and the running processes' table; the daemon's services each ask for their part.
 import type { GuestProcess } from '../guest/agent-client';
 import type { GuestMachine } from '../guest/guest-machine';
 import type { Container, LogEntry } from '../models/container';

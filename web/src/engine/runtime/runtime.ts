@@ -65,7 +65,8 @@ export interface ContainerStats {
   at: number;
 }
 
-export interface ContainerRuntime {
+/** What a machine snapshot needs of the runtime: its state, taken and resumed. */
+export interface RuntimeSnapshots {
   /** Taken at the instant the machine is saved (synchronously). */
   saveState(): RuntimeState;
   /**
@@ -75,6 +76,10 @@ export interface ContainerRuntime {
   resume(state: RuntimeState, running: Array<{ container: Container; onOutput: (entry: LogEntry) => void }>): Map<string, Promise<number>>;
   /** Guest work in flight, other than following containers (a snapshot now would cut it off). */
   readonly busy: boolean;
+}
+
+/** Image layers in the guest: unpacked, attached lazily, removed; read for COPY --from and `docker cp`. */
+export interface LayerRuntime {
   hasLayer(diffId: string): boolean;
   unpackLayer(diffId: string, tar: Uint8Array): Promise<void>;
   /**
@@ -83,6 +88,14 @@ export interface ContainerRuntime {
    */
   attachLazyLayer(diffId: string, index: { fsroot: unknown[] }): Promise<void>;
   removeLayers(diffIds: string[]): Promise<void>;
+  /** A tar of paths (relative to /) in an image's filesystem, e.g. for COPY --from. */
+  archiveImagePaths(image: Image, paths: string[]): Promise<Uint8Array>;
+  /** Tar headers (no contents, no recursion) of those of the paths that exist in the image. */
+  statImagePaths(image: Image, paths: string[]): Promise<Uint8Array>;
+}
+
+/** Containers' processes and filesystems: create, start, exec, signals, terminals, what they hold. */
+export interface TaskRuntime {
   create(container: Container): Promise<void>;
   /**
    * Starts the container's process; `exited` rejects with RuntimeError if it never ran, and
@@ -107,23 +120,22 @@ export interface ContainerRuntime {
   copy(container: Container, image: Image, direction: 'in' | 'out', hostPath: string, containerPath: string): Promise<number>;
   stats(container: Container): Promise<ContainerStats>;
   writableSize(container: Container): Promise<number>;
-  /** Bytes a guest directory holds (a volume's data, for `docker system df`); 0 when unknown. */
-  directorySize?(path: string): Promise<number>;
-  hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number; hostname: string }>;
   remove(container: Container): Promise<void>;
   /**
    * The container's filesystem changes as an OCI layer tar (deletions as `.wh.` whiteouts),
    * without what the runtime itself put there (/proc, /dev, the /etc files it binds).
    */
   exportChanges(container: Container): Promise<Uint8Array>;
-  /** A tar of a file or directory (its contents) on the guest's own filesystem; null if missing. */
-  archiveHostPath(path: string): Promise<{ directory: boolean; tar: Uint8Array } | null>;
   /** The container's whole filesystem as a tar (`docker export`): its image with its changes. */
   exportFilesystem(container: Container, image: Image): Promise<Uint8Array>;
+}
+
+/** The guest machine's own files: volumes' directories, bind-mount sources, files the engine places. */
+export interface HostFiles {
+  /** A tar of a file or directory (its contents) on the guest's own filesystem; null if missing. */
+  archiveHostPath(path: string): Promise<{ directory: boolean; tar: Uint8Array } | null>;
   /** Writes a file on the guest's own filesystem (its directory made if missing). */
   writeHostFile(path: string, data: Uint8Array, mode?: number): Promise<void>;
-  /** A tar of paths (relative to /) in an image's filesystem, e.g. for COPY --from. */
-  archiveImagePaths(image: Image, paths: string[]): Promise<Uint8Array>;
   /**
    * Makes a volume's directory; an empty new volume first gets what the image has at the path
    * it is mounted on (as Docker copies it).
@@ -132,6 +144,13 @@ export interface ContainerRuntime {
   removeVolumeDir(mountpoint: string): Promise<void>;
   /** Whether a path exists in the guest; `create` makes a missing one a directory (`-v`). */
   hostPathExists(path: string, create: boolean): Promise<boolean>;
+  /** Bytes a guest directory holds (a volume's data, for `docker system df`); 0 when unknown. */
+  directorySize?(path: string): Promise<number>;
+  hostInfo(): Promise<{ kernel: string; memTotal: number; cpus: number; hostname: string }>;
+}
+
+/** Bridges, containers' interfaces, hosts files, and the guest's ports (the preview). */
+export interface NetworkRuntime {
   /** Makes the guest's bridge for a network (idempotent), with the gateway address on it. */
   createBridge(bridge: string, gateway: string, prefixLen: number): Promise<void>;
   removeBridge(bridge: string): Promise<void>;
@@ -142,6 +161,10 @@ export interface ContainerRuntime {
   writeHosts(files: Array<{ container: Container; hosts: string }>): Promise<void>;
   /** Sends bytes to a TCP port of the guest itself and returns all it answers (the preview). */
   hostRequest(port: number, request: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
-  /** Tar headers (no contents, no recursion) of those of the paths that exist in the image. */
-  statImagePaths(image: Image, paths: string[]): Promise<Uint8Array>;
 }
+
+/**
+ * What the daemon drives: the guest (guest-runtime.ts) or, in fast tests, memory. Split in narrow
+ * parts, so that a service can say which part it needs (networks need only NetworkRuntime).
+ */
+export type ContainerRuntime = RuntimeSnapshots & LayerRuntime & TaskRuntime & HostFiles & NetworkRuntime;

@@ -3,7 +3,7 @@
 // make it unhealthy, a success makes it healthy. The last five results are kept (inspect's
 // State.Health.Log); `docker ps` shows the status.
 import type { Container, HealthConfig, Health } from '../../models/container';
-import type { ContainerRuntime } from '../../runtime/runtime';
+import type { TaskRuntime } from '../../runtime/runtime';
 
 const SECOND = 1e9; // Docker's durations are nanoseconds
 
@@ -16,7 +16,7 @@ function testArgv(test: string[]): string[] | null {
 }
 
 /** Starts checking the container's health; returns the function that stops it. */
-export function monitorHealth(container: Container, config: HealthConfig | undefined, runtime: ContainerRuntime): () => void {
+export function monitorHealth(container: Container, config: HealthConfig | undefined, runtime: TaskRuntime): () => void {
   const argv = config ? testArgv(config.Test) : null;
   if (!config || !argv) {
     container.health = undefined;

@@ -6,7 +6,7 @@ import { gunzip, gzip, sha256Digest } from '../../lib/digest';
 import { readTar } from '../../formats/tar';
 import type { Image, ImageConfig, ImageLayer } from '../../models/image';
 import type { Registries } from '../../registry/registries';
-import type { ContainerRuntime } from '../../runtime/runtime';
+import type { LayerRuntime } from '../../runtime/runtime';
 import { ApiError } from '../endpoints';
 import type { ImageStore } from './image-store';
 
@@ -22,7 +22,7 @@ export class LayerStore {
   constructor(
     private readonly images: ImageStore,
     readonly registry: Registries,
-    private readonly runtime: () => ContainerRuntime,
+    private readonly runtime: () => LayerRuntime,
   ) {}
 
   /** Puts an image's layers into the guest if they are not there (after a guest restart). */

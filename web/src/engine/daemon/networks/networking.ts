@@ -9,7 +9,7 @@ import { packageHostEntries } from '../package-world';
 import { macFor, NetworkError, NetworkStore } from './network-store';
 import type { EndpointSettings, Network } from '../../models/network';
 import { hostsFile } from '../../formats/hosts-file';
-import type { ContainerRuntime, NetworkInterface, NetworkPlan, PortProxy } from '../../runtime/runtime';
+import type { NetworkInterface, NetworkPlan, NetworkRuntime, PortProxy } from '../../runtime/runtime';
 import { randomHex } from '../../lib/digest';
 import { linkEnv, linkHostNames, parseLink } from '../../formats/links';
 
@@ -42,7 +42,7 @@ export class ContainerNetworking {
   constructor(
     readonly networks: NetworkStore,
     private readonly containers: ContainerStore,
-    private readonly runtime: () => ContainerRuntime,
+    private readonly runtime: () => NetworkRuntime,
   ) {}
 
   /** The network a `--network` value names; Docker's message when there is none. */
