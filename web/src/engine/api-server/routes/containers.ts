@@ -9,7 +9,7 @@ import type { Container, LogEntry, PortBinding } from '../../models/container';
 import type { HealthConfig } from '../../models/container';
 import { containerJson } from '../../api-types/inspect-json';
 import { containerSummary, filterContainers } from '../../api-types/summary';
-import { boolParam, empty, filtersParam, intParam, json, muxFrame, readObject, type HijackIO, str, strings, type Reply } from '../reply';
+import { boolParam, empty, filtersParam, intParam, json, jsonLine, muxFrame, readObject, type HijackIO, str, strings, type Reply } from '../reply';
 import type { Route, RouteContext } from '../router';
 import { archiveRoutes } from './archive';
 import { MULTIPLEXED, RAW, container, detachKeys, wantsUpgrade } from './hijack';
@@ -199,7 +199,7 @@ async function statsReply(ctx: RouteContext): Promise<Reply> {
     stream: async (sink) => {
       // One sample a second while the client reads and the container runs, as dockerd sends.
       while (!conn.closed) {
-        sink.write(new TextEncoder().encode(`${JSON.stringify(await sample())}\n`));
+        sink.write(jsonLine(await sample()));
         if (!['running', 'paused'].includes(c.state.status)) return;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, 1000);
@@ -313,7 +313,7 @@ export const containerRoutes: Route[] = [
         logged: true,
         stream: async (sink) => {
           const exit = await result;
-          sink.write(new TextEncoder().encode(`${JSON.stringify({ StatusCode: exit.StatusCode, Error: exit.Error ?? null })}\n`));
+          sink.write(jsonLine({ StatusCode: exit.StatusCode, Error: exit.Error ?? null }));
         },
       };
     },
