@@ -14,7 +14,7 @@ function filesUnder(dir: string): string[] {
  * offline-manifest.json: what public/offline-sw.js fetches into its cache when it installs, so
  * that the lab opens offline after a first visit — every file of the build, the guest image and
  * the built-in registry (but not the large images' or the package world's lazily read files,
- * cached as they are read).
+ * nor the layer disk's chunks: cached as they are read).
  */
 function offlineManifest(): Plugin {
   return {
@@ -22,7 +22,7 @@ function offlineManifest(): Plugin {
     apply: 'build',
     generateBundle(_options, bundle) {
       const own = Object.keys(bundle);
-      const lazilyRead = (f: string) => f.startsWith('registry/lazy/') || f.startsWith('registry/packages/files/');
+      const lazilyRead = (f: string) => ['registry/lazy/', 'registry/packages/files/', 'registry/disk/chunks/'].some((dir) => f.startsWith(dir));
       const shipped = filesUnder(join(import.meta.dirname, 'public')).filter((f) => !lazilyRead(f) && !f.endsWith('-sw.js'));
       this.emitFile({ type: 'asset', fileName: 'offline-manifest.json', source: `${JSON.stringify({ files: [...new Set(['./', 'index.html', 'embed.html', 'author.html', ...own, ...shipped])].sort() }, null, 1)}\n` });
     },

@@ -10,6 +10,7 @@ import { DEBIAN_REQUIRED, packageClosure, unpackRootfs, upstreamOf, withLine } f
 import { PATH, buildImage, checkLibraries, registry, startRegistry, treeEntries, versionTags, writeRegistryIndex } from './oci-writer';
 import { PACKAGE_PORT } from '../../web/src/engine/daemon/package-world';
 import { buildPostgres } from './postgres-image';
+import { buildLayerDisk } from './layer-disk';
 
 const stage = process.argv[2];
 if (!stage) throw new Error('usage: build-images.ts STAGE_DIR');
@@ -338,3 +339,7 @@ debianVersions.push(...buildPostgres({ stage, debs, debianDir, debianPackages, d
 writeFileSync(join(registry, 'debian-packages.txt'), `${[...new Set(debianVersions)].sort().join('\n')}\n`);
 
 console.log(`registry: ${writeRegistryIndex()} repositories written to public/registry/`);
+// The lazy layers again, as one disk the guest mounts (layer-disk.ts): made from what was just written.
+const disk = buildLayerDisk(stage);
+console.log(`layer disk: ${disk.size >> 20} MiB in ${disk.chunks.length} chunks, ${Object.keys(disk.layers).length} layers, written to public/registry/disk/`);
+

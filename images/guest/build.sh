@@ -19,7 +19,7 @@ done
 # --- Debian packages (root on the project's machines; see README).
 packages=(linux-source-6.1 seabios flex bison cpio bc libelf-dev libssl-dev
           gcc-i686-linux-gnu musl-dev:i386 lz4 xz-utils zstd python3.11
-          qemu-user-static)
+          qemu-user-static erofs-utils)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ! dpkg --print-foreign-architectures | grep -qx i386; then dpkg --add-architecture i386; missing+=(apt-update); fi
@@ -72,7 +72,7 @@ REALGCC=i686-linux-gnu-gcc i386-linux-musl-gcc -static -Os -s -Wall -Wextra -Wer
 ( cd "$repo" && npx --no-install tsx images/containers/build-images.ts "$stage" )
 
 # --- manifest: sizes, sha256s, recipe hash and the Debian versions used.
-versions=$(dpkg-query -W -f '${Package}:${Architecture}=${Version}\n' linux-source-6.1 seabios gcc-i686-linux-gnu musl-dev:i386 lz4 python3.11)
+versions=$(dpkg-query -W -f '${Package}:${Architecture}=${Version}\n' linux-source-6.1 seabios gcc-i686-linux-gnu musl-dev:i386 lz4 python3.11 erofs-utils)
 bbver=$(dpkg-deb -f "$build"/busybox-static_*_i386.deb Version)
 cd "$repo"
 DRYDOCK_DEBIAN_VERSIONS="$versions

@@ -61,6 +61,8 @@ describe('a lab kept across visits (real guest)', () => {
         'echo "my own file" > /root/todo.txt',
         'docker run --name said busybox echo goodbye >/dev/null',
         'docker run -d --name web -p 8080:80 nginx >/dev/null',
+        // A large image: its layers are on the layer disk, which the guest mounts now.
+        'docker run --rm debian:bookworm-slim cat /etc/debian_version >/dev/null',
         'docker ps --format "{{.Names}} {{.Status}}"',
       ].join(' && '),
     );
@@ -90,6 +92,9 @@ describe('a lab kept across visits (real guest)', () => {
     expect(r.out).toMatch(/^web Up/m);
     expect(r.out).toContain('Welcome to nginx');
     expect(r.out).toContain('built-here');
+    // The layer disk is attached again: files the first visit never read come from it now.
+    const disk = await lab.sh('docker run --rm debian:bookworm-slim sh -c "grep -c . /usr/share/common-licenses/GPL-3; cat /etc/debian_version"');
+    expect(disk.out, disk.out).toMatch(/^\d{3}\n12\.\d+\n$/);
     // The 9p share came back too: a new image's layers travel through it.
     expect((await lab.sh('docker run --rm hello-world')).out).toContain('Hello from Drydock!');
     // The engine follows the container it did not start: stop ends it, with its exit status.

@@ -2,6 +2,7 @@
 // page can show real numbers while the lab loads.
 import type { DownloadProgress } from '../engine/api';
 import type { GuestAssets } from '../engine/guest/guest-machine';
+import type { LayerDiskManifest, LayerDiskSource } from '../engine/guest/layer-disk';
 import { concatBytes } from '../engine/protocol/frame';
 
 interface ManifestFile {
@@ -10,11 +11,33 @@ interface ManifestFile {
   sha256: string;
 }
 
+/**
+ * The layer disk published beside the registry (`disk/layers.json`), or undefined when the site
+ * has none: large images then come over 9p. Its chunks are fetched when the guest reads them.
+ */
+export async function fetchLayerDisk(registryBaseUrl: string): Promise<LayerDiskSource | undefined> {
+  const base = new URL('disk/', new URL(registryBaseUrl.endsWith('/') ? registryBaseUrl : `${registryBaseUrl}/`, self.location.href));
+  const response = await fetch(new URL('layers.json', base));
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`could not load the layer disk's manifest (HTTP ${response.status})`);
+  const manifest = (await response.json()) as LayerDiskManifest;
+  return {
+    manifest,
+    fetchChunk: async (sha256) => {
+      const chunk = await fetch(new URL(`chunks/${sha256}.zst`, base));
+      if (!chunk.ok) throw new Error(`HTTP ${chunk.status}`);
+      return new Uint8Array(await chunk.arrayBuffer());
+    },
+  };
+}
+
 export async function fetchGuestAssets(
   guestBaseUrl: string,
   wasmUrl: string,
   onProgress: (progress: DownloadProgress) => void,
+  registryBaseUrl?: string,
 ): Promise<GuestAssets> {
+  const disk = registryBaseUrl ? fetchLayerDisk(registryBaseUrl) : Promise.resolve(undefined);
   const base = new URL(guestBaseUrl.endsWith('/') ? guestBaseUrl : `${guestBaseUrl}/`, self.location.href);
   const manifestResponse = await fetch(new URL('manifest.json', base));
   if (!manifestResponse.ok) throw new Error(`could not load the guest manifest (HTTP ${manifestResponse.status})`);
@@ -54,5 +77,6 @@ export async function fetchGuestAssets(
       return [key, concatBytes(chunks).buffer] as const;
     }),
   );
-  return Object.fromEntries(parts) as unknown as GuestAssets;
+  const layerDisk = await disk;
+  return { ...(Object.fromEntries(parts) as unknown as GuestAssets), ...(layerDisk ? { layerDisk } : {}) };
 }

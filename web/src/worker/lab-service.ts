@@ -89,7 +89,7 @@ export class LabService implements LabWorkerApi {
       await this.snapshots.claim();
       // A snapshot resumes only into the guest it was taken from (same files, same options).
       // It is read while the guest's files download.
-      const identity = downloading.then((a) => guestIdentity([a.wasm, a.bios, a.bzimage, a.initrd, KERNEL_CMDLINE, String(memoryMiB)]));
+      const identity = downloading.then((a) => guestIdentity([a.wasm, a.bios, a.bzimage, a.initrd, a.layerDisk?.manifest.sha256 ?? 'no layer disk', KERNEL_CMDLINE, String(memoryMiB)]));
       saved = await this.snapshots.load(identity).catch((error: Error) => {
         console.warn(`drydock: the saved lab could not be read (${error.message}); starting afresh`);
         return null;

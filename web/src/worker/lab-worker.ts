@@ -9,7 +9,7 @@ import { IdbKeyValueStore } from './idb-store';
 
 Comlink.expose(
   new LabService(
-    (options, onProgress) => fetchGuestAssets(options.guestBaseUrl, wasmUrl, onProgress),
+    (options, onProgress) => fetchGuestAssets(options.guestBaseUrl, wasmUrl, onProgress, options.registryBaseUrl),
     (options) => new HttpRegistrySource(options.registryBaseUrl),
     new IdbKeyValueStore(),
   ),

@@ -6,12 +6,15 @@
 import { V86 } from 'v86';
 import { AgentClient, GuestUnavailableError, type AgentCursor, type ByteChannel } from './agent-client';
 import { PromptMarkParser, type PromptMark } from '../console/prompt-marks';
+import { LayerDisk, type LayerDiskSource } from './layer-disk';
 
 export interface GuestAssets {
   wasm: ArrayBuffer;
   bios: ArrayBuffer;
   bzimage: ArrayBuffer;
   initrd: ArrayBuffer;
+  /** The built-in large images' layers as a disk (guest/layer-disk.ts); the guest sees /dev/sda. */
+  layerDisk?: LayerDiskSource;
 }
 
 /**
@@ -59,6 +62,8 @@ interface Emulator {
     LoadRecursive(entry: unknown[], parentId: number): void;
   };
   read_file(path: string): Promise<Uint8Array>;
+  /** v86's zstd decoder (its wasm), synchronous. */
+  zstd_decompress(size: number, data: Uint8Array): ArrayBuffer;
   /** Its body runs synchronously up to the state's bytes: nothing else runs in between. */
   save_state(): Promise<ArrayBuffer>;
   bus: { send(event: string, value: unknown): void };
@@ -77,6 +82,8 @@ const SERIAL_PACE_MS = 20;
 
 export class GuestMachine {
   readonly agent: AgentClient;
+  /** The layer disk on the IDE controller, when the host has one. */
+  readonly layerDisk: LayerDisk | null;
   private readonly emulator: Emulator;
   private readonly started = performance.now();
   private stage: BootStage = 'starting';
@@ -104,6 +111,8 @@ export class GuestMachine {
     });
     this.ready.catch(() => {}); // a crash before anyone waits is reported through onCrash too
     const wasm = assets.wasm;
+    const disk = assets.layerDisk ? new LayerDisk(assets.layerDisk) : null;
+    this.layerDisk = disk;
     this.emulator = new V86({
       wasm_fn: async (imports: WebAssembly.Imports) => (await WebAssembly.instantiate(wasm, imports)).instance.exports,
       memory_size: (options.memoryMiB ?? 128) * 1024 * 1024,
@@ -115,6 +124,9 @@ export class GuestMachine {
         : { bzimage: { buffer: assets.bzimage }, initrd: { buffer: assets.initrd }, cmdline: options.cmdline ?? KERNEL_CMDLINE }),
       // Lazy layers' files are fetched from here when first read (a URL; a path in Node).
       filesystem: options.lazyBaseUrl ? { baseurl: options.lazyBaseUrl } : {},
+      // v86 takes an object with get/set/load as the disk itself. The boot order is the one
+      // without a disk (v86 would try the disk first): the kernel is loaded directly.
+      ...(disk ? { hda: disk, boot_order: 0x123 } : {}),
       virtio_console: true,
       acpi: false,
       autostart: true,
@@ -125,6 +137,10 @@ export class GuestMachine {
       log_level: 0,
     } as unknown as ConstructorParameters<typeof V86>[0]) as unknown as Emulator;
 
+    if (disk) {
+      disk.decompress = (size, data) => this.emulator.zstd_decompress(size, data);
+      disk.onError = (message) => console.warn(`drydock: ${message}`);
+    }
     this.emulator.add_listener('emulator-started', () => this.advance('firmware'));
     this.emulator.add_listener('serial0-output-byte', ((byte: number) => this.onSerialByte(byte)) as (v: never) => void);
 

@@ -18,6 +18,8 @@ import type { RuntimeState } from '../models/daemon-state';
 
 const ROOT = '/var/lib/drydock';
 const CGROUP_ROOT = '/sys/fs/cgroup/drydock';
+/** Where the layer disk (guest/layer-disk.ts) is mounted, read-only, once per boot. */
+const LAYER_DISK = `${ROOT}/disk`;
 const hex = (digest: string) => digest.replace(/^sha256:/, '');
 const randomId = () => Math.random().toString(36).slice(2, 10);
 
@@ -195,13 +197,35 @@ export class GuestRuntime implements ContainerRuntime {
     await pending;
   }
 
-  /** A lazy layer: its index joins the 9p share (/mnt/host/lazy/<hex>), linked as the layer's dir. */
+  /**
+   * A lazy layer, linked as the layer's dir: its directory on the layer disk when the disk has
+   * it (the guest's caches then serve every container), else its index on the 9p share
+   * (/mnt/host/lazy/<hex>), each file fetched from the host when first read.
+   */
   async attachLazyLayer(diffId: string, index: { fsroot: unknown[] }): Promise<void> {
     await this.init();
     if (this.unpacked.has(diffId)) return;
-    this.machine.attachLazyTree(hex(diffId), index.fsroot);
-    await this.sh(`ln -sfn /mnt/host/lazy/${hex(diffId)} ${ROOT}/layers/${hex(diffId)}`);
+    const onDisk = this.machine.layerDisk?.manifest.layers[diffId];
+    if (onDisk) {
+      await this.mountLayerDisk();
+      await this.sh(`ln -sfn ${LAYER_DISK}${onDisk} ${ROOT}/layers/${hex(diffId)}`);
+    } else {
+      this.machine.attachLazyTree(hex(diffId), index.fsroot);
+      await this.sh(`ln -sfn /mnt/host/lazy/${hex(diffId)} ${ROOT}/layers/${hex(diffId)}`);
+    }
     this.unpacked.add(diffId);
+  }
+
+  private diskMount: Promise<unknown> | null = null;
+
+  /** Mounts the layer disk (once; a resumed guest may have it mounted already). */
+  private mountLayerDisk(): Promise<unknown> {
+    this.diskMount ??= this.sh(`grep -q ' ${LAYER_DISK} ' /proc/mounts || { mkdir -p ${LAYER_DISK} && mount -t erofs -o ro /dev/sda ${LAYER_DISK}; }`)
+      .catch((error: Error) => {
+        this.diskMount = null;
+        throw error;
+      });
+    return this.diskMount;
   }
 
   /**

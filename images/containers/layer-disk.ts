@@ -1,0 +1,134 @@
+// The layer disk: the built-in large images' layers (the lazy ones, see lazy-index.ts) as one
+// read-only EROFS filesystem that the guest mounts from an IDE disk, each layer a top-level
+// directory named by its diffID's hex. Overlayfs uses those directories as lowerdirs, and the
+// guest kernel's page and dentry caches serve every later container, where the same files on
+// 9p cost a round trip through the emulator for each lookup and each page.
+//
+// The disk is published in fixed-size chunks, each named by the sha256 of its raw bytes and
+// zstd-compressed (`disk/chunks/<sha256>.zst`; all-zero chunks are not stored), with
+// `disk/layers.json` naming them in order. The engine fetches a chunk when the guest first reads
+// it and checks it against its name. The filesystem is uncompressed: the emulated CPU is the
+// scarce one, and the host decompresses chunks far faster than the guest could.
+//
+// The disk is made from the published lazy layers (their indexes and contents), so it holds
+// exactly the files the 9p path would show, and it can be rebuilt without the Debian packages:
+//   tsx images/containers/layer-disk.ts            (build-images.ts calls it at its end)
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, copyFileSync, lchownSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IndexEntry } from './lazy-index';
+import { registry } from './oci-writer';
+import { repoRoot } from '../../tools/guest-manifest';
+import type { LayerDiskManifest } from '../../web/src/engine/guest/layer-disk';
+
+/** 128 KiB: python3's start reads scattered pages; larger chunks fetched more unread bytes. */
+export const DISK_CHUNK_SIZE = 128 * 1024;
+/** Fixed, so that the same layers give the same disk. */
+const UUID = 'd7d0c4a1-6e0b-4c55-9b1e-2f6a4c8e0d01';
+const MTIME = 1767225600;
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+
+/** Every content key (`<sha256>.zst`) a lazy index names. */
+function contentKeys(entries: IndexEntry[], into: Set<string>): Set<string> {
+  for (const [, , , mode, , , body] of entries) {
+    if ((mode & S_IFMT) === S_IFDIR) contentKeys(body as IndexEntry[], into);
+    else if ((mode & S_IFMT) !== S_IFLNK) into.add(body as string);
+  }
+  return into;
+}
+
+/** Writes the tree a lazy index describes under `dir`, with its owners, modes and contents (`files`: decompressed, by sha256). */
+function materialize(entries: IndexEntry[], dir: string, files: string): void {
+  for (const [name, , , mode, uid, gid, body] of entries) {
+    const path = join(dir, name);
+    const type = mode & S_IFMT;
+    if (type === S_IFDIR) {
+      mkdirSync(path);
+      materialize(body as IndexEntry[], path, files);
+    } else if (type === S_IFLNK) {
+      symlinkSync(body as string, path);
+    } else {
+      copyFileSync(join(files, (body as string).replace(/\.zst$/, '')), path);
+    }
+    lchownSync(path, uid, gid);
+    if (type !== S_IFLNK) {
+      chmodSync(path, mode & 0o7777);
+      utimesSync(path, MTIME, MTIME);
+    }
+  }
+}
+
+export function buildLayerDisk(stageDir: string): LayerDiskManifest {
+  const lazyDir = join(registry, 'lazy');
+  const diskDir = join(registry, 'disk');
+  rmSync(diskDir, { recursive: true, force: true });
+  mkdirSync(join(diskDir, 'chunks'), { recursive: true });
+  const tree = join(stageDir, 'layer-disk');
+  rmSync(tree, { recursive: true, force: true });
+  mkdirSync(tree, { recursive: true });
+  const layers: Record<string, string> = {};
+  const indexes = readdirSync(lazyDir).filter((f) => f.endsWith('.json')).sort()
+    .map((file) => ({ hex: file.slice(0, -5), index: JSON.parse(readFileSync(join(lazyDir, file), 'utf8')) as { fsroot: IndexEntry[] } }));
+  // Every content once, decompressed in a few zstd runs (one per file took minutes).
+  const contents = join(stageDir, 'layer-disk-contents');
+  rmSync(contents, { recursive: true, force: true });
+  mkdirSync(contents, { recursive: true });
+  const keys = [...indexes.reduce((all, { index }) => contentKeys(index.fsroot, all), new Set<string>())].sort();
+  for (let i = 0; i < keys.length; i += 500) {
+    execFileSync('zstd', ['-d', '-q', '-f', '--output-dir-flat', contents, ...keys.slice(i, i + 500).map((k) => join(lazyDir, 'files', k))]);
+  }
+  for (const { hex, index } of indexes) {
+    mkdirSync(join(tree, hex));
+    materialize(index.fsroot, join(tree, hex), contents);
+    chmodSync(join(tree, hex), 0o755);
+    layers[`sha256:${hex}`] = `/${hex}`;
+  }
+  utimesSync(tree, MTIME, MTIME);
+  for (const hex of Object.keys(layers)) utimesSync(join(tree, hex.slice(7)), MTIME, MTIME);
+  rmSync(contents, { recursive: true, force: true });
+  const image = join(stageDir, 'layer-disk.erofs');
+  rmSync(image, { force: true });
+  execFileSync('mkfs.erofs', ['--quiet', `-T${MTIME}`, `-U${UUID}`, '-x-1', image, tree], { stdio: 'inherit' });
+  const raw = statSync(image).size;
+  const size = Math.ceil(raw / DISK_CHUNK_SIZE) * DISK_CHUNK_SIZE;
+  truncateSync(image, size);
+
+  const chunks: Array<string | null> = [];
+  const whole = createHash('sha256');
+  const fd = openSync(image, 'r');
+  const buffer = Buffer.alloc(DISK_CHUNK_SIZE);
+  const pending: string[] = [];
+  try {
+    for (let offset = 0; offset < size; offset += DISK_CHUNK_SIZE) {
+      readSync(fd, buffer, 0, DISK_CHUNK_SIZE, offset);
+      whole.update(buffer);
+      if (buffer.every((b) => b === 0)) {
+        chunks.push(null);
+        continue;
+      }
+      const hex = createHash('sha256').update(buffer).digest('hex');
+      chunks.push(hex);
+      const out = join(diskDir, 'chunks', hex);
+      if (!pending.includes(out)) {
+        writeFileSync(out, buffer);
+        pending.push(out);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  // Level 19: fetched many times, compressed once. --no-check: the engine checks the sha256.
+  for (let i = 0; i < pending.length; i += 500) execFileSync('zstd', ['-q', '-19', '-T0', '--no-check', '--rm', '-f', ...pending.slice(i, i + 500)]);
+  const manifest: LayerDiskManifest = { version: 1, size, chunkSize: DISK_CHUNK_SIZE, sha256: whole.digest('hex'), chunks, layers };
+  writeFileSync(join(diskDir, 'layers.json'), `${JSON.stringify(manifest)}\n`);
+  return manifest;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const m = buildLayerDisk(join(repoRoot, '.build', 'guest', 'stage'));
+  const stored = m.chunks.filter(Boolean).length;
+  console.log(`layer disk: ${m.size >> 20} MiB, ${m.chunks.length} chunks (${stored} stored), ${Object.keys(m.layers).length} layers`);
+}
