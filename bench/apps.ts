@@ -4,12 +4,22 @@
 // disk and, as the same-run baseline, on the 9p share; then, on the disk, `node -e
 // "require('http')"` in a new node:18 container and a Flask and an Express hello from
 // `docker run -d -p` to the first HTTP answer. Prints medians; record them in bench/RESULTS.md.
-//   npx tsx bench/apps.ts          (BENCH_RUNS=n repeats the whole cycle; default 1)
+// Then the same python starts in headless Chromium (the built site, dist/), with the disk and
+// with the disk's manifest answered 404 (the 9p path), counting the bytes the server sent.
+//   npx tsx bench/apps.ts          (after `npx vite build`; BENCH_RUNS=n repeats the cycles;
+//                                   BENCH_ONLY=node or BENCH_ONLY=chromium runs one half)
+import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
+import { chromium, type Page } from 'playwright-core';
 import { attachEngine, bootGuest } from '../tools/node-host';
+import { repoRoot } from '../tools/guest-manifest';
+import { serveStatic } from './static-server';
 import type { GuestMachine } from '../web/src/engine/guest/guest-machine';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const ONLY = process.env.BENCH_ONLY ?? '';
+const inNode = ONLY !== 'chromium';
+const inChromium = ONLY !== 'node';
 const decoder = new TextDecoder();
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -83,13 +93,71 @@ async function appStarts(): Promise<string[][]> {
   }
 }
 
+/** One command typed at the page's prompt, timed by the guest's own `time`. */
+let typed = 0;
+async function timedInPage(page: Page, command: string): Promise<number> {
+  // The end mark is typed split in two, so that only the output (not the echoed line) matches.
+  const mark = `end-of-${++typed}`;
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.type(`clear; time ${command}; echo "end-of-""${typed}"`, { delay: 2 });
+  await page.keyboard.press('Enter');
+  const rows = page.locator('.xterm-rows');
+  for (let i = 0; i < 3000; i++) {
+    const text = await rows.innerText();
+    const at = text.search(new RegExp(`^${mark}\\b`, 'm'));
+    if (at >= 0) {
+      const reals = [...text.slice(0, at).matchAll(/real\s+(\d+)m\s*([\d.]+)s/g)];
+      const real = reals.at(-1);
+      if (!real) throw new Error(`${command}: no time in the page's output`);
+      return (Number(real[1]) * 60 + Number(real[2])) * 1000;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${command} did not finish in the page`);
+}
+
+interface PageRow {
+  runs: number[];
+  requests: number;
+  bytes: number;
+}
+
+async function pythonInChromium(withoutLayerDisk: boolean): Promise<PageRow> {
+  const server = await serveStatic(join(repoRoot, 'dist'));
+  const chrome = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  try {
+    // No service worker: its install would fetch the whole site beside the measurement.
+    const context = await chrome.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    if (withoutLayerDisk) await page.route('**/registry/disk/layers.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(server.url);
+    await page.waitForFunction(() => performance.getEntriesByName('drydock:ready').length > 0, null, { timeout: 120_000 });
+    await timedInPage(page, 'docker pull -q python:3.11-slim');
+    server.reset();
+    let requests = 0;
+    page.on('request', (r) => (r.url().includes('/registry/disk/chunks/') || r.url().includes('/registry/lazy/files/')) && requests++);
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await timedInPage(page, IMPORT));
+    return { runs, requests, bytes: server.bytesSent() };
+  } finally {
+    await chrome.close();
+    await server.close();
+  }
+}
+
 const nineP: PythonRow[] = [];
 const disk: PythonRow[] = [];
-for (let i = 0; i < RUNS; i++) {
+for (let i = 0; i < RUNS && inNode; i++) {
   nineP.push(await pythonStarts(true));
   disk.push(await pythonStarts(false));
 }
-const apps = await appStarts();
+const apps = inNode ? await appStarts() : [];
+const pageDisk: PageRow[] = [];
+const page9p: PageRow[] = [];
+for (let i = 0; i < RUNS && inChromium; i++) {
+  page9p.push(await pythonInChromium(true));
+  pageDisk.push(await pythonInChromium(false));
+}
 const m = (rows: PythonRow[], pick: (r: PythonRow) => number) => median(rows.map(pick));
 const pair = (pick: (r: PythonRow) => number) => {
   const a = m(disk, pick);
@@ -98,15 +166,26 @@ const pair = (pick: (r: PythonRow) => number) => {
 };
 console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; guest 128 MiB; medians of ${RUNS}`);
 console.log('| figure | layer disk | 9p (baseline) | disk / 9p |');
-console.log(`| boot to the first prompt | ${pair((r) => r.boot)} |`);
-for (const [k, name] of ['first', 'second', 'third'].entries()) {
-  console.log(`| ${name} new container after the pull, python3 -c "import http.server" | ${pair((r) => r.runs[k]!)} |`);
+if (inNode) {
+  console.log(`| boot to the first prompt | ${pair((r) => r.boot)} |`);
+  for (const [k, name] of ['first', 'second', 'third'].entries()) {
+    console.log(`| ${name} new container after the pull, python3 -c "import http.server" | ${pair((r) => r.runs[k]!)} |`);
+  }
+  console.log(`| the warm floor: the same in a running container | ${pair((r) => r.floor)} |`);
+  for (const [k, name] of ['first', 'second'].entries()) {
+    const ratio = (rows: PythonRow[]) => `${((m(rows, (r) => r.runs[k]!) / m(rows, (r) => r.floor)) * 100).toFixed(0)} %`;
+    console.log(`| ${name} new container as a share of the floor | ${ratio(disk)} | ${ratio(nineP)} | |`);
+  }
+  console.log(`| disk chunks read, compressed bytes | ${m(disk, (r) => r.chunks)} chunks, ${(m(disk, (r) => r.bytes) / 2 ** 20).toFixed(1)} MiB | | |`);
 }
-console.log(`| the warm floor: the same in a running container | ${pair((r) => r.floor)} |`);
-for (const [k, name] of ['first', 'second'].entries()) {
-  const ratio = (rows: PythonRow[]) => `${((m(rows, (r) => r.runs[k]!) / m(rows, (r) => r.floor)) * 100).toFixed(0)} %`;
-  console.log(`| ${name} new container as a share of the floor | ${ratio(disk)} | ${ratio(nineP)} | |`);
-}
-console.log(`| disk chunks read, compressed bytes | ${m(disk, (r) => r.chunks)} chunks, ${(m(disk, (r) => r.bytes) / 2 ** 20).toFixed(1)} MiB | | |`);
 for (const [what, value] of apps) console.log(`| ${what} | ${value} | | |`);
+const mp = (rows: PageRow[], pick: (r: PageRow) => number) => median(rows.map(pick));
+if (inChromium) {
+  for (const [k, name] of ['first', 'second', 'third'].entries()) {
+    const a = mp(pageDisk, (r) => r.runs[k]!);
+    const b = mp(page9p, (r) => r.runs[k]!);
+    console.log(`| Chromium: ${name} new container, python3 -c "import http.server" | ${seconds(a)} | ${seconds(b)} | ${(a / b).toFixed(2)} |`);
+  }
+  console.log(`| Chromium: requests for layer contents (chunks / files) and bytes sent, the three runs | ${mp(pageDisk, (r) => r.requests)}, ${(mp(pageDisk, (r) => r.bytes) / 2 ** 20).toFixed(1)} MiB | ${mp(page9p, (r) => r.requests)}, ${(mp(page9p, (r) => r.bytes) / 2 ** 20).toFixed(1)} MiB | |`);
+}
 process.exit(0);

@@ -9,6 +9,7 @@ npx tsx bench/engine.ts
 npx tsx bench/socket.ts
 npx tsx bench/build.ts
 npx tsx bench/large-images.ts
+npx tsx bench/apps.ts
 npx tsx bench/packages.ts
 npx tsx bench/npm.ts
 npx tsx bench/network.ts
