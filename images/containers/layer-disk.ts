@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, copyFileSync, lchownSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IndexEntry } from './lazy-index';
+import { MTIME, S_IFDIR, S_IFLNK, S_IFMT, zstdFiles, type IndexEntry } from './lazy-index';
 import { registry } from './oci-writer';
 import { repoRoot } from '../../tools/guest-manifest';
 import type { LayerDiskManifest } from '../../web/src/engine/guest/layer-disk';
@@ -26,10 +26,6 @@ import type { LayerDiskManifest } from '../../web/src/engine/guest/layer-disk';
 export const DISK_CHUNK_SIZE = 128 * 1024;
 /** Fixed, so that the same layers give the same disk. */
 const UUID = 'd7d0c4a1-6e0b-4c55-9b1e-2f6a4c8e0d01';
-const MTIME = 1767225600;
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
 
 /** Every content key (`<sha256>.zst`) a lazy index names. */
 function contentKeys(entries: IndexEntry[], into: Set<string>): Set<string> {
@@ -42,7 +38,7 @@ function contentKeys(entries: IndexEntry[], into: Set<string>): Set<string> {
 
 /** Writes the tree a lazy index describes under `dir`, with its owners, modes and contents (`files`: decompressed, by sha256). */
 function materialize(entries: IndexEntry[], dir: string, files: string): void {
-  for (const [name, , , mode, uid, gid, body] of entries) {
+  for (const [name, , mtime, mode, uid, gid, body] of entries) {
     const path = join(dir, name);
     const type = mode & S_IFMT;
     if (type === S_IFDIR) {
@@ -56,7 +52,7 @@ function materialize(entries: IndexEntry[], dir: string, files: string): void {
     lchownSync(path, uid, gid);
     if (type !== S_IFLNK) {
       chmodSync(path, mode & 0o7777);
-      utimesSync(path, MTIME, MTIME);
+      utimesSync(path, mtime, mtime);
     }
   }
 }
@@ -72,22 +68,20 @@ export function buildLayerDisk(stageDir: string): LayerDiskManifest {
   const layers: Record<string, string> = {};
   const indexes = readdirSync(lazyDir).filter((f) => f.endsWith('.json')).sort()
     .map((file) => ({ hex: file.slice(0, -5), index: JSON.parse(readFileSync(join(lazyDir, file), 'utf8')) as { fsroot: IndexEntry[] } }));
-  // Every content once, decompressed in a few zstd runs (one per file took minutes).
+  // Every content once, decompressed.
   const contents = join(stageDir, 'layer-disk-contents');
   rmSync(contents, { recursive: true, force: true });
   mkdirSync(contents, { recursive: true });
   const keys = [...indexes.reduce((all, { index }) => contentKeys(index.fsroot, all), new Set<string>())].sort();
-  for (let i = 0; i < keys.length; i += 500) {
-    execFileSync('zstd', ['-d', '-q', '-f', '--output-dir-flat', contents, ...keys.slice(i, i + 500).map((k) => join(lazyDir, 'files', k))]);
-  }
+  zstdFiles(['-d', '-q', '-f', '--output-dir-flat', contents], keys.map((k) => join(lazyDir, 'files', k)));
   for (const { hex, index } of indexes) {
     mkdirSync(join(tree, hex));
     materialize(index.fsroot, join(tree, hex), contents);
     chmodSync(join(tree, hex), 0o755);
+    utimesSync(join(tree, hex), MTIME, MTIME);
     layers[`sha256:${hex}`] = `/${hex}`;
   }
   utimesSync(tree, MTIME, MTIME);
-  for (const hex of Object.keys(layers)) utimesSync(join(tree, hex.slice(7)), MTIME, MTIME);
   rmSync(contents, { recursive: true, force: true });
   const image = join(stageDir, 'layer-disk.erofs');
   rmSync(image, { force: true });
@@ -100,7 +94,7 @@ export function buildLayerDisk(stageDir: string): LayerDiskManifest {
   const whole = createHash('sha256');
   const fd = openSync(image, 'r');
   const buffer = Buffer.alloc(DISK_CHUNK_SIZE);
-  const pending: string[] = [];
+  const pending = new Set<string>();
   try {
     for (let offset = 0; offset < size; offset += DISK_CHUNK_SIZE) {
       readSync(fd, buffer, 0, DISK_CHUNK_SIZE, offset);
@@ -112,16 +106,16 @@ export function buildLayerDisk(stageDir: string): LayerDiskManifest {
       const hex = createHash('sha256').update(buffer).digest('hex');
       chunks.push(hex);
       const out = join(diskDir, 'chunks', hex);
-      if (!pending.includes(out)) {
+      if (!pending.has(out)) {
         writeFileSync(out, buffer);
-        pending.push(out);
+        pending.add(out);
       }
     }
   } finally {
     closeSync(fd);
   }
   // Level 19: fetched many times, compressed once. --no-check: the engine checks the sha256.
-  for (let i = 0; i < pending.length; i += 500) execFileSync('zstd', ['-q', '-19', '-T0', '--no-check', '--rm', '-f', ...pending.slice(i, i + 500)]);
+  zstdFiles(['-q', '-19', '-T0', '--no-check', '--rm', '-f'], [...pending]);
   const manifest: LayerDiskManifest = { version: 1, size, chunkSize: DISK_CHUNK_SIZE, sha256: whole.digest('hex'), chunks, layers };
   writeFileSync(join(diskDir, 'layers.json'), `${JSON.stringify(manifest)}\n`);
   return manifest;

@@ -12,11 +12,17 @@ import type { TarEntry } from '../../web/src/engine/formats/tar';
 /** [name, size, mtime, mode (with type bits), uid, gid, children | content key | link target] */
 export type IndexEntry = [string, number, number, number, number, number, IndexEntry[] | string];
 
-const S_IFDIR = 0o040000;
+export const S_IFMT = 0o170000;
+export const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
+export const S_IFLNK = 0o120000;
 /** Every file gets this mtime: the index (and so the image) does not depend on build time. */
-const MTIME = 1767225600;
+export const MTIME = 1767225600;
+
+/** Runs zstd with `args` over `files`, a few hundred at a time (one run per file took minutes). */
+export function zstdFiles(args: string[], files: string[]): void {
+  for (let i = 0; i < files.length; i += 500) execFileSync('zstd', [...args, ...files.slice(i, i + 500)]);
+}
 
 /**
  * The index of `dir` (minus `exclude`d paths), writing new contents into `filesDir`. Returns the
@@ -60,8 +66,6 @@ export function buildIndex(dir: string, filesDir: string, exclude: (path: string
       });
   const fsroot = walk(dir, '');
   // One zstd run for all new contents (level 19: fetched many times, compressed once).
-  for (let i = 0; i < pending.length; i += 500) {
-    execFileSync('zstd', ['-q', '-19', '--rm', '-f', ...pending.slice(i, i + 500)]);
-  }
+  zstdFiles(['-q', '-19', '--rm', '-f'], pending);
   return { fsroot, bytes, entries };
 }

@@ -4,6 +4,7 @@
 // guest first reads it: each chunk is zstd-compressed, named by the sha256 of its raw bytes and
 // checked against that name. v86 takes any object with its disk buffers' methods (load, get,
 // set, get_state…; src/buffer.js), which is what LayerDisk is.
+import { sha256Digest } from '../lib/digest';
 
 /** `registry/disk/layers.json`, written by images/containers/layer-disk.ts. */
 export interface LayerDiskManifest {
@@ -57,24 +58,12 @@ export class LayerDisk {
   }
 
   get(offset: number, length: number, done: (data: Uint8Array) => void): void {
-    const size = this.source.manifest.chunkSize;
-    const first = Math.floor(offset / size);
-    const last = Math.floor((offset + length - 1) / size);
-    const wanted: Array<Promise<Uint8Array>> = [];
-    for (let i = first; i <= last; i++) wanted.push(this.chunk(i));
-    void Promise.all(wanted).then((chunks) => {
-      if (chunks.length === 1) {
-        const start = offset - first * size;
-        done(chunks[0]!.subarray(start, start + length));
-        return;
-      }
+    void this.covering(offset, length).then((parts) => {
+      if (parts.length === 1) return done(parts[0]!.bytes.subarray(parts[0]!.from, parts[0]!.to));
       const out = new Uint8Array(length);
       let at = 0;
-      for (let k = 0; k < chunks.length; k++) {
-        const chunkStart = (first + k) * size;
-        const from = Math.max(offset, chunkStart) - chunkStart;
-        const to = Math.min(offset + length, chunkStart + size) - chunkStart;
-        out.set(chunks[k]!.subarray(from, to), at);
+      for (const { bytes, from, to } of parts) {
+        out.set(bytes.subarray(from, to), at);
         at += to - from;
       }
       done(out);
@@ -95,20 +84,13 @@ export class LayerDisk {
   }
 
   set(offset: number, data: Uint8Array, done: () => void): void {
-    const size = this.source.manifest.chunkSize;
-    const first = Math.floor(offset / size);
-    const last = Math.floor((offset + data.length - 1) / size);
-    const chunks: Array<Promise<Uint8Array>> = [];
-    for (let i = first; i <= last; i++) chunks.push(this.chunk(i));
-    void Promise.all(chunks).then((loaded) => {
-      for (let k = 0; k < loaded.length; k++) {
-        const index = first + k;
-        const copy = this.written.get(index) ?? loaded[k]!.slice();
-        const chunkStart = index * size;
-        const from = Math.max(offset, chunkStart);
-        const to = Math.min(offset + data.length, chunkStart + size);
-        copy.set(data.subarray(from - offset, to - offset), from - chunkStart);
+    void this.covering(offset, data.length).then((parts) => {
+      let at = 0;
+      for (const { index, bytes, from, to } of parts) {
+        const copy = this.written.get(index) ?? bytes.slice();
+        copy.set(data.subarray(at, at + to - from), from);
         this.written.set(index, copy);
+        at += to - from;
       }
       done();
     });
@@ -125,6 +107,21 @@ export class LayerDisk {
   set_state(state: unknown[]): void {
     this.written.clear();
     for (const [index, bytes] of state[0] as Array<[number, Uint8Array]>) this.written.set(index, bytes);
+  }
+
+  /** The chunks a byte range spans, each with the range's part of it (`from`..`to` within the chunk). */
+  private covering(offset: number, length: number): Promise<Array<{ index: number; bytes: Uint8Array; from: number; to: number }>> {
+    const size = this.source.manifest.chunkSize;
+    const first = Math.floor(offset / size);
+    const last = Math.floor((offset + length - 1) / size);
+    const parts = [];
+    for (let index = first; index <= last; index++) {
+      const start = index * size;
+      const from = Math.max(offset, start) - start;
+      const to = Math.min(offset + length, start + size) - start;
+      parts.push(this.chunk(index).then((bytes) => ({ index, bytes, from, to })));
+    }
+    return Promise.all(parts);
   }
 
   private chunk(index: number): Promise<Uint8Array> {
@@ -160,9 +157,8 @@ export class LayerDisk {
         const packed = await this.source.fetchChunk(sha);
         if (!this.decompress) throw new Error('no decoder yet');
         const raw = new Uint8Array(this.decompress(chunkSize, packed));
-        const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', raw as Uint8Array<ArrayBuffer>));
-        const hex = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
-        if (hex !== sha) throw new Error(`its content does not match its name (sha256 ${hex.slice(0, 12)}…)`);
+        const digest = await sha256Digest(raw);
+        if (digest !== `sha256:${sha}`) throw new Error(`its content does not match its name (${digest.slice(0, 19)}…)`);
         this.fetched.chunks++;
         this.fetched.bytes += packed.length;
         return { bytes: raw, ok: true };
