@@ -1,8 +1,8 @@
-// The engine channel's constants are written in C for the guest (drydock-agent.c, the guest's
-// `docker` client docker-client.c) and in TypeScript for the host (protocol/frame.ts). This
-// reads the C programs' #defines and enums and holds them to frame.ts: a frame type, the magic,
-// the header size, the version string, the payload limit or an exec flag changed on one side
-// only fails here, not in a guest that hangs.
+// The engine channel's constants are written once in C for the guest (images/guest/agent/wire.h,
+// included by drydock-agent.c and the guest's `docker` client docker-client.c) and once in
+// TypeScript for the host (protocol/frame.ts). This reads the header's #defines and enums and
+// holds them to frame.ts: a frame type, the magic, the header size, the version string, the
+// payload limit or an exec flag changed on one side only fails here, not in a guest that hangs.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ function evaluate(expr: string): number | string {
 function cConstants(file: string): Map<string, number | string> {
   const source = readFileSync(join(agentDir, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
   const out = new Map<string, number | string>();
-  for (const m of source.matchAll(/^#define\s+(\w+)\s+(.+)$/gm)) {
+  for (const m of source.matchAll(/^#define[ \t]+(\w+)[ \t]+(.+)$/gm)) {
     try {
       out.set(m[1]!, evaluate(m[2]!));
     } catch {
@@ -51,28 +51,28 @@ const typeName = (cName: string) =>
 const frameTypes = Object.entries(FrameType).filter(([, v]) => typeof v === 'number') as Array<[string, number]>;
 
 describe('the agent wire protocol, C and TypeScript', () => {
-  const agent = cConstants('drydock-agent.c');
-  const client = cConstants('docker-client.c');
+  const wire = cConstants('wire.h');
+  const programs = ['drydock-agent.c', 'docker-client.c'];
 
-  it('the agent has every frame type of frame.ts, with the same number, and no other', () => {
-    const inC = [...agent].filter(([name]) => name.startsWith('T_')).map(([name, value]) => [typeName(name), value]);
+  it('wire.h has every frame type of frame.ts, with the same number, and no other', () => {
+    const inC = [...wire].filter(([name]) => name.startsWith('T_')).map(([name, value]) => [typeName(name), value]);
     expect(Object.fromEntries(inC)).toEqual(Object.fromEntries(frameTypes));
   });
 
-  it("the guest's docker client numbers the frames it uses as frame.ts does", () => {
-    const inC = [...client].filter(([name]) => name.startsWith('T_'));
-    expect(inC.length).toBeGreaterThan(0);
-    for (const [name, value] of inC) expect(value, name).toBe(FrameType[typeName(name) as keyof typeof FrameType]);
+  it('magic, header size, version, payload limit and exec flags agree', () => {
+    expect(wire.get('MAGIC')).toBe(FRAME_MAGIC);
+    expect(wire.get('HDR')).toBe(FRAME_HEADER_SIZE);
+    expect(wire.get('PROTOCOL_VERSION')).toBe(PROTOCOL_VERSION);
+    expect(wire.get('MAX_IN_PAYLOAD')).toBe(MAX_FRAME_PAYLOAD);
+    expect(wire.get('EXEC_STDIN')).toBe(EXEC_FLAG_STDIN);
+    expect(wire.get('EXEC_PTY')).toBe(EXEC_FLAG_PTY);
   });
 
-  it('magic, header size, version, payload limit and exec flags agree', () => {
-    for (const c of [agent, client]) {
-      expect(c.get('MAGIC')).toBe(FRAME_MAGIC);
-      expect(c.get('HDR')).toBe(FRAME_HEADER_SIZE);
+  it('the agent and the guest\'s docker client take them from wire.h and define none of their own', () => {
+    for (const file of programs) {
+      expect(readFileSync(join(agentDir, file), 'utf8'), file).toMatch(/^#include "wire\.h"$/m);
+      const own = [...cConstants(file).keys()].filter((name) => wire.has(name));
+      expect(own, file).toEqual([]);
     }
-    expect(agent.get('PROTOCOL_VERSION')).toBe(PROTOCOL_VERSION);
-    expect(agent.get('MAX_IN_PAYLOAD')).toBe(MAX_FRAME_PAYLOAD);
-    expect(agent.get('EXEC_STDIN')).toBe(EXEC_FLAG_STDIN);
-    expect(agent.get('EXEC_PTY')).toBe(EXEC_FLAG_PTY);
   });
 });

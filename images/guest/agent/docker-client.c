@@ -26,13 +26,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define MAGIC 0xD7
-#define HDR 12
-enum {
-	T_CLIENT_OPEN = 0x90, T_CLIENT_STDIN = 0x91, T_CLIENT_SIGNAL = 0x92, T_CLIENT_RESIZE = 0x94,
-	T_CLIENT_OUTPUT = 0xA0, T_CLIENT_EXIT = 0xA1,
-	T_CLIENT_STDIN_ON = 0xA2, /* the daemon wants our stdin; payload u8: 1 = terminal in raw mode */
-};
+#include "wire.h"
 
 static int sock = -1;
 static int sigpipe_fds[2];
