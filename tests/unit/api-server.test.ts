@@ -338,6 +338,43 @@ describe('the API over HTTP', () => {
     await call('DELETE', '/v1.43/containers/long?force=1');
   });
 
+  it("names each request's client in the API panel by its User-Agent, also when two clients' requests overlap", async () => {
+    const from = daemon.apiLog.length;
+    const curl = { headers: { 'User-Agent': 'curl/7.88.1' } };
+    const cli = { headers: { 'User-Agent': 'Docker-Client/20.10.24+dfsg1 (linux)' } };
+    expect((await call('GET', '/v1.43/_ping', curl)).status).toBe(200);
+    const created = await call('POST', '/v1.43/volumes/create', { body: { Name: 'ua-vol' }, ...curl });
+    expect(created.status).toBe(201);
+    // Started together: each connection's endpoints are logged as its own client's.
+    await Promise.all([
+      call('GET', '/v1.43/containers/json?all=1', curl),
+      call('GET', '/v1.43/images/json', cli),
+      call('GET', '/v1.43/volumes', cli),
+      call('GET', '/v1.43/networks', curl),
+      call('GET', '/v1.43/info', cli),
+      call('GET', '/v1.43/version', curl),
+    ]);
+    expect((await call('DELETE', '/v1.43/volumes/ua-vol', cli)).status).toBe(204);
+    expect((await call('GET', '/v1.43/no/such/thing', { headers: {} })).status).toBe(404);
+    const seen = Object.fromEntries(daemon.apiLog.slice(from).map((e) => [`${e.method} ${e.path.split('?')[0]}`, e.client]));
+    expect(seen).toEqual({
+      'GET /v1.43/_ping': 'curl/7.88.1',
+      'POST /volumes/create': 'curl/7.88.1',
+      'GET /containers/json': 'curl/7.88.1',
+      'GET /images/json': 'Docker-Client/20.10.24+dfsg1 (linux)',
+      'GET /volumes': 'Docker-Client/20.10.24+dfsg1 (linux)',
+      'GET /networks': 'curl/7.88.1',
+      'GET /info': 'Docker-Client/20.10.24+dfsg1 (linux)',
+      'GET /version': 'curl/7.88.1',
+      'DELETE /volumes/ua-vol': 'Docker-Client/20.10.24+dfsg1 (linux)',
+      'GET /v1.43/no/such/thing': 'drydock-test',
+    });
+    // The lab's own docker calls the API in the engine: no client name.
+    const direct = daemon.apiLog.length;
+    await daemon.version();
+    expect(daemon.apiLog.slice(direct).map((e) => e.client)).toEqual([undefined]);
+  });
+
   it('logs every request in the API panel: those the daemon serves once, those it answers itself too', async () => {
     const from = daemon.apiLog.length;
     await call('GET', '/_ping');

@@ -128,6 +128,8 @@ export interface ApiCall {
   status: number;
   ms: number;
   at: number;
+  /** The socket client's User-Agent (`curl/7.88.1`); undefined for the lab's own `docker`. */
+  client?: string;
 }
 
 /** The Docker objects in the lab, for the page's pictures of them and for lesson checks. */
@@ -192,7 +194,8 @@ export interface LessonCheck {
    */
   terminal?: { inside?: string; machine?: boolean };
   /** The daemon answered this API request (method and path, without the query): the client's calls, as the API panel shows them. */
-  apiCall?: { method?: string; path: string; status?: number };
+  /** `client`: the start of the socket client's User-Agent (`curl`), as the API panel shows it. */
+  apiCall?: { method?: string; path: string; status?: number; client?: string };
 }
 
 /** What the lab worker offers the page. */

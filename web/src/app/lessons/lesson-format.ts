@@ -73,7 +73,7 @@ const CHECK_SHAPES = {
   volumeFile: { volume: 'string!', path: 'string!', contains: 'string' },
   pushed: 'string',
   logs: { container: 'string!', contains: 'string!' },
-  apiCall: { method: 'string', path: 'string!', status: 'number' },
+  apiCall: { method: 'string', path: 'string!', status: 'number', client: 'string' },
   terminal: { inside: 'string', machine: 'boolean' },
 } as const satisfies Record<keyof LessonCheck, Shape>;
 

@@ -110,7 +110,7 @@ export function serveHttpConnection(conn: ByteConnection, daemon: Daemon, option
         const body = encoder.encode(`${next.status} ${STATUS_TEXT[next.status] ?? 'Bad Request'}${next.status === 400 ? `: ${next.reason}` : ''}`);
         safeWrite(head(next.status, [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']]));
         safeWrite(body);
-        daemon.logRequest('?', '(malformed request)', next.status, 0);
+        daemon.logRequest('?', '(malformed request)', next.status, 0, 'unknown');
         shutDown();
         return;
       }
@@ -133,9 +133,11 @@ export function serveHttpConnection(conn: ByteConnection, daemon: Daemon, option
   const serveOne = async (req: HttpRequest): Promise<boolean> => {
     const started = performance.now();
     const lastLogged = daemon.apiLog.at(-1);
+    // The API panel names the client of each request over the socket, as its User-Agent says.
+    const client = req.headers.get('user-agent') || 'unknown';
     let reply: Reply;
     try {
-      reply = await route(daemon, req, {
+      reply = await route(daemon.asClient(client), req, {
         get closed() {
           return closed;
         },
@@ -150,7 +152,7 @@ export function serveHttpConnection(conn: ByteConnection, daemon: Daemon, option
     }
     const status = reply.kind === 'hijack' ? (reply.upgrade ? 101 : 200) : reply.status;
     // A request the daemon logged has its line; one answered here (ping, 404) gets its own.
-    if (!(reply.kind === 'stream' && reply.logged) && daemon.apiLog.at(-1) === lastLogged) daemon.logRequest(req.method, req.target, status, performance.now() - started);
+    if (!(reply.kind === 'stream' && reply.logged) && daemon.apiLog.at(-1) === lastLogged) daemon.logRequest(req.method, req.target, status, performance.now() - started, client);
     if (closed) return false;
     const base: Array<[string, string]> = [...ENGINE_HEADERS(), ...Object.entries(reply.headers ?? {}), ['Date', httpDate()]];
     const noBody = req.method === 'HEAD' || status === 204 || status === 304;

@@ -140,8 +140,27 @@ export class Daemon implements DockerApi {
   }
 
   /** One line of the API panel for a request the API server answered itself (ping, errors). */
-  logRequest(method: string, path: string, status: number, ms: number): void {
-    this.calls.record(method, path, status, ms);
+  logRequest(method: string, path: string, status: number, ms: number, client?: string): void {
+    this.calls.record(method, path, status, ms, client);
+  }
+
+  /**
+   * The daemon as one socket client sees it: every endpoint it calls is logged with the client's
+   * name (its User-Agent), as the API panel shows it.
+   */
+  /** The daemon itself, also when reached through an asClient view (for maps keyed by daemon). */
+  get itself(): Daemon {
+    return this;
+  }
+
+  asClient(client: string): Daemon {
+    return new Proxy(this, {
+      get: (target, key) => {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => target.calls.asClient(client, () => (value as (...a: unknown[]) => unknown).apply(target, args));
+      },
+    });
   }
 
   /** A new guest replaced one that died (see ContainerMonitor.guestRestarted). */

@@ -19,6 +19,12 @@ export interface ApiLogEntry {
   status: number;
   ms: number;
   at: number;
+  /**
+   * Who sent it over /var/run/docker.sock: its User-Agent (`curl/7.88.1`, `Docker-Client/20.10…`),
+   * or `unknown` when it sent none. Undefined for the guest's own `docker` (the thin client,
+   * which calls the API in the engine).
+   */
+  client?: string;
 }
 
 export class ApiCalls {
@@ -26,8 +32,25 @@ export class ApiCalls {
   onCall: (entry: ApiLogEntry) => void = () => {};
   /** Calls in progress (a snapshot waits for none). */
   inFlight = 0;
+  /** The client of the call being entered now (see asClient). */
+  private current: string | undefined;
+
+  /**
+   * Runs fn with its endpoint calls logged as the client's. Endpoints take the client when they
+   * are entered, synchronously, so concurrent requests on other connections cannot swap it.
+   */
+  asClient<T>(client: string | undefined, fn: () => T): T {
+    const previous = this.current;
+    this.current = client;
+    try {
+      return fn();
+    } finally {
+      this.current = previous;
+    }
+  }
 
   async serve<T>(method: string, path: string, work: () => Promise<T>): Promise<T> {
+    const client = this.current;
     const started = performance.now();
     this.inFlight++;
     // As dockerd answers: 201 Created for containers, volumes and networks (a pull, POST
@@ -43,13 +66,13 @@ export class ApiCalls {
       throw error instanceof ApiError || error instanceof BuildError ? error : new ApiError(500, (error as Error).message);
     } finally {
       this.inFlight--;
-      this.record(method, path, status, performance.now() - started);
+      this.record(method, path, status, performance.now() - started, client);
     }
   }
 
   /** One line of the API panel: an endpoint's call, or a request the API server answered itself. */
-  record(method: string, path: string, status: number, ms: number): void {
-    const entry = { method, path, status, ms, at: Date.now() };
+  record(method: string, path: string, status: number, ms: number, client?: string): void {
+    const entry: ApiLogEntry = { method, path, status, ms, at: Date.now(), ...(client === undefined ? {} : { client }) };
     this.log.push(entry);
     if (this.log.length > 500) this.log.shift();
     this.onCall(entry);

@@ -2,6 +2,7 @@
 // the daemon's records (its LabView) and, for files, from the guest itself. Never parsed from command output.
 import type { LabState, LessonCheck } from '../api';
 import type { LabView } from '../daemon/lab-view';
+import type { ApiLogEntry } from '../daemon/endpoints';
 import { imageSize } from '../models/image';
 import { readTar } from '../formats/tar';
 import { concatBytes } from '../protocol/frame';
@@ -124,7 +125,14 @@ export async function evaluateCheck(lab: LabView, check: LessonCheck, state = la
   }
   if (check.apiCall) {
     const want = check.apiCall;
-    if (!lab.apiLog().some((e) => (want.method === undefined || e.method === want.method.toUpperCase()) && e.path.split('?')[0] === want.path && (want.status === undefined || e.status === want.status))) return false;
+    // A socket client's path may carry the API version (/v1.43/_ping, answered by the server itself).
+    const bare = (path: string) => path.split('?')[0]!.replace(/^\/v[0-9.]+(?=\/)/, '');
+    const matches = (e: ApiLogEntry) =>
+      (want.method === undefined || e.method === want.method.toUpperCase()) &&
+      bare(e.path) === bare(want.path) &&
+      (want.status === undefined || e.status === want.status) &&
+      (want.client === undefined || (e.client ?? '').toLowerCase().startsWith(want.client.toLowerCase()));
+    if (!lab.apiLog().some(matches)) return false;
   }
   if (check.file) {
     const text = await guestFile(lab, check.file.path);

@@ -28,8 +28,9 @@ interface ExecRecord {
 /** Each daemon's execs made with POST /containers/{id}/exec and not yet forgotten (by ID). */
 const execStores = new WeakMap<Daemon, Map<string, ExecRecord>>();
 function execsOf(daemon: Daemon): Map<string, ExecRecord> {
-  let store = execStores.get(daemon);
-  if (!store) execStores.set(daemon, (store = new Map()));
+  // Keyed by the daemon itself: each request sees it through its client's view (asClient).
+  let store = execStores.get(daemon.itself);
+  if (!store) execStores.set(daemon.itself, (store = new Map()));
   return store;
 }
 

@@ -75,17 +75,14 @@ export const systemRoutes: Route[] = [
     method: 'GET',
     path: '/info',
     handler: async ({ daemon }) => {
-      const { host } = await daemon.info();
-      const containers = await daemon.containerList(true);
-      const images = await daemon.imageList();
-      const count = (s: string) => containers.filter((c) => c.state.status === s).length;
+      const { host, containers, images } = await daemon.info();
       return json(200, {
         ID: 'drydock',
-        Containers: containers.length,
-        ContainersRunning: count('running'),
-        ContainersPaused: count('paused'),
-        ContainersStopped: containers.length - count('running') - count('paused'),
-        Images: images.length,
+        Containers: containers.total,
+        ContainersRunning: containers.running,
+        ContainersPaused: containers.paused,
+        ContainersStopped: containers.stopped,
+        Images: images,
         Driver: 'overlay2',
         DriverStatus: [['Backing Filesystem', 'tmpfs']],
         Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: ['json-file'] },

@@ -215,9 +215,7 @@ export const info: Command = {
   flags: [],
   maxArgs: 0,
   async run({ io, daemon }) {
-    const { host } = await daemon.info();
-    const containers = await daemon.containerList(true);
-    const count = (s: string) => containers.filter((c) => c.state.status === s).length;
+    const { host, containers, images } = await daemon.info();
     io.out(
       [
         'Client:',
@@ -225,11 +223,11 @@ export const info: Command = {
         ' Context:    default',
         '',
         'Server:',
-        ` Containers: ${containers.length}`,
-        `  Running: ${count('running')}`,
-        `  Paused: ${count('paused')}`,
-        `  Stopped: ${containers.length - count('running') - count('paused')}`,
-        ` Images: ${(await daemon.imageList()).length}`,
+        ` Containers: ${containers.total}`,
+        `  Running: ${containers.running}`,
+        `  Paused: ${containers.paused}`,
+        `  Stopped: ${containers.stopped}`,
+        ` Images: ${images}`,
         ` Server Version: ${ENGINE_VERSION}`,
         ' Storage Driver: overlay2',
         ' Logging Driver: json-file',

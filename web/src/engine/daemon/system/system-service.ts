@@ -46,7 +46,16 @@ export class SystemService {
     }));
   }
 
+  /** GET /info: the host, and the counts `docker info` prints (one request, as dockerd answers it). */
   info() {
-    return this.parts.calls.serve('GET', '/info', async () => ({ host: await this.parts.runtime.hostInfo() }));
+    return this.parts.calls.serve('GET', '/info', async () => {
+      const containers = this.parts.containers.list();
+      const count = (s: string) => containers.filter((c) => c.state.status === s).length;
+      return {
+        host: await this.parts.runtime.hostInfo(),
+        containers: { total: containers.length, running: count('running'), paused: count('paused'), stopped: containers.length - count('running') - count('paused') },
+        images: this.parts.images.list().length,
+      };
+    });
   }
 }
