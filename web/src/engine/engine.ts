@@ -13,6 +13,7 @@ import { decodeResponse, encodeRequest, type HttpRequest, type HttpResponse } fr
 import type { ImageSummary, LabState, LessonCheck, PublishedPort } from './api';
 import { evaluateCheck, labState } from './lessons/lab-state';
 import type { EngineSaved } from './persist/lab-snapshots';
+import { imageSize } from './models/image';
 import type { LocalRegistry } from './registry/local-registry';
 
 export class Engine {
@@ -110,15 +111,16 @@ export class Engine {
     return (await this.daemon.imageList()).map((i) => ({
       id: i.id,
       tags: [...i.repoTags],
-      size: this.daemon.images.size(i),
+      size: imageSize(i),
       platform: `${i.config.os}/${i.config.architecture}`,
     }));
   }
 
   /** Ports published by running containers, for the page's preview. */
   publishedPorts(): PublishedPort[] {
-    return this.daemon.containers
-      .list()
+    return this.daemon
+      .labView()
+      .containers()
       .filter((c) => c.state.status === 'running')
       .flatMap((c) =>
         Object.entries(c.ports).flatMap(([key, bindings]) =>

@@ -129,7 +129,7 @@ export class HostServices {
   }
 
   private counts() {
-    const all = this.daemon.containers.list();
+    const all = this.daemon.labView().containers();
     const running = all.filter((c) => c.state.status === 'running').length;
     const paused = all.filter((c) => c.state.status === 'paused').length;
     return { total: all.length, running, paused, stopped: all.length - running - paused };
