@@ -39,5 +39,6 @@ while IFS= read -r line; do
   fi
 done < "$here/kernel/drydock.config"
 [ "$missing" = 0 ] || exit 1
-make -s ARCH=i386 KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=drydock KBUILD_BUILD_HOST=drydock -j"$(nproc)" bzImage
+# KBUILD_BUILD_VERSION: else the "#N" in the version string counts the builds in this tree.
+make -s ARCH=i386 KBUILD_BUILD_VERSION=1 KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=drydock KBUILD_BUILD_HOST=drydock -j"$(nproc)" bzImage
 cp arch/x86/boot/bzImage "$out"

@@ -48,6 +48,28 @@ describe('the Engine API on /var/run/docker.sock', () => {
     expect((await sh('docker ps --format "{{.Names}}"')).out).toBe('api-web\n');
   });
 
+  it('is reached by curl from the lab\'s shell, and the API panel names curl as the client', async () => {
+    const from = engine.daemon.apiLog.length;
+    const list = await sh('curl -s --unix-socket /var/run/docker.sock http://localhost/v1.43/containers/json');
+    expect(list.code, list.err).toBe(0);
+    const names = (JSON.parse(list.out) as Array<{ Names: string[]; State: string }>).map((c) => `${c.Names[0]} ${c.State}`);
+    expect(names).toContain('/api-web running');
+    // A container made and started over HTTP is the lab's like any other.
+    const created = await sh(`curl -s --unix-socket /var/run/docker.sock -H 'Content-Type: application/json' -d '{"Image":"busybox","Cmd":["echo","hi from curl"]}' 'http://localhost/v1.43/containers/create?name=from-curl'`);
+    expect(JSON.parse(created.out)).toMatchObject({ Id: expect.stringMatching(/^[0-9a-f]{64}$/), Warnings: [] });
+    const started = await sh('curl -s -o /dev/null -w "%{http_code}" -X POST --unix-socket /var/run/docker.sock http://localhost/v1.43/containers/from-curl/start');
+    expect(started.out).toBe('204');
+    const waited = await sh('curl -s -X POST --unix-socket /var/run/docker.sock http://localhost/v1.43/containers/from-curl/wait');
+    expect(JSON.parse(waited.out)).toMatchObject({ StatusCode: 0 });
+    expect((await sh('docker logs from-curl')).out).toBe('hi from curl\n');
+    const missing = await sh('curl -s -w " %{http_code}" --unix-socket /var/run/docker.sock http://localhost/v1.43/containers/nothing/json');
+    expect(missing.out).toBe('{"message":"No such container: nothing"}\n 404');
+    // The panel shows each request as it came, query and all.
+    const calls = engine.daemon.apiLog.slice(from).filter((e) => e.client?.startsWith('curl/'));
+    expect(calls.map((e) => `${e.method} ${e.path.split('?')[0]} ${e.status}`)).toEqual(expect.arrayContaining(['GET /containers/json 200', 'POST /containers/create 201', 'POST /containers/from-curl/start 204']));
+    expect((await sh('docker rm from-curl')).code).toBe(0);
+  }, 300_000);
+
   it('answers GET /v1.43/containers/json with the Engine API\'s JSON, to a container that mounts the socket', async () => {
     await sh(`cat > /root/raw-http.py <<'EOF'\n${RAW_HTTP}EOF`);
     const from = engine.daemon.apiLog.length;
