@@ -25,6 +25,19 @@ describe('docker run -w', () => {
   });
 });
 
+describe('docker run --stop-signal', () => {
+  it('keeps the signal in the container\'s config, inherits the image\'s STOPSIGNAL, and refuses an unknown one as the daemon does', async () => {
+    expect((await docker('create', '--name', 'sig', '--stop-signal', 'SIGINT', 'busybox', 'sleep', '60')).code).toBe(0);
+    expect((await docker('inspect', '-f', '{{.Config.StopSignal}}', 'sig')).out).toBe('SIGINT\n');
+    expect((await docker('commit', '--change', 'STOPSIGNAL SIGQUIT', 'sig', 'quits:1')).code).toBe(0);
+    expect((await docker('create', '--name', 'inherits', 'quits:1')).code).toBe(0);
+    expect((await docker('inspect', '-f', '{{.Config.StopSignal}}', 'inherits')).out).toBe('SIGQUIT\n');
+    const bad = await docker('run', '--rm', '--stop-signal', 'SIGFOO', 'busybox', 'true');
+    expect(bad.code).toBe(125);
+    expect(bad.err).toBe("docker: Error response from daemon: Invalid signal: SIGFOO.\nSee 'docker run --help'.\n");
+  });
+});
+
 describe('--format templates', () => {
   it('fails inspect with Go\'s parse error and status 64, printing nothing else', async () => {
     await docker('create', '--name', 'tpl', 'busybox', 'true');

@@ -63,6 +63,7 @@ export function containerJson(c: Container) {
       Entrypoint: c.config.Entrypoint.length ? c.config.Entrypoint : null,
       Labels: c.config.Labels,
       ...(c.config.ExposedPorts ? { ExposedPorts: c.config.ExposedPorts } : {}),
+      ...(c.config.StopSignal ? { StopSignal: c.config.StopSignal } : {}),
     },
   };
 }

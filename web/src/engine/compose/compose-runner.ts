@@ -113,6 +113,7 @@ export class ComposeRunner {
       ...(service.entrypoint ? { entrypoint: service.entrypoint } : {}),
       env: Object.entries(service.environment).map(([k, v]) => `${k}=${v}`),
       ...(service.workingDir ? { workingDir: service.workingDir } : {}),
+      ...(service.stopSignal ? { stopSignal: service.stopSignal } : {}),
       ...(service.user ? { user: service.user } : {}),
       ...(service.hostname ? { hostname: service.hostname } : {}),
       tty: service.tty,

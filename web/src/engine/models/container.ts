@@ -18,6 +18,8 @@ export interface ContainerConfig {
   Labels: Record<string, string>;
   /** "80/tcp" → {}: the image's EXPOSE and the ports published with -p/--expose. */
   ExposedPorts?: Record<string, object>;
+  /** `--stop-signal`, else the image's STOPSIGNAL; unset means SIGTERM. */
+  StopSignal?: string;
 }
 
 export interface PortBinding {
@@ -145,6 +147,8 @@ export interface CreateRequest {
   healthcheck?: HealthConfig;
   /** `--expose` ports ("80/tcp"). */
   exposedPorts?: string[];
+  /** `--stop-signal` (a name such as SIGINT, or a number). */
+  stopSignal?: string;
   /** `--network-alias` and `--ip` for the network of the container's network mode. */
   networking?: { aliases?: string[]; ip?: string };
 }

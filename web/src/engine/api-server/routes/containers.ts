@@ -46,6 +46,7 @@ export function createRequestFromApi(body: Record<string, unknown>, name: string
     ...(entrypoint ? { entrypoint: entrypoint.length === 0 || (entrypoint.length === 1 && entrypoint[0] === '') ? null : entrypoint } : {}),
     env: strings(body.Env) ?? [],
     ...(str(body.WorkingDir) ? { workingDir: str(body.WorkingDir)! } : {}),
+    ...(str(body.StopSignal) ? { stopSignal: str(body.StopSignal)! } : {}),
     ...(str(body.User) ? { user: str(body.User)! } : {}),
     ...(str(body.Hostname) ? { hostname: str(body.Hostname)! } : {}),
     tty: !!body.Tty,

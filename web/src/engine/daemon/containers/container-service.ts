@@ -103,8 +103,8 @@ export class ContainerService {
       if (container.state.status === 'restarting') container.state.status = 'exited';
       if (container.state.status !== 'running' && container.state.status !== 'paused') return;
       const stopped = new Promise<void>((resolve) => container.exitWaiters.push(() => resolve()));
-      // The image's STOPSIGNAL (nginx: SIGQUIT, a graceful stop), else SIGTERM.
-      const stopSignal = this.parts.images.find(container.imageId)?.config.config.StopSignal;
+      // --stop-signal or the image's STOPSIGNAL (nginx: SIGQUIT, a graceful stop), else SIGTERM.
+      const stopSignal = container.config.StopSignal ?? this.parts.images.find(container.imageId)?.config.config.StopSignal;
       this.parts.runtime.signal(container, signalNumber(stopSignal) ?? SIGTERM);
       await this.thawIfPaused(container); // a frozen process only sees its signal once thawed
       // -t -1 waits for ever, as in Docker.

@@ -7,6 +7,7 @@ import { familiarString, parseReference, type ImageReference, InvalidReferenceEr
 import { mergeEnv } from '../../formats/env';
 import { parseLink } from '../../formats/links';
 import { randomHex } from '../../lib/digest';
+import { signalNumber } from '../../lib/signals';
 import { newContainer, type ContainerConfig, type CreateRequest, type HostConfig } from '../../models/container';
 import type { Image } from '../../models/image';
 import type { ContainerMount } from '../../models/volume';
@@ -92,6 +93,9 @@ export class ContainerCreator {
       // Ports published or --expose'd are exposed too, as in Docker.
       const exposed = [...Object.keys(ic.ExposedPorts ?? {}), ...(request.exposedPorts ?? []), ...Object.keys(hostConfig.PortBindings ?? {})];
       if (exposed.length) config.ExposedPorts = Object.fromEntries(exposed.map((p) => [p, {}]));
+      const stopSignal = request.stopSignal || ic.StopSignal;
+      if (request.stopSignal && signalNumber(request.stopSignal) === undefined) throw new ApiError(400, `Invalid signal: ${request.stopSignal}`);
+      if (stopSignal) config.StopSignal = stopSignal;
       const networks = await networkCall(async () => parts.networking.atCreate(hostConfig.NetworkMode, { ...request.networking, links: request.hostConfig?.Links ?? [] }));
       if (hostConfig.AutoRemove && hostConfig.RestartPolicy.Name !== 'no') {
         throw new ApiError(400, 'can\'t create \'AutoRemove\' container with restart policy');
