@@ -10,6 +10,8 @@ import { DEBIAN_REQUIRED, packageClosure, unpackRootfs, upstreamOf, withLine } f
 import { PATH, buildImage, checkLibraries, registry, startRegistry, treeEntries, versionTags, writeRegistryIndex } from './oci-writer';
 import { PACKAGE_PORT } from '../../web/src/engine/daemon/package-world';
 import { buildPostgres } from './postgres-image';
+import { buildHttpd } from './httpd-image';
+import { buildMariadb } from './mariadb-image';
 import { buildLayerDisk } from './layer-disk';
 
 const stage = process.argv[2];
@@ -334,7 +336,10 @@ buildImage({
   ],
 });
 
-debianVersions.push(...buildPostgres({ stage, debs, debianDir, debianPackages, debianLayer, usrMergeLinks }));
+const debianBase = { stage, debs, debianDir, debianPackages, debianLayer, usrMergeLinks };
+debianVersions.push(...buildPostgres(debianBase));
+debianVersions.push(...buildHttpd(debianBase));
+debianVersions.push(...buildMariadb(debianBase));
 
 writeFileSync(join(registry, 'debian-packages.txt'), `${[...new Set(debianVersions)].sort().join('\n')}\n`);
 

@@ -17,7 +17,7 @@ describe('the not-built-in hint', () => {
   it('names the closest built-in image and why', () => {
     expect(hint('ubuntu')).toBe('Drydock runs offline with its own images; there is no ubuntu here. The closest is debian (Ubuntu is built on Debian): docker run -it debian:bookworm-slim bash');
     expect(hint('alpine:3.19')).toContain('there is no alpine:3.19 here. The closest is busybox');
-    expect(hint('mysql')).toContain('The closest is postgres (the SQL database server here): docker run -d -e POSTGRES_PASSWORD=secret postgres:15');
+    expect(hint('mysql')).toContain("The closest is mariadb (MySQL's fork: the same client, protocol and SQL; MYSQL_ROOT_PASSWORD works): docker run -d -e MARIADB_ROOT_PASSWORD=secret mariadb:10.11");
   });
 
   it('names the tags there are for a repository that is here', () => {
@@ -37,7 +37,7 @@ describe('the not-built-in hint', () => {
   });
 
   it('lists what is built in for a name it does not know, or another registry', () => {
-    expect(hint('nosuchimage')).toContain('there is no nosuchimage here. Built in: busybox, debian, hello-world, nginx, node, postgres, python, redis');
+    expect(hint('nosuchimage')).toContain('there is no nosuchimage here. Built in: busybox, debian, hello-world, httpd, mariadb, nginx, node, postgres, python, redis');
     expect(hint('ghcr.io/acme/app:1')).toContain('there is no ghcr.io/acme/app:1 here (the lab reaches no registry but its own)');
     expect(hint('bitnami/redis')).toContain('The closest is redis (the official image of that name)');
   });
