@@ -1,6 +1,6 @@
 // The Engine API over /var/run/docker.sock, in the real guest under Node: a request's round trip
 // from a container that mounts the socket (GET /containers/json with 20 running, timed in the
-// guest by Python), and `docker run --rm busybox true` from Debian's unmodified docker CLI
+// guest by Python, and by curl from the lab's shell), and `docker run --rm busybox true` from Debian's unmodified docker CLI
 // (timed in the guest with date), each beside the same-day figure of the lab's thin client.
 // Prints medians; record them in bench/RESULTS.md with the machine.
 //   npx tsx bench/socket.ts          (BENCH_RUNS=n for more samples)
@@ -64,6 +64,16 @@ const probed = (await sh('docker run --rm -v /var/run/docker.sock:/var/run/docke
 const pings = probed.filter(([p]) => p === '/_ping').map(([, ms]) => Number(ms));
 const lists = probed.filter(([p]) => p !== '/_ping').map(([, ms]) => Number(ms));
 const listed = Number(probed.at(-1)![2]);
+// curl from the lab's shell, as a learner calls it (host-timed, curl's own start included; the
+// lab machine's busybox date has no %N), beside an empty command timed the same way.
+const curlLists: number[] = [];
+const curlPing: number[] = [];
+const emptyCommand: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  curlLists.push(await timedHost('curl -sf --unix-socket /var/run/docker.sock http://localhost/v1.43/containers/json >/dev/null'));
+  curlPing.push(await timedHost('curl -sf --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null'));
+  emptyCommand.push(await timedHost('true'));
+}
 const thinPs: number[] = [];
 for (let i = 0; i < RUNS; i++) thinPs.push(await timedHost('docker ps'));
 const cliPs = numbers(await sh(`docker exec debian-cli sh -c 'for i in $(seq ${RUNS}); do s=$(date +%s%N); docker ps >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); done'`));
@@ -76,6 +86,7 @@ console.log(`| docker run --rm busybox true, the lab's thin client (baseline; ho
 console.log(`| the same from Debian's docker CLI over the socket (guest-timed) | ${spread(cliRuns)} (${(median(cliRuns) / median(thinRuns)).toFixed(2)} × the baseline) |`);
 console.log(`| GET /_ping over the socket, from Python in a container | ${spread(pings)} |`);
 console.log(`| GET /v1.43/containers/json with ${listed} containers listed, the same way | ${spread(lists)} |`);
+console.log(`| curl --unix-socket … /v1.43/containers/json (${listed} containers) from the lab's shell / /_ping / an empty command, host-timed | ${median(curlLists).toFixed(0)} / ${median(curlPing).toFixed(0)} / ${median(emptyCommand).toFixed(0)} ms |`);
 console.log(`| docker ps, thin client (baseline) / Debian's CLI over the socket | ${median(thinPs).toFixed(0)} / ${median(cliPs).toFixed(0)} ms (${(median(cliPs) / median(thinPs)).toFixed(2)} ×) |`);
 console.log(`| Debian's CLI with no request (docker --version): its own start | ${spread(cliFloor)} |`);
 process.exit(0);
