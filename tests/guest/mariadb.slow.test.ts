@@ -2,7 +2,8 @@
 // password, a database and a user from the environment on the first start, an init script from
 // /docker-entrypoint-initdb.d, the mariadb client inside, a client in another container reaching
 // it by name with the user's password (and refused with a wrong one), the data kept across a
-// restart, and upstream's refusal to start without a password option.
+// restart, and upstream's refusal to start without a password option. Slow (its first start
+// over 9p is 1–2 minutes of the emulated CPU), so not in `npm test`: see scripts/test-all.sh.
 import { describe, expect, it } from 'vitest';
 import { labForFile } from '../support/guest-fixture';
 
