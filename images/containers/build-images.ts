@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TarEntry } from '../../web/src/engine/formats/tar';
-import { DEBIAN_REQUIRED, packageClosure, unpackRootfs, upstreamOf, withLine } from './debian-rootfs';
+import { DEBIAN_REQUIRED, addUser, packageClosure, unpackRootfs, upstreamOf } from './debian-rootfs';
 import { PATH, buildImage, checkLibraries, registry, startRegistry, treeEntries, versionTags, writeRegistryIndex } from './oci-writer';
 import { PACKAGE_PORT } from '../../web/src/engine/daemon/package-world';
 import { buildPostgres } from './postgres-image';
@@ -295,9 +295,7 @@ fund=false
 update-notifier=false
 `,
 );
-writeFileSync(join(nodeDir, 'etc/passwd'), withLine(debianDir, 'etc/passwd', 'node:x:1000:1000::/home/node:/bin/bash'));
-writeFileSync(join(nodeDir, 'etc/group'), withLine(debianDir, 'etc/group', 'node:x:1000:'));
-writeFileSync(join(nodeDir, 'etc/shadow'), withLine(debianDir, 'etc/shadow', 'node:!:19700:0:99999:7:::'));
+addUser(nodeDir, debianDir, { name: 'node', id: 1000, home: '/home/node', shell: '/bin/bash' });
 mkdirSync(join(nodeDir, 'home/node'), { recursive: true });
 execFileSync('chown', ['1000:1000', join(nodeDir, 'home/node')]);
 mkdirSync(join(nodeDir, 'usr/local/bin'), { recursive: true });

@@ -92,7 +92,18 @@ export function packageClosure(roots: string[], exclude: Set<string> = new Set()
 export const upstreamOf = (debianVersion: string) => debianVersion.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/[+~].*$/, '');
 
 /** `file` of the layer below (etc/passwd…) with `line` added: an image's own user, as useradd would add it. */
-export const withLine = (lowerDir: string, file: string, line: string) => `${readFileSync(join(lowerDir, file), 'utf8').trimEnd()}\n${line}\n`;
+const withLine = (lowerDir: string, file: string, line: string) => `${readFileSync(join(lowerDir, file), 'utf8').trimEnd()}\n${line}\n`;
+
+/**
+ * An image's own user (and group of the same name and id) in `dir`, over the layer below's
+ * passwd, group and shadow, as `useradd --uid ID` would add it; the password is locked.
+ */
+export function addUser(dir: string, lowerDir: string, user: { name: string; id: number; home: string; shell: string }): void {
+  const { name, id, home, shell } = user;
+  writeFileSync(join(dir, 'etc/passwd'), withLine(lowerDir, 'etc/passwd', `${name}:x:${id}:${id}::${home}:${shell}`));
+  writeFileSync(join(dir, 'etc/group'), withLine(lowerDir, 'etc/group', `${name}:x:${id}:`));
+  writeFileSync(join(dir, 'etc/shadow'), withLine(lowerDir, 'etc/shadow', `${name}:!:19700:0:99999:7:::`));
+}
 
 /** The .deb of each package in `debs` (downloaded with apt-get the first time), by package name. */
 export function downloadDebs(packages: string[], debs: string): Map<string, string> {

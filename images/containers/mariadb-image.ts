@@ -10,7 +10,7 @@
 // since the lab machine has 128 MiB of memory.
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageClosure, unpackRootfs, upstreamOf, withLine } from './debian-rootfs';
+import { addUser, packageClosure, unpackRootfs, upstreamOf } from './debian-rootfs';
 import { PATH, buildImage, checkLibraries, treeEntries, versionTags } from './oci-writer';
 import type { DebianBase } from './postgres-image';
 
@@ -47,9 +47,7 @@ export function buildMariadb(base: DebianBase): string[] {
   const versions = unpackRootfs(packages, dir, base.debs, { base: false, dpkg: { below: base.debianPackages, lowerDirs: [base.debianDir] } });
   const full = versions.find((v) => v.startsWith('mariadb-server-core='))!.split('=')[1]!;
   const version = upstreamOf(full);
-  writeFileSync(join(dir, 'etc/passwd'), withLine(base.debianDir, 'etc/passwd', 'mysql:x:999:999::/home/mysql:/bin/sh'));
-  writeFileSync(join(dir, 'etc/group'), withLine(base.debianDir, 'etc/group', 'mysql:x:999:'));
-  writeFileSync(join(dir, 'etc/shadow'), withLine(base.debianDir, 'etc/shadow', 'mysql:!:19700:0:99999:7:::'));
+  addUser(dir, base.debianDir, { name: 'mysql', id: 999, home: '/home/mysql', shell: '/bin/sh' });
   for (const d of ['var/lib/mysql', 'run/mysqld', 'docker-entrypoint-initdb.d', 'usr/local/bin', 'etc/mysql/conf.d', 'etc/mysql/mariadb.conf.d']) mkdirSync(join(dir, d), { recursive: true });
   // What mysql-common's postinst makes with update-alternatives: my.cnf is mariadb.cnf.
   symlinkSync('mariadb.cnf', join(dir, 'etc/mysql/my.cnf'));

@@ -7,7 +7,7 @@
 // in the foreground. The script is the lab's own (docker-entrypoint.sh below), not upstream's.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageClosure, unpackRootfs, upstreamOf, withLine } from './debian-rootfs';
+import { addUser, packageClosure, unpackRootfs, upstreamOf } from './debian-rootfs';
 import { PATH, buildImage, checkLibraries, treeEntries, versionTags } from './oci-writer';
 
 const ENTRYPOINT = `#!/usr/bin/env bash
@@ -90,9 +90,7 @@ export function buildPostgres(base: DebianBase): string[] {
   const versions = unpackRootfs(packages, dir, base.debs, { base: false, dpkg: { below: base.debianPackages, lowerDirs: [base.debianDir] } });
   const full = versions.find((v) => v.startsWith('postgresql-15='))!.split('=')[1]!;
   const version = upstreamOf(full);
-  writeFileSync(join(dir, 'etc/passwd'), withLine(base.debianDir, 'etc/passwd', 'postgres:x:999:999::/var/lib/postgresql:/bin/bash'));
-  writeFileSync(join(dir, 'etc/group'), withLine(base.debianDir, 'etc/group', 'postgres:x:999:'));
-  writeFileSync(join(dir, 'etc/shadow'), withLine(base.debianDir, 'etc/shadow', 'postgres:!:19700:0:99999:7:::'));
+  addUser(dir, base.debianDir, { name: 'postgres', id: 999, home: '/var/lib/postgresql', shell: '/bin/bash' });
   for (const d of ['var/lib/postgresql/data', 'var/run/postgresql', 'docker-entrypoint-initdb.d', 'usr/local/bin']) mkdirSync(join(dir, d), { recursive: true });
   // As upstream: the server listens on every address (the sample initdb copies).
   const sample = join(dir, 'usr/share/postgresql/15/postgresql.conf.sample');
