@@ -144,15 +144,15 @@ export class Daemon implements DockerApi {
     this.calls.record(method, path, status, ms, client);
   }
 
-  /**
-   * The daemon as one socket client sees it: every endpoint it calls is logged with the client's
-   * name (its User-Agent), as the API panel shows it.
-   */
   /** The daemon itself, also when reached through an asClient view (for maps keyed by daemon). */
   get itself(): Daemon {
     return this;
   }
 
+  /**
+   * The daemon as one socket client sees it: every endpoint it calls is logged with the client's
+   * name (its User-Agent), as the API panel shows it.
+   */
   asClient(client: string): Daemon {
     return new Proxy(this, {
       get: (target, key) => {

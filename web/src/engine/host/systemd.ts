@@ -16,6 +16,7 @@ import { API_VERSION, ENGINE_VERSION, type ApiLogEntry } from '../daemon/endpoin
 import { type Daemon } from '../daemon/daemon';
 import type { CliIO } from '../cli/context';
 import { runDockerCli } from '../cli/index';
+import { containerCounts } from '../models/container';
 
 const SERVICE_DESCRIPTION = 'Docker Application Container Engine';
 const SOCKET_DESCRIPTION = 'Docker Socket for the API';
@@ -129,10 +130,7 @@ export class HostServices {
   }
 
   private counts() {
-    const all = this.daemon.labView().containers();
-    const running = all.filter((c) => c.state.status === 'running').length;
-    const paused = all.filter((c) => c.state.status === 'paused').length;
-    return { total: all.length, running, paused, stopped: all.length - running - paused };
+    return containerCounts(this.daemon.labView().containers());
   }
 
   private start(): void {

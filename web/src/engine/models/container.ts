@@ -98,6 +98,13 @@ export interface Container {
   manuallyStopped: boolean;
 }
 
+/** The containers by state, as `docker info` and dockerd's start-up line count them (stopped: neither running nor paused). */
+export function containerCounts(containers: readonly Container[]): { total: number; running: number; paused: number; stopped: number } {
+  const running = containers.filter((c) => c.state.status === 'running').length;
+  const paused = containers.filter((c) => c.state.status === 'paused').length;
+  return { total: containers.length, running, paused, stopped: containers.length - running - paused };
+}
+
 /** A new container record: what was asked for, and the state of one that never ran. */
 export function newContainer(fields: Pick<Container, 'id' | 'name' | 'imageId' | 'imageName' | 'config' | 'hostConfig' | 'mounts'> & Partial<Pick<Container, 'healthcheck' | 'networks'>>): Container {
   return {

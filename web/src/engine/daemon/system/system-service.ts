@@ -1,4 +1,5 @@
 // GET /version and GET /info: what the daemon says of itself and its host (the guest).
+import { containerCounts } from '../../models/container';
 import type { CachedStep } from '../../models/image';
 import { API_VERSION, ENGINE_VERSION } from '../endpoints';
 import type { DaemonParts } from '../parts';
@@ -49,11 +50,9 @@ export class SystemService {
   /** GET /info: the host, and the counts `docker info` prints (one request, as dockerd answers it). */
   info() {
     return this.parts.calls.serve('GET', '/info', async () => {
-      const containers = this.parts.containers.list();
-      const count = (s: string) => containers.filter((c) => c.state.status === s).length;
       return {
         host: await this.parts.runtime.hostInfo(),
-        containers: { total: containers.length, running: count('running'), paused: count('paused'), stopped: containers.length - count('running') - count('paused') },
+        containers: containerCounts(this.parts.containers.list()),
         images: this.parts.images.list().length,
       };
     });
