@@ -13,6 +13,7 @@ import { buildPostgres } from './postgres-image';
 import { buildHttpd } from './httpd-image';
 import { buildMariadb } from './mariadb-image';
 import { buildLayerDisk } from './layer-disk';
+import { PYTHON_IMAGE_ROOTS } from '../packages/contents';
 
 const stage = process.argv[2];
 if (!stage) throw new Error('usage: build-images.ts STAGE_DIR');
@@ -209,7 +210,7 @@ debianVersions.push(...unpackRootfs(debianPackages, debianDir, debs, { base: tru
 // pip and venv (ensurepip's wheels) as the official image has them. pip installs into the
 // system Python there: Debian's EXTERNALLY-MANAGED marker (PEP 668) goes, and pip.conf points
 // pip at the lab's offline index (images/packages/; plain HTTP on the lab's package server).
-const pythonPackages = packageClosure(['python3', 'python3-pip', 'python3-venv'], new Set(debianPackages));
+const pythonPackages = packageClosure(PYTHON_IMAGE_ROOTS, new Set(debianPackages));
 const pythonDir = join(stage, 'img-python');
 debianVersions.push(...unpackRootfs(pythonPackages, pythonDir, debs, { base: false, dpkg: { below: debianPackages, lowerDirs: [debianDir] } }));
 symlinkSync('python3', join(pythonDir, 'usr/bin/python'));
@@ -245,7 +246,7 @@ checkLibraries([debianTree(debianDir), debianTree(pythonDir, usrMergeLinks)], [d
 buildImage({
   repository: 'library/python',
   tags: ['3', ...versionTags(pythonVersion)].filter((t, i, all) => all.indexOf(t) === i).flatMap((v) => [v, `${v}-bookworm`, `${v}-slim`, `${v}-slim-bookworm`]),
-  layers: [debianLayer, { lazyDir: pythonDir, exclude: usrMergeLinks, createdBy: `/bin/sh -c apt-get install python3 python3-pip python3-venv # Debian 12 i386, Python ${pythonVersion}` }],
+  layers: [debianLayer, { lazyDir: pythonDir, exclude: usrMergeLinks, createdBy: `/bin/sh -c apt-get install ${PYTHON_IMAGE_ROOTS.join(' ')} # Debian 12 i386, Python ${pythonVersion}` }],
   config: {
     Env: [PATH, 'LANG=C.UTF-8', `PYTHON_VERSION=${pythonVersion}`],
     Cmd: ['python3'],

@@ -5,8 +5,9 @@
 //   files/         contents, zstd-compressed, by sha256
 //   manifest.json  every package: name, version, file, sha256, the Debian package it came from
 // The tree: PyPI's "simple" API (PEP 503) at /simple/<name>/ and its wheels at /packages/.
-// Wheels are made from Debian 12's python3-* packages (wheels.ts). Deterministic for the same
-// Debian packages.
+// Wheels are made from Debian 12's python3-* packages (wheels.ts); one whose extension needs a
+// library the python image lacks (psycopg2: libpq) has it inside, as auditwheel would bundle it
+// (contents.ts PYPI_BUNDLED). Deterministic for the same Debian packages.
 // npm: packages fetched from the npm registry with their closure (npm.ts), their tarballs at
 // the registry's paths (/express/-/express-4.22.3.tgz, /@redis/client/-/…), each checked
 // against the registry's sha512, and packuments under /npm/; /cgi-bin/npm serves both, the
@@ -24,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../../tools/guest-manifest';
 import { buildIndex, type IndexEntry } from '../containers/lazy-index';
-import { APT_ROOTS, NPM_ROOTS, PYPI_ROOTS } from './contents';
+import { APT_ROOTS, NPM_ROOTS, PYPI_BUNDLED, PYPI_ROOTS, PYTHON_IMAGE_ROOTS } from './contents';
 import { DEBIAN_REQUIRED, downloadDebs, packageClosure } from '../containers/debian-rootfs';
 import { packageName, packagesIndex, packageVersion, poolPath, releaseFile, type DebFile } from './debian-repo';
 import semver from 'semver';
@@ -175,27 +176,87 @@ function wheelOf(spec: string): PypiEntry | null {
   execFileSync('/usr/bin/python3.11', ['-m', 'compileall', '-q', '-j', '0', '--invalidation-mode', 'unchecked-hash', site], { stdio: 'inherit' });
   const files = filesUnder(site, (rel) => rel === infoDir || rel.startsWith(`${infoDir}/`));
   const debVersion = execFileSync('dpkg-deb', ['-f', deb, 'Version'], { encoding: 'utf8' }).trim();
-  const { filename, data } = buildWheel({
-    name,
-    version,
-    files,
-    metadata: wheelMetadata(original, requires),
-    extra,
-    generator: `drydock build-packages (from Debian 12's ${key} ${debVersion})`,
-  });
-  mkdirSync(join(tree, 'packages'), { recursive: true });
-  writeFileSync(join(tree, 'packages', filename), data);
-  const entry: PypiEntry = {
-    name,
-    version,
-    file: filename,
-    sha256: createHash('sha256').update(data).digest('hex'),
-    debian: `${key}=${debVersion}`,
-    requires: requires.map((r) => r.spec),
+  const bundled = PYPI_BUNDLED[key];
+  const write = (distName: string, wheelFiles: Map<string, Uint8Array>, note: string): PypiEntry => {
+    const { filename, data } = buildWheel({
+      name: distName,
+      version,
+      files: wheelFiles,
+      metadata: wheelMetadata(original.replace(/^Name: .*$/m, `Name: ${distName}`), requires),
+      extra,
+      generator: `drydock build-packages (from Debian 12's ${key} ${debVersion}${note})`,
+    });
+    mkdirSync(join(tree, 'packages'), { recursive: true });
+    writeFileSync(join(tree, 'packages', filename), data);
+    console.log(`pypi: ${filename} (${data.length} bytes) from ${key} ${debVersion}${note}`);
+    return { name: distName, version, file: filename, sha256: createHash('sha256').update(data).digest('hex'), debian: `${key}=${debVersion}`, requires: requires.map((r) => r.spec) };
   };
-  built.set(key, entry);
-  console.log(`pypi: ${filename} (${data.length} bytes) from ${key} ${debVersion}`);
-  return entry;
+  if (!bundled) {
+    const entry = write(name, files, '');
+    built.set(key, entry);
+    return entry;
+  }
+  const libraries = bundledLibraries(bundled.libraries);
+  const note = `, with ${libraries.from.join(', ')} inside`;
+  const entries = bundled.names.map((distName) => write(distName, withLibraries(files, `${distName.replace(/[-_.]+/g, '_')}.libs`, libraries.files), note));
+  entries.forEach((e, i) => built.set(i ? `${key} ${e.name}` : key, e));
+  return entries[0]!;
+}
+
+const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+
+/**
+ * The shared libraries (by soname) in the Debian packages `roots` and in what they need beyond
+ * the python image: what a wheel's extension loads that the image lacks. Each gets RUNPATH
+ * $ORIGIN, so that they find one another beside themselves.
+ */
+function bundledLibraries(roots: string[]): { files: Map<string, Uint8Array>; from: string[] } {
+  const essential = packageClosure(DEBIAN_REQUIRED);
+  const image = new Set([...essential, ...packageClosure(PYTHON_IMAGE_ROOTS, new Set(essential))]);
+  const packages = packageClosure(roots, image);
+  const files = new Map<string, Uint8Array>();
+  const from: string[] = [];
+  for (const [pkg, deb] of downloadDebs(packages, debs)) {
+    const root = join(work, 'unpacked', `lib-${pkg}`);
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(root, { recursive: true });
+    execFileSync('dpkg-deb', ['-x', deb, root]);
+    from.push(`${pkg} ${run('dpkg-deb', ['-f', deb, 'Version'])}`);
+    for (const dir of ['usr/lib/i386-linux-gnu', 'lib/i386-linux-gnu'].map((d) => join(root, d)).filter(existsSync)) {
+      for (const name of readdirSync(dir).sort()) {
+        const full = join(dir, name);
+        if (!/\.so(\.\d+)*$/.test(name) || lstatSync(full).isSymbolicLink() || !statSync(full).isFile()) continue;
+        const soname = run('patchelf', ['--print-soname', full]);
+        if (!soname) continue;
+        execFileSync('patchelf', ['--set-rpath', '$ORIGIN', full]);
+        files.set(soname, readFileSync(full));
+      }
+    }
+  }
+  return { files, from };
+}
+
+/**
+ * The wheel's files with `libraries` in `libsDir` beside the package, and its extensions'
+ * RUNPATH set to it ($ORIGIN/../<libsDir> from where each one is), as auditwheel repairs a wheel.
+ */
+function withLibraries(files: Map<string, Uint8Array>, libsDir: string, libraries: Map<string, Uint8Array>): Map<string, Uint8Array> {
+  const out = new Map(files);
+  const scratch = mkdtempSync(join(tmpdir(), 'drydock-wheel-'));
+  try {
+    for (const [path, data] of files) {
+      if (!/\.so(\.\d+)*$/.test(path)) continue;
+      const file = join(scratch, 'ext.so');
+      writeFileSync(file, data);
+      const up = path.split('/').length - 1;
+      execFileSync('patchelf', ['--set-rpath', `$ORIGIN/${'../'.repeat(up)}${libsDir}`, file]);
+      out.set(path, readFileSync(file));
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  for (const [soname, data] of libraries) out.set(`${libsDir}/${soname}`, data);
+  return out;
 }
 
 /** The index's content keys, relative to the lazy layers' base URL (`registry/lazy/files/`). */
@@ -337,6 +398,8 @@ function buildDebian(): DebianEntry[] {
 }
 
 async function main(): Promise<void> {
+  // patchelf sets the RUNPATH of the wheels' bundled libraries (withLibraries).
+  execFileSync('bash', [join(repoRoot, 'scripts', 'ensure-debian-package.sh'), '/usr/bin/patchelf', 'patchelf'], { stdio: 'inherit' });
   mkdirSync(debs, { recursive: true });
   rmSync(tree, { recursive: true, force: true });
   mkdirSync(join(tree, 'simple'), { recursive: true });

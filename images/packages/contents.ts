@@ -9,7 +9,23 @@ export const PYPI_ROOTS = [
   'python3-requests',
   'python3-redis',
   'python3-gunicorn',
+  'python3-psycopg2:i386',
 ];
+
+/**
+ * Wheels whose compiled code loads shared libraries the python image does not have, with the
+ * Debian packages that hold them, and the distribution names the wheel is built under: the
+ * libraries (and what they need beyond the image) go inside the wheel, in `<name>.libs/` with a
+ * RUNPATH to it, as auditwheel bundles them in PyPI's manylinux wheels. Tutorials name both
+ * psycopg2 (which PyPI builds from source against the full image's libpq-dev) and
+ * psycopg2-binary (PyPI's wheel with libpq inside); both are Debian's one build here.
+ */
+export const PYPI_BUNDLED: Record<string, { libraries: string[]; names: string[] }> = {
+  'python3-psycopg2': { libraries: ['libpq5'], names: ['psycopg2', 'psycopg2-binary'] },
+};
+
+/** The Debian packages the python image adds to the debian image (images/containers/build-images.ts). */
+export const PYTHON_IMAGE_ROOTS = ['python3', 'python3-pip', 'python3-venv'];
 
 /**
  * npm packages (with a range: `express@^4`), fetched from the npm registry at build time with

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
-import { APT_ROOTS, NPM_ROOTS, PYPI_ROOTS } from '../../images/packages/contents';
+import { APT_ROOTS, NPM_ROOTS, PYPI_BUNDLED, PYPI_ROOTS } from '../../images/packages/contents';
 import { registrySpec } from '../../images/packages/npm';
 import { canonicalName, markerHolds } from '../../images/packages/wheels';
 
@@ -36,6 +36,12 @@ const atLeast = (v: string, min: string) => {
 describe('the package world manifest (rebuild with npx tsx images/packages/build-packages.ts)', () => {
   it('has a wheel for every package the recipe lists', () => {
     for (const root of PYPI_ROOTS) expect(manifest.pypi.some((e) => e.debian.startsWith(`${root.split(':')[0]}=`)), root).toBe(true);
+  });
+
+  it('has a wheel under each name a bundling package is built as (psycopg2 and psycopg2-binary), both from its Debian package', () => {
+    for (const [pkg, { names }] of Object.entries(PYPI_BUNDLED)) {
+      for (const name of names) expect(manifest.pypi.find((e) => e.name === name)?.debian, name).toMatch(new RegExp(`^${pkg}=`));
+    }
   });
 
   it('has everything pip installs with them on the python image (the dependency closure), at versions that satisfy >= bounds', () => {
