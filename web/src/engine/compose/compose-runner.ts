@@ -168,8 +168,13 @@ export class ComposeRunner {
     return this.daemon.containerInspect(Id);
   }
 
-  /** Waits for what a service depends on: started, healthy, or completed successfully. */
-  async waitForDependencies(service: ComposeService, timeoutMs = 120_000): Promise<void> {
+  /**
+   * Waits for what a service depends on: started, healthy, or completed successfully. As
+   * Compose, with no deadline of its own: a healthcheck ends the wait by turning the container
+   * healthy or unhealthy (its retries), a one-shot service by exiting. Each container is
+   * inspected again on every round (GET /containers/{id}/json), since its state is the daemon's.
+   */
+  async waitForDependencies(service: ComposeService): Promise<void> {
     for (const [name, dep] of Object.entries(service.dependsOn)) {
       const containers = await this.containers({ services: [name] });
       if (!containers.length) {
@@ -177,22 +182,22 @@ export class ComposeRunner {
         continue;
       }
       if (dep.condition === 'service_started') continue;
-      const deadline = Date.now() + timeoutMs;
-      for (const c of containers) {
+      for (const listed of containers) {
+        this.progress('Container', listed.name, 'Waiting');
         for (;;) {
+          const c = await this.daemon.containerInspect(listed.id);
           if (dep.condition === 'service_healthy') {
             if (c.health?.Status === 'healthy') break;
             if (!c.health) throw new ApiError(500, `dependency failed to start: container ${c.name} has no healthcheck configured`);
             if (c.health.Status === 'unhealthy') throw new ApiError(500, `dependency failed to start: container ${c.name} is unhealthy`);
+            if (c.state.status === 'exited') throw new ApiError(500, `dependency failed to start: container ${c.name} exited (${c.state.exitCode})`);
           } else if (c.state.status === 'exited') {
             if (c.state.exitCode !== 0) throw new ApiError(500, `service "${name}" didn't complete successfully: exit ${c.state.exitCode}`);
             break;
           }
-          if (Date.now() > deadline) throw new ApiError(500, `dependency ${c.name} did not become ready in time`);
-          this.progress('Container', c.name, 'Waiting');
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
-        this.progress('Container', c.name, dep.condition === 'service_healthy' ? 'Healthy' : 'Exited');
+        this.progress('Container', listed.name, dep.condition === 'service_healthy' ? 'Healthy' : 'Exited');
       }
     }
   }
