@@ -11,8 +11,8 @@ async function typeLine(page: Page, line: string) {
 test('a learner publishes nginx on 8080 and sees its welcome page in the preview panel', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('lab-state')).toHaveAttribute('data-stage', 'ready', { timeout: 90_000 });
-  await typeLine(page, 'docker run -d --name web -p 8080:80 nginx && echo started-ok');
-  await expect(rows(page)).toContainText('started-ok', { timeout: 60_000 });
+  await typeLine(page, 'docker run -d --name web -p 8080:80 nginx && echo started-$((6 * 7))');
+  await expect(rows(page)).toContainText('started-42', { timeout: 60_000 });
 
   await page.getByTestId('preview-toggle').click();
   // The published port shows up by itself; choosing it opens the preview.

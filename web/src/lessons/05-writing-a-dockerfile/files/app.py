@@ -1,20 +1,18 @@
-# A tiny web app: it answers every request with a greeting taken from its environment.
-import http.server
+# A small web app: Flask answers every path with a greeting taken from the environment.
+# Flask is not part of Python: requirements.txt names it, and the image's build installs it.
 import os
 
+from flask import Flask
+
+app = Flask(__name__)
 GREETING = os.environ.get("GREETING", "Hello")
 
 
-class Greeter(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = f"{GREETING}! You asked for {self.path}\n".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+@app.route("/")
+@app.route("/<path:name>")
+def hello(name=""):
+    return f"{GREETING}! You asked for /{name}\n"
 
 
-server = http.server.HTTPServer(("", 8000), Greeter)
-print("hello-app listening on port 8000", flush=True)  # only once it is
-server.serve_forever()
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=8000)
