@@ -2,7 +2,8 @@
 # `npm test`: every test the project has, in order of speed. Runs every suite, then fails if any did.
 # The slow guest files (tests/guest/*.slow.test.ts: npm on the emulated CPU, ~14 minutes, and
 # mariadb's first start over 9p, ~2 minutes; lesson 11's walk, with a pip and an npm build,
-# ~3.5 minutes) are not part of it: beside the browser tests they
+# ~3.5 minutes; postgres behind a Flask app in compose, whose database process the 128 MiB
+# guest lost under the suite's load) are not part of it: beside the browser tests they
 # slowed those past their timeouts, and after them the run passed CI's 30 minutes. Run them
 # with `npx vitest run --project guest slow.test`.
 set -uo pipefail
