@@ -4,6 +4,9 @@ import { defineConfig } from '@playwright/test';
 // flags keep it from reaching for the network, which this machine does not have.
 export default defineConfig({
   testDir: 'tests/e2e',
+  // *.slow.spec.ts (the get-started Flask tutorial with pip, ~6 min) only with DRYDOCK_SLOW=1:
+  // beside the rest it passed CI's 30 minutes, as the slow guest files did.
+  testIgnore: process.env.DRYDOCK_SLOW ? [] : ['**/*.slow.spec.ts'],
   timeout: 180_000,
   expect: { timeout: 60_000 },
   fullyParallel: false,

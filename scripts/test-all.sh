@@ -5,7 +5,8 @@
 # ~3.5 minutes; postgres behind a Flask app in compose, whose database process the 128 MiB
 # guest lost under the suite's load) are not part of it: beside the browser tests they
 # slowed those past their timeouts, and after them the run passed CI's 30 minutes. Run them
-# with `npx vitest run --project guest slow.test`.
+# with `npx vitest run --project guest slow.test`. Likewise tests/e2e/*.slow.spec.ts (the
+# get-started Flask tutorial in Chromium, ~6 minutes): `DRYDOCK_SLOW=1 bash scripts/e2e.sh`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 passed=0; failed=0

@@ -115,3 +115,21 @@ test('a learner writes a Dockerfile in the terminal, builds it, runs it, and reb
   // FROM, COPY and RUN all come from the cache.
   await expect(rows(page).locator('div', { hasText: /^3\s*$/ })).toHaveCount(1, { timeout: 30_000 });
 });
+
+test('python:3-slim runs in the page, its layer disk fetched in chunks as Python reads it', async ({ page }) => {
+  await page.goto('/');
+  await waitForLab(page);
+  const chunks: string[] = [];
+  const files: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/registry/disk/chunks/')) chunks.push(request.url());
+    if (request.url().includes('/registry/lazy/files/')) files.push(request.url());
+  });
+  await typeLine(page, 'docker run --rm python:3-slim python3 -c "print(6 * 7, \'from Python\')"');
+  await expect(rows(page)).toContainText('42 from Python', { timeout: 120_000 });
+  // Only the chunks Python read came over the wire, not the whole disk (4,000+), and no file
+  // came over 9p: the layers are the disk's.
+  expect(chunks.length).toBeGreaterThan(5);
+  expect(chunks.length).toBeLessThan(600);
+  expect(files).toEqual([]);
+});
