@@ -35,7 +35,7 @@ const semverCompare = (a: string, b: string) => semver.compare(a, b);
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 /** The page an offline line names (/npm/, /debian/ from a container): one package and its versions a row. */
 const listPage = (title: string, rows: string[]) => `<!DOCTYPE html>\n<html>\n  <head><title>${title}</title></head>\n  <body>\n<pre>\n${rows.map(escapeHtml).join('\n')}\n</pre>\n  </body>\n</html>\n`;
-import { buildWheel, canonicalName, metadataField, metadataRequires, projectPage, requiresTxt, rootPage, wheelMetadata, type Requirement } from './wheels';
+import { buildWheel, canonicalName, isExtension, metadataField, metadataRequires, projectPage, requiresTxt, rootPage, wheelMetadata, wheelName, type Requirement } from './wheels';
 
 const out = join(repoRoot, 'public', 'registry', 'packages');
 const recipe = join(repoRoot, 'images', 'packages');
@@ -198,7 +198,7 @@ function wheelOf(spec: string): PypiEntry | null {
   }
   const libraries = bundledLibraries(bundled.libraries);
   const note = `, with ${libraries.from.join(', ')} inside`;
-  const entries = bundled.names.map((distName) => write(distName, withLibraries(files, `${distName.replace(/[-_.]+/g, '_')}.libs`, libraries.files), note));
+  const entries = bundled.names.map((distName) => write(distName, withLibraries(files, `${wheelName(distName)}.libs`, libraries.files), note));
   entries.forEach((e, i) => built.set(i ? `${key} ${e.name}` : key, e));
   return entries[0]!;
 }
@@ -225,7 +225,7 @@ function bundledLibraries(roots: string[]): { files: Map<string, Uint8Array>; fr
     for (const dir of ['usr/lib/i386-linux-gnu', 'lib/i386-linux-gnu'].map((d) => join(root, d)).filter(existsSync)) {
       for (const name of readdirSync(dir).sort()) {
         const full = join(dir, name);
-        if (!/\.so(\.\d+)*$/.test(name) || lstatSync(full).isSymbolicLink() || !statSync(full).isFile()) continue;
+        if (!isExtension(name) || lstatSync(full).isSymbolicLink() || !statSync(full).isFile()) continue;
         const soname = run('patchelf', ['--print-soname', full]);
         if (!soname) continue;
         execFileSync('patchelf', ['--set-rpath', '$ORIGIN', full]);
@@ -245,7 +245,7 @@ function withLibraries(files: Map<string, Uint8Array>, libsDir: string, librarie
   const scratch = mkdtempSync(join(tmpdir(), 'drydock-wheel-'));
   try {
     for (const [path, data] of files) {
-      if (!/\.so(\.\d+)*$/.test(path)) continue;
+      if (!isExtension(path)) continue;
       const file = join(scratch, 'ext.so');
       writeFileSync(file, data);
       const up = path.split('/').length - 1;

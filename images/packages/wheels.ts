@@ -9,7 +9,7 @@ import { zipSync } from 'fflate';
 export const canonicalName = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
 /** The name as it is written in a wheel's file name and dist-info directory (PEP 427). */
-const wheelName = (name: string) => name.replace(/[-_.]+/g, '_');
+export const wheelName = (name: string) => name.replace(/[-_.]+/g, '_');
 
 /** The environment of the python image, for the markers of requirements (PEP 508). */
 export const PYTHON_ENV: Record<string, string> = {
@@ -167,8 +167,8 @@ export interface WheelInput {
 /** RECORD's hash form: `sha256=<urlsafe base64, no padding>`. */
 const recordHash = (data: Uint8Array) => `sha256=${createHash('sha256').update(data).digest('base64url')}`;
 
-/** A compiled extension (CPython's EXTENSION_SUFFIXES on i386: `.cpython-311-i386-linux-gnu.so`). */
-const isExtension = (path: string) => /\.so(\.\d+)*$/.test(path);
+/** A shared object: a compiled extension (CPython's EXTENSION_SUFFIXES on i386: `.cpython-311-i386-linux-gnu.so`) or a library it loads (`libpq.so.5`). */
+export const isExtension = (path: string) => /\.so(\.\d+)*$/.test(path);
 
 /** `py3-none-any`, or CPython 3.11 on 32-bit x86 Linux when the package has compiled code. */
 export const wheelTag = (files: Iterable<string>) => ([...files].some(isExtension) ? 'cp311-cp311-linux_i686' : 'py3-none-any');
