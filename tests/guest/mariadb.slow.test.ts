@@ -5,12 +5,11 @@
 // restart, and upstream's refusal to start without a password option. Slow (its first start
 // over 9p is 1–2 minutes of the emulated CPU), so not in `npm test`: see scripts/test-all.sh.
 import { describe, expect, it } from 'vitest';
-import { labForFile } from '../support/guest-fixture';
+import { labForFile, untilLogged } from '../support/guest-fixture';
 
 const sh = labForFile({ fixtures: { 'mariadb-init': '/root/shop/init' }, cwd: '/root/shop', timeoutMs: 300_000 });
 /** Until the server is up `times` times (its own, on port 3306: the entrypoint's private one has none), or the container stopped. */
-const ready = (name: string, times: number) =>
-  sh(`until [ "$(docker logs ${name} 2>&1 | grep -c "port: 3306")" -ge ${times} ] || [ "$(docker inspect -f '{{.State.Running}}' ${name})" = false ]; do sleep 1; done`);
+const ready = (name: string, times: number) => sh(untilLogged(name, 'port: 3306', times));
 
 describe('mariadb:10.11', () => {
   it('initializes from MYSQL_ROOT_PASSWORD, MYSQL_DATABASE, MYSQL_USER and the init scripts, and serves it by name on a network', async () => {

@@ -11,11 +11,10 @@
 // /docker-entrypoint-initdb.d, psql inside, a client in another container refused with a wrong
 // password, the data kept across a restart, and upstream's refusal to start without a password.
 import { describe, expect, it } from 'vitest';
-import { labForFile } from '../support/guest-fixture';
+import { labForFile, untilLogged } from '../support/guest-fixture';
 
 const sh = labForFile({ fixtures: { 'compose-postgres': '/root/shop', 'postgres-init': '/root/shop/init' }, cwd: '/root/shop', timeoutMs: 600_000 });
-const ready = (name: string, times: number) =>
-  sh(`until [ "$(docker logs ${name} 2>&1 | grep -c 'database system is ready to accept connections')" -ge ${times} ] || [ "$(docker inspect -f '{{.State.Running}}' ${name})" = false ]; do sleep 1; done`);
+const ready = (name: string, times: number) => sh(untilLogged(name, 'database system is ready to accept connections', times));
 
 describe('postgres:15', () => {
   it('initializes the database from the environment and the init scripts, and a Flask app stores and reads rows in it by name', async () => {

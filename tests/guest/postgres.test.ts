@@ -3,11 +3,10 @@
 // container reaching it by name with the password (and refused with a wrong one), the data kept
 // across a restart, and upstream's refusal to start without a password.
 import { describe, expect, it } from 'vitest';
-import { labForFile } from '../support/guest-fixture';
+import { labForFile, untilLogged } from '../support/guest-fixture';
 
 const sh = labForFile({ fixtures: { 'postgres-init': '/root/shop/init' }, cwd: '/root/shop', timeoutMs: 300_000 });
-const ready = (name: string, times: number) =>
-  sh(`until [ "$(docker logs ${name} 2>&1 | grep -c 'database system is ready to accept connections')" -ge ${times} ] || [ "$(docker inspect -f '{{.State.Running}}' ${name})" = false ]; do sleep 1; done`);
+const ready = (name: string, times: number) => sh(untilLogged(name, 'database system is ready to accept connections', times));
 
 describe('postgres:15', () => {
   it('initializes the database from the environment and the init scripts, and serves it by name on a network', async () => {

@@ -34,3 +34,11 @@ export function labForFile(options: { fixtures?: Record<string, string>; cwd?: s
     return { code: r.exitCode, out: decoder.decode(r.stdout), err: decoder.decode(r.stderr) };
   };
 }
+
+/**
+ * A shell loop for `sh`: until the container's logs hold `line` at least `times` times (a
+ * database server's "ready" line, once for its setup's temporary server and again for the real
+ * one), or the container has stopped.
+ */
+export const untilLogged = (container: string, line: string, times: number) =>
+  `until [ "$(docker logs ${container} 2>&1 | grep -c -F '${line}')" -ge ${times} ] || [ "$(docker inspect -f '{{.State.Running}}' ${container})" = false ]; do sleep 1; done`;
